@@ -1,0 +1,35 @@
+"""Record models: the single source of truth for the record format (annotation guide v1.1)."""
+
+from extractor.records.document import (
+    FORMAT_VERSION,
+    Annotation,
+    DocumentRecord,
+    EnterpriseRole,
+    Indicator,
+    Project,
+    Role,
+    RunMeta,
+    Status,
+    Usage,
+)
+from extractor.records.values import Basis, Change, ChangeUnit, Evidence, Money, Qualifier, Quantity
+
+__all__ = [
+    "FORMAT_VERSION",
+    "Annotation",
+    "Basis",
+    "Change",
+    "ChangeUnit",
+    "DocumentRecord",
+    "EnterpriseRole",
+    "Evidence",
+    "Indicator",
+    "Money",
+    "Project",
+    "Qualifier",
+    "Quantity",
+    "Role",
+    "RunMeta",
+    "Status",
+    "Usage",
+]

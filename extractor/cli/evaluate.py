@@ -1,0 +1,153 @@
+"""``extract-eval``: score predictions against gold, compare annotators, validate gold.
+
+    extract-eval --gold G --pred P [--docs DIR] [--md report.md] [--json report.json]
+                 [--errors errors.jsonl] [--html review.html] [--baseline B]
+                 [--fail-under F1] [--max-drop D] [--allow-missing] [--seed N]
+                 [--resamples N] [--agreement]
+    extract-eval validate GOLD --docs DIR
+
+Exit codes: 0 ok; 1 a threshold is violated (scoring) or the gold has problems (validate);
+2 usage or input error (missing document, text_sha256 mismatch, invalid gold, unreadable
+file), reported in one line.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from extractor.errors import ExtractorError
+from extractor.evaluation.error_log import write_errors
+from extractor.evaluation.gate import GateSettings
+from extractor.evaluation.report_json import write_output, write_report_json
+from extractor.evaluation.report_md import render_markdown
+from extractor.evaluation.review_html import render_review_html
+from extractor.evaluation.run import EvaluationConfig, evaluate
+from extractor.evaluation.settings import BootstrapSettings, ScoringSettings
+from extractor.evaluation.validate import check_gold_file
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    help="Score extracted records against hand-labelled gold (see issue 5 for the rules).",
+)
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    typer.echo(f"extract-eval: {message}", err=True)
+    raise typer.Exit(code)
+
+
+OptionalPath = Annotated[Path | None, typer.Option(dir_okay=False)]
+
+
+@app.callback(invoke_without_command=True)
+def score(
+    ctx: typer.Context,
+    gold: Annotated[Path | None, typer.Option(help="Gold JSONL.", dir_okay=False)] = None,
+    pred: Annotated[
+        Path | None, typer.Option(help="Predictions JSONL (or a second gold file).")
+    ] = None,
+    docs: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the documents: checks hashes and evidence; needed by --html."),
+    ] = None,
+    md: Annotated[Path | None, typer.Option(help="Write the Markdown report here.")] = None,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Write report.json here.")] = None,
+    errors: Annotated[Path | None, typer.Option(help="Write errors.jsonl here.")] = None,
+    html_out: Annotated[
+        Path | None, typer.Option("--html", help="Write the review page here.")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="A previous report.json to compare with.")
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Exit 1 when lenient field-level F1 is below."),
+    ] = None,
+    max_drop: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Exit 1 when that F1 drops more below baseline."),
+    ] = None,
+    allow_missing: Annotated[
+        bool,
+        typer.Option("--allow-missing", help="Score absent or mismatched documents as empty."),
+    ] = False,
+    seed: Annotated[int, typer.Option(min=0, help="Seed of the bootstrap.")] = 0,
+    resamples: Annotated[
+        int, typer.Option(min=0, help="Bootstrap resamples (0: no intervals).")
+    ] = 1000,
+    agreement: Annotated[
+        bool,
+        typer.Option("--agreement", help="--pred is a second annotator's gold: report agreement."),
+    ] = False,
+) -> None:
+    """Score --pred against --gold (the default command)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if gold is None or pred is None:
+        _fail("--gold and --pred are required (or use: extract-eval validate GOLD --docs DIR)")
+    if max_drop is not None and baseline is None:
+        _fail("--max-drop needs --baseline")
+    if html_out is not None and docs is None:
+        _fail("--html needs --docs (the page shows the document texts)")
+    try:
+        scoring = ScoringSettings(
+            bootstrap=BootstrapSettings(resamples=resamples, seed=seed),
+            allow_missing=allow_missing,
+            agreement=agreement,
+        )
+        gate = GateSettings(fail_under=fail_under, max_drop=max_drop)
+    except ValueError as e:
+        _fail(str(e))
+    config = EvaluationConfig(gold, pred, docs, baseline, scoring, gate)
+    try:
+        result = evaluate(config)
+        markdown = render_markdown(result.report)
+        if md is not None:
+            write_output(md, markdown)
+        if json_out is not None:
+            write_report_json(json_out, result.report)
+        if errors is not None:
+            write_errors(errors, result.errors)
+        if html_out is not None:
+            page = render_review_html(result.report, result.documents, result.errors, result.texts)
+            write_output(html_out, page)
+    except ExtractorError as e:
+        _fail(str(e))
+    sys.stdout.write(markdown)
+    sys.stdout.flush()
+    for violation in result.report.gate.violations:
+        typer.echo(f"extract-eval: {violation}", err=True)
+    if result.report.gate.violations:
+        raise typer.Exit(1)
+
+
+@app.command()
+def validate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL to check.", dir_okay=False)],
+    docs: Annotated[Path, typer.Option(help="Folder of the documents the gold labels.")],
+) -> None:
+    """Check a gold file: format, hashes, evidence spans, role projects. Exit 1 on problems."""
+    try:
+        check = check_gold_file(gold, docs)
+    except ExtractorError as e:
+        _fail(str(e))
+    for problem in check.problems:
+        typer.echo(f"{gold}: {problem}")
+    summary = (
+        f"{gold}: {len(check.documents)} valid documents, {check.records} records, "
+        f"{len(check.problems)} problem(s)"
+    )
+    if check.problems:
+        _fail(summary, 1)
+    typer.echo(summary)
+
+
+def main() -> None:
+    app(prog_name="extract-eval")

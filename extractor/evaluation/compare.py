@@ -1,0 +1,168 @@
+"""Value comparators, strict and lenient, and the graded text similarity used for alignment.
+
+| value         | strict                              | lenient                              |
+|---------------|-------------------------------------|--------------------------------------|
+| name          | normalized equal (any alias)        | or token_sort_ratio >= 85, same      |
+|               |                                     | numbers ("Phase I" is not "Phase II")|
+| enterprise    | as name                             | or as name, or one name's words all  |
+|               |                                     | within the other's ("Junjia Electric"|
+|               |                                     | in "Ningbo Junjia Electric Co., Ltd.")|
+| place, phrase | normalized equal                    | or fuzzy as names, or one's words    |
+|               |                                     | all within the other's               |
+| period        | normalized equal                    | or token Jaccard >= 0.5              |
+| Money         | same currency, amount within 0.5 %  | ... within 2 %                       |
+| Quantity      | same canonical unit, within 0.5 %   | ... within 2 %                       |
+| Change        | same unit and basis, within 0.5 %   | ... within 2 %                       |
+| enum          | equal                               | equal                                |
+
+"Within x %" is ``|a - b| <= x * max(|a|, |b|)``, symmetric so that swapping gold and
+prediction cannot change a verdict. Whatever strict accepts, lenient accepts too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from extractor.evaluation.normalize import (
+    canonical_unit,
+    marker_tokens,
+    normalize_name,
+    normalize_text,
+    period_tokens,
+)
+from extractor.evaluation.settings import Mode, ScoringSettings
+from extractor.records import Change, Money, Quantity
+
+__all__ = [
+    "Comparator",
+    "numbers_close",
+    "text_similarity",
+]
+
+
+def numbers_close(a: float, b: float, tolerance: float) -> bool:
+    """``|a - b| <= tolerance * max(|a|, |b|)``; two zeros agree."""
+    return abs(a - b) <= tolerance * max(abs(a), abs(b))
+
+
+def _variants(values: Sequence[str], *, project: bool) -> list[str]:
+    out = {normalize_name(v, project=project) for v in values}
+    return sorted(v for v in out if v)
+
+
+_SUBSET_SCORE = 0.9
+"""Similarity of two enterprise names one of which is the other's words in part."""
+
+
+def _subset(x: str, y: str) -> bool:
+    xs, ys = set(x.split()), set(y.split())
+    return bool(xs) and bool(ys) and (xs <= ys or ys <= xs)
+
+
+def text_similarity(
+    a: Sequence[str], b: Sequence[str], *, project: bool = False, enterprise: bool = False
+) -> float:
+    """Best rapidfuzz ``token_sort_ratio`` (0..1) over the variants of two names.
+
+    Normalized equality is 1.0; for enterprises, a name whose words are all in the other
+    ("Junjia Electric", "Ningbo Junjia Electric Appliance") scores at least 0.9. Two names
+    with different numbers ("Phase I", "Phase II") score at most 0.5 so that they are never
+    taken for the same thing by accident.
+    """
+    best = 0.0
+    for x in _variants(a, project=project):
+        for y in _variants(b, project=project):
+            if x == y:
+                return 1.0
+            score = fuzz.token_sort_ratio(x, y) / 100.0
+            if enterprise and _subset(x, y):
+                score = max(score, _SUBSET_SCORE)
+            if marker_tokens(x) != marker_tokens(y):
+                score = min(score, 0.5)
+            best = max(best, score)
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Comparator:
+    """The agreement verdicts of one mode."""
+
+    mode: Mode
+    tolerance: float
+    fuzzy_text: float
+    period_overlap: float
+
+    @classmethod
+    def for_mode(cls, mode: Mode, settings: ScoringSettings) -> Comparator:
+        return cls(
+            mode=mode,
+            tolerance=settings.tolerances.for_mode(mode),
+            fuzzy_text=settings.thresholds.fuzzy_text,
+            period_overlap=settings.thresholds.period_overlap,
+        )
+
+    @property
+    def lenient(self) -> bool:
+        return self.mode is Mode.LENIENT
+
+    def names(self, a: Sequence[str], b: Sequence[str], *, project: bool = False) -> bool:
+        """Two names (each with its variants: aliases) name the same thing."""
+        xs, ys = _variants(a, project=project), _variants(b, project=project)
+        if set(xs) & set(ys):
+            return True
+        if not self.lenient:
+            return False
+        return any(self._fuzzy(x, y) for x in xs for y in ys)
+
+    def enterprises(self, a: Sequence[str], b: Sequence[str]) -> bool:
+        """Two enterprise names (with aliases); lenient also accepts a shortened name."""
+        if self.names(a, b):
+            return True
+        if not self.lenient:
+            return False
+        xs, ys = _variants(a, project=False), _variants(b, project=False)
+        return any(_subset(x, y) and marker_tokens(x) == marker_tokens(y) for x in xs for y in ys)
+
+    def phrase(self, a: str, b: str) -> bool:
+        """Places and short descriptions: names, plus word containment in lenient mode."""
+        x, y = normalize_text(a), normalize_text(b)
+        if x == y:
+            return True
+        if not self.lenient or not x or not y:
+            return False
+        if self._fuzzy(x, y):
+            return True
+        return _subset(x, y) and marker_tokens(x) == marker_tokens(y)
+
+    def period(self, a: str, b: str) -> bool:
+        x, y = period_tokens(a), period_tokens(b)
+        if x == y:
+            return True
+        if not self.lenient or not x or not y:
+            return False
+        xs, ys = set(x), set(y)
+        return len(xs & ys) / len(xs | ys) >= self.period_overlap
+
+    def money(self, a: Money, b: Money) -> bool:
+        return a.currency == b.currency and numbers_close(a.amount, b.amount, self.tolerance)
+
+    def quantity(self, a: Quantity, b: Quantity) -> bool:
+        ua, ub = canonical_unit(a.unit), canonical_unit(b.unit)
+        if ua.base != ub.base:
+            return False
+        return numbers_close(a.value * ua.factor, b.value * ub.factor, self.tolerance)
+
+    def change(self, a: Change, b: Change) -> bool:
+        return (
+            a.unit == b.unit
+            and a.basis == b.basis
+            and numbers_close(a.value, b.value, self.tolerance)
+        )
+
+    def _fuzzy(self, x: str, y: str) -> bool:
+        if marker_tokens(x) != marker_tokens(y):
+            return False
+        return fuzz.token_sort_ratio(x, y) >= self.fuzzy_text

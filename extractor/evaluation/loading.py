@@ -1,0 +1,135 @@
+"""Read gold and prediction JSONL files and the document texts they refer to.
+
+Reading never stops at a bad line: every line comes back as a ``RawLine`` (its JSON object,
+or why it is not one), so that the caller can report each problem. A ``doc_id`` is
+recovered from a line that is not JSON when it can be, so that an unparseable prediction
+still counts as the empty prediction of its document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from extractor.errors import DocumentError, InputError
+from extractor.pipeline.load import DOCUMENT_SUFFIXES, Document, read_document
+
+__all__ = [
+    "RawLine",
+    "describe_validation_error",
+    "file_sha256",
+    "find_document",
+    "load_document",
+    "read_jsonl",
+]
+
+_DOC_ID = re.compile(r'"doc_id"\s*:\s*"((?:[^"\\]|\\.)+)"')
+_LISTS = {"projects": "project", "indicators": "indicator", "enterprise_roles": "enterprise_role"}
+
+
+@dataclass(frozen=True, slots=True)
+class RawLine:
+    """One non-blank line: its number, its object (or the reason it has none), its doc_id."""
+
+    number: int
+    obj: dict[str, Any] | None
+    doc_id: str | None
+    error: str | None
+
+
+def file_sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError as e:
+        raise InputError(f"cannot read {path}: {e.strerror or e}") from e
+
+
+def read_jsonl(path: Path) -> list[RawLine]:
+    """Every non-blank line of a JSONL file; raises ``InputError`` if the file is unreadable."""
+    if not path.is_file():
+        raise InputError(f"{path} does not exist or is not a file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read {path}: {e}") from e
+    out: list[RawLine] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            found = _DOC_ID.search(line)
+            doc_id = json.loads(f'"{found.group(1)}"') if found else None
+            out.append(RawLine(number, None, doc_id, f"not JSON: {e.msg} at column {e.colno}"))
+            continue
+        if not isinstance(obj, dict):
+            out.append(RawLine(number, None, None, f"not a JSON object but {type(obj).__name__}"))
+            continue
+        doc_id = obj.get("doc_id")
+        if not isinstance(doc_id, str) or not doc_id:
+            out.append(RawLine(number, obj, None, "no string doc_id"))
+            continue
+        out.append(RawLine(number, obj, doc_id, None))
+    return out
+
+
+def _record_name(obj: dict[str, Any], list_name: str, index: int) -> str:
+    try:
+        record = obj[list_name][index]
+    except (KeyError, IndexError, TypeError):
+        return ""
+    if not isinstance(record, dict):
+        return ""
+    name = record.get("name") or record.get("enterprise")
+    return f" {name!r}" if isinstance(name, str) else ""
+
+
+def _path(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}" if out else str(part)
+    return out
+
+
+def _where(obj: dict[str, Any], loc: tuple[int | str, ...]) -> str:
+    if len(loc) >= 2 and loc[0] in _LISTS and isinstance(loc[1], int):
+        head = f"{_LISTS[str(loc[0])]} #{loc[1]}{_record_name(obj, str(loc[0]), loc[1])}"
+        rest = _path(loc[2:])
+        return f"{head}: {rest}" if rest else head
+    return _path(loc) or "line"
+
+
+def describe_validation_error(e: ValidationError, obj: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(where, message)`` for each error, ``where`` naming the record ("project #3 'X'")."""
+    out = []
+    for error in e.errors(include_url=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        out.append((_where(obj, tuple(error["loc"])), message))
+    return out
+
+
+def find_document(docs: Path, doc_id: str) -> Path | None:
+    for suffix in DOCUMENT_SUFFIXES:
+        candidate = docs / f"{doc_id}{suffix}"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_document(docs: Path, doc_id: str) -> Document:
+    """The document ``doc_id`` of the folder; raises ``InputError`` when absent or unreadable."""
+    path = find_document(docs, doc_id)
+    if path is None:
+        suffixes = " or ".join(DOCUMENT_SUFFIXES)
+        raise InputError(f"document {doc_id!r} not found in {docs} (looked for {suffixes})")
+    try:
+        return read_document(path)
+    except DocumentError as e:
+        raise InputError(str(e)) from e

@@ -1,0 +1,198 @@
+"""Normalization of text, periods and units before comparison.
+
+Only surface differences are removed here: case, punctuation, whitespace, possessive ``'s``,
+legal suffixes of company names ("Co., Ltd."), a trailing "project" on project names, number
+words in periods, and the spelling of units. Nothing here decides whether two values agree;
+that is ``compare``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+__all__ = [
+    "CanonicalUnit",
+    "canonical_unit",
+    "marker_tokens",
+    "normalize_name",
+    "normalize_text",
+    "period_tokens",
+]
+
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+_NON_WORD = re.compile(r"[^\w%]+")
+_SPACES = re.compile(r"\s+")
+
+_LEGAL_SUFFIXES: tuple[tuple[str, ...], ...] = (
+    ("joint", "stock", "co", "ltd"),
+    ("company", "limited"),
+    ("limited", "company"),
+    ("co", "ltd"),
+    ("co", "limited"),
+    ("corp", "ltd"),
+    ("limited",),
+    ("ltd",),
+    ("inc",),
+    ("corp",),
+    ("corporation",),
+    ("llc",),
+    ("plc",),
+    ("co",),
+    ("company",),
+)
+_PROJECT_SUFFIXES: tuple[tuple[str, ...], ...] = (("project",), ("projects",))
+
+_NUMBER_WORDS = {
+    "one": "1",
+    "two": "2",
+    "three": "3",
+    "four": "4",
+    "five": "5",
+    "six": "6",
+    "seven": "7",
+    "eight": "8",
+    "nine": "9",
+    "ten": "10",
+    "eleven": "11",
+    "twelve": "12",
+    "first": "1",
+    "second": "2",
+    "third": "3",
+    "fourth": "4",
+    "fifth": "5",
+}
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6"}
+_PERIOD_STOP_WORDS = frozenset({"the", "of", "to", "in", "from", "a", "an", "and", "for", "s"})
+
+
+def normalize_text(text: str) -> str:
+    """Case, Unicode compatibility forms, possessive 's, punctuation and whitespace removed."""
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
+    folded = _POSSESSIVE.sub("", folded)
+    return _SPACES.sub(" ", _NON_WORD.sub(" ", folded).replace("_", " ")).strip()
+
+
+def _strip_suffixes(tokens: list[str], suffixes: tuple[tuple[str, ...], ...]) -> list[str]:
+    changed = True
+    while changed:
+        changed = False
+        for suffix in suffixes:
+            n = len(suffix)
+            if len(tokens) > n and tuple(tokens[-n:]) == suffix:
+                tokens = tokens[:-n]
+                changed = True
+                break
+    return tokens
+
+
+def normalize_name(text: str, *, project: bool = False) -> str:
+    """``normalize_text`` plus: a leading "the", legal suffixes and (projects) "project"."""
+    tokens = normalize_text(text).split()
+    if len(tokens) > 1 and tokens[0] == "the":
+        tokens = tokens[1:]
+    suffixes = _LEGAL_SUFFIXES + _PROJECT_SUFFIXES if project else _LEGAL_SUFFIXES
+    return " ".join(_strip_suffixes(tokens, suffixes))
+
+
+def marker_tokens(normalized: str) -> tuple[str, ...]:
+    """Numbers, ordinals and roman numerals of a name, as digits ("Phase II" -> ("2",)).
+
+    Two names that differ only in these ("Phase I" and "Phase II", "Line 1" and "Line 2")
+    name different things, however close their characters are.
+    """
+    found: list[str] = []
+    for token in normalized.split():
+        if token.isdigit():
+            found.append(token.lstrip("0") or "0")
+        elif token in _ROMAN:
+            found.append(_ROMAN[token])
+        elif token in _NUMBER_WORDS:
+            found.append(_NUMBER_WORDS[token])
+    return tuple(sorted(found))
+
+
+def period_tokens(text: str) -> tuple[str, ...]:
+    """Content tokens of a period, number words as digits ("the past four years": past 4 years)."""
+    tokens = (_NUMBER_WORDS.get(t, t) for t in normalize_text(text).split())
+    return tuple(t for t in tokens if t not in _PERIOD_STOP_WORDS)
+
+
+@dataclass(frozen=True, slots=True)
+class CanonicalUnit:
+    """A unit reduced to a base unit and the factor that converts a value into it."""
+
+    base: str
+    factor: float
+    is_currency: bool = False
+
+
+_ANNUAL = re.compile(r"\s*(/\s*(yr|year|a|annum)|per\s+(year|annum)|a\s+year|annually)$")
+_SCALED: dict[str, tuple[str, float]] = {
+    "wh": ("Wh", 1.0),
+    "kwh": ("Wh", 1e3),
+    "mwh": ("Wh", 1e6),
+    "gwh": ("Wh", 1e9),
+    "twh": ("Wh", 1e12),
+    "w": ("W", 1.0),
+    "kw": ("W", 1e3),
+    "mw": ("W", 1e6),
+    "gw": ("W", 1e9),
+    "tw": ("W", 1e12),
+    "t": ("t", 1.0),
+    "ton": ("t", 1.0),
+    "tons": ("t", 1.0),
+    "tonne": ("t", 1.0),
+    "tonnes": ("t", 1.0),
+    "kg": ("t", 1e-3),
+    "kt": ("t", 1e3),
+    "m2": ("m2", 1.0),
+    "m²": ("m2", 1.0),
+    "sqm": ("m2", 1.0),
+    "square meter": ("m2", 1.0),
+    "square meters": ("m2", 1.0),
+    "square metre": ("m2", 1.0),
+    "square metres": ("m2", 1.0),
+    "km2": ("m2", 1e6),
+    "km²": ("m2", 1e6),
+    "mu": ("mu", 1.0),
+    "acre": ("acres", 1.0),
+    "acres": ("acres", 1.0),
+    "ha": ("ha", 1.0),
+    "hectare": ("ha", 1.0),
+    "hectares": ("ha", 1.0),
+    "%": ("%", 1.0),
+    "percent": ("%", 1.0),
+    "yuan": ("CNY", 1.0),
+    "rmb": ("CNY", 1.0),
+}
+_CURRENCY_CODE = re.compile(r"^[A-Z]{3}$")
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def canonical_unit(unit: str) -> CanonicalUnit:
+    """The base unit and factor of a Quantity unit ("MWh" -> Wh x 1e6, "t/yr" -> t/yr x 1).
+
+    Currency codes stay as they are; count nouns are singularized and lower-cased
+    ("Enterprises" -> "enterprise"); "/yr" spellings are unified.
+    """
+    text = unicodedata.normalize("NFKC", unit).strip()
+    if _CURRENCY_CODE.match(text):
+        return CanonicalUnit(text, 1.0, is_currency=True)
+    lowered = _SPACES.sub(" ", text.casefold())
+    annual = bool(_ANNUAL.search(lowered))
+    core = _ANNUAL.sub("", lowered).strip() if annual else lowered
+    suffix = "/yr" if annual else ""
+    if core in _SCALED:
+        base, factor = _SCALED[core]
+        return CanonicalUnit(base + suffix, factor, is_currency=base == "CNY")
+    words = [_singular(w) for w in normalize_text(core).split()]
+    return CanonicalUnit(" ".join(words) + suffix, 1.0)

@@ -1,0 +1,277 @@
+"""One evaluation run: check the inputs, score every gold document, build the report.
+
+Input rules (the contract):
+
+* the gold must be valid (``validate``); otherwise ``GoldError``;
+* a gold document without a prediction line, or whose prediction was made on another text
+  (``text_sha256`` differs), is an ``InputError`` unless ``allow_missing``: then it is
+  scored as an empty prediction and listed in the report;
+* a prediction line that is not JSON or not a valid record is scored as the empty prediction
+  of its document (when its ``doc_id`` can be read) and listed in the report;
+* prediction lines for documents the gold does not have are listed and ignored.
+
+In agreement mode the second file is gold too: it must be valid, and ``optional`` counts on
+both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from extractor.errors import GoldError, InputError
+from extractor.evaluation.aggregate import (
+    compare_baseline,
+    document_entries,
+    field_results,
+    level_results,
+)
+from extractor.evaluation.bootstrap import Resampling
+from extractor.evaluation.classify import ErrorRecord, classify_document
+from extractor.evaluation.gate import GateSettings, check_gate
+from extractor.evaluation.loading import describe_validation_error, file_sha256, read_jsonl
+from extractor.evaluation.report_json import read_report
+from extractor.evaluation.report_model import (
+    ErrorCount,
+    Inputs,
+    LineNote,
+    Report,
+    SettingsModel,
+    Validity,
+)
+from extractor.evaluation.score import DocStatus, DocumentResult, score_document
+from extractor.evaluation.settings import SCORER_VERSION, ErrorClass, RecordType, ScoringSettings
+from extractor.evaluation.similarity import WEIGHTS
+from extractor.evaluation.validate import GoldCheck, Problem, check_gold_file
+from extractor.records import FORMAT_VERSION, DocumentRecord
+
+__all__ = ["Evaluation", "EvaluationConfig", "evaluate", "settings_model"]
+
+
+@dataclass(frozen=True, slots=True)
+class EvaluationConfig:
+    gold: Path
+    pred: Path
+    docs: Path | None = None
+    baseline: Path | None = None
+    scoring: ScoringSettings = field(default_factory=ScoringSettings)
+    gate: GateSettings = field(default_factory=GateSettings)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    report: Report
+    documents: tuple[DocumentResult, ...]
+    errors: tuple[ErrorRecord, ...]
+    texts: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Predictions:
+    documents: dict[str, DocumentRecord]
+    broken: list[LineNote]
+    lines: int
+
+
+def _gold_error(path: Path, problems: tuple[Problem, ...]) -> GoldError:
+    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+    return GoldError(
+        f"{path} is not valid gold: {problems[0]}{more}; run 'extract-eval validate' for all"
+    )
+
+
+def _checked(path: Path, docs: Path | None) -> GoldCheck:
+    check = check_gold_file(path, docs)
+    if check.problems:
+        raise _gold_error(path, check.problems)
+    return check
+
+
+def _predictions(config: EvaluationConfig) -> _Predictions:
+    if config.scoring.agreement:
+        check = _checked(config.pred, config.docs)
+        return _Predictions(dict(check.documents), [], check.lines)
+    lines = read_jsonl(config.pred)
+    documents: dict[str, DocumentRecord] = {}
+    broken: list[LineNote] = []
+    seen: dict[str, int] = {}
+    for line in lines:
+        if line.doc_id is not None and line.doc_id in seen:
+            raise InputError(
+                f"{config.pred}: line {line.number} repeats doc_id {line.doc_id!r} "
+                f"of line {seen[line.doc_id]}"
+            )
+        if line.doc_id is not None:
+            seen[line.doc_id] = line.number
+        if line.error is not None or line.obj is None:
+            broken.append(LineNote(line=line.number, doc_id=line.doc_id, problem=line.error or ""))
+            continue
+        try:
+            record = DocumentRecord.model_validate(line.obj)
+        except ValidationError as e:
+            found = describe_validation_error(e, line.obj)
+            where, message = found[0]
+            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+            note = LineNote(
+                line=line.number, doc_id=line.doc_id, problem=f"{where}: {message}{more}"
+            )
+            broken.append(note)
+            continue
+        documents[record.doc_id] = record
+    return _Predictions(documents, broken, len(lines))
+
+
+def _match(
+    gold: dict[str, DocumentRecord], preds: _Predictions, allow_missing: bool
+) -> dict[str, tuple[DocStatus, DocumentRecord | None]]:
+    broken_ids = {n.doc_id for n in preds.broken if n.doc_id is not None}
+    out: dict[str, tuple[DocStatus, DocumentRecord | None]] = {}
+    missing, mismatched = [], []
+    for doc_id in sorted(gold):
+        pred = preds.documents.get(doc_id)
+        if pred is not None and pred.text_sha256 == gold[doc_id].text_sha256:
+            out[doc_id] = (DocStatus.SCORED, pred)
+        elif pred is not None:
+            mismatched.append(doc_id)
+            out[doc_id] = (DocStatus.SHA_MISMATCH, None)
+        elif doc_id in broken_ids:
+            out[doc_id] = (DocStatus.UNPARSEABLE, None)
+        else:
+            missing.append(doc_id)
+            out[doc_id] = (DocStatus.MISSING, None)
+    if (missing or mismatched) and not allow_missing:
+        parts = []
+        if missing:
+            parts.append(f"no prediction for {len(missing)} gold document(s): {', '.join(missing)}")
+            anonymous = sum(n.doc_id is None for n in preds.broken)
+            if anonymous:
+                parts[-1] += f" ({anonymous} unparseable prediction line(s) name no doc_id)"
+        if mismatched:
+            parts.append(
+                f"text_sha256 of the prediction differs from the gold for {', '.join(mismatched)}"
+            )
+        raise InputError("; ".join(parts) + " (--allow-missing scores them as empty)")
+    return out
+
+
+def settings_model(settings: ScoringSettings) -> SettingsModel:
+    t, m, b = settings.tolerances, settings.thresholds, settings.bootstrap
+    return SettingsModel(
+        tolerances={"strict": t.strict, "lenient": t.lenient},
+        thresholds={
+            "project": m.project,
+            "indicator": m.indicator,
+            "enterprise_role": m.enterprise_role,
+            "role_enterprise": m.role_enterprise,
+            "fuzzy_text": m.fuzzy_text,
+            "period_overlap": m.period_overlap,
+        },
+        weights=WEIGHTS,
+        bootstrap={"resamples": b.resamples, "seed": b.seed, "confidence": b.confidence},
+        allow_missing=settings.allow_missing,
+        agreement=settings.agreement,
+    )
+
+
+def _validity(
+    gold: GoldCheck, preds: _Predictions, docs: list[DocumentResult], agreement: bool
+) -> Validity:
+    pred_records = {t: 0 for t in RecordType}
+    for d in docs:
+        for t in RecordType:
+            pred_records[t] += len(d.pred_items[t])
+    optional_flags = sum(
+        1 for d in docs for items in d.pred_items.values() for item in items if item.record.optional
+    )
+    return Validity(
+        gold_documents=len(gold.documents),
+        gold_records={t: sum(len(d.gold_items[t]) for d in docs) for t in RecordType},
+        gold_optional_records=sum(
+            1 for d in docs for items in d.gold_items.values() for i in items if i.optional
+        ),
+        prediction_lines=preds.lines,
+        predicted_records=pred_records,
+        scored_documents=sum(d.status is DocStatus.SCORED for d in docs),
+        unparseable_lines=preds.broken,
+        missing_documents=[d.doc_id for d in docs if d.status is DocStatus.MISSING],
+        sha_mismatches=[d.doc_id for d in docs if d.status is DocStatus.SHA_MISMATCH],
+        extra_documents=sorted(set(preds.documents) - set(gold.documents)),
+        ungrounded_records=sum(
+            1 for d in docs for items in d.pred_items.values() for i in items if i.ungrounded
+        ),
+        optional_flags_ignored=0 if agreement else optional_flags,
+        texts_checked=bool(gold.texts),
+    )
+
+
+def _error_counts(errors: list[ErrorRecord]) -> list[ErrorCount]:
+    return [
+        ErrorCount(
+            error_class=cls,
+            strict=sum(e.error_class is cls for e in errors),
+            lenient=sum(e.error_class is cls and not e.strict_only for e in errors),
+        )
+        for cls in ErrorClass
+    ]
+
+
+def evaluate(config: EvaluationConfig) -> Evaluation:
+    """Score ``config.pred`` against ``config.gold``; raises ``GoldError``/``InputError``."""
+    scoring = config.scoring
+    gold = _checked(config.gold, config.docs)
+    texts = {doc_id: document.text for doc_id, document in gold.texts.items()}
+    preds = _predictions(config)
+    matched = _match(gold.documents, preds, scoring.allow_missing)
+    baseline = read_report(config.baseline) if config.baseline is not None else None
+
+    docs = [
+        score_document(
+            doc_id, gold.documents[doc_id], pred, scoring, status=status, text=texts.get(doc_id)
+        )
+        for doc_id, (status, pred) in matched.items()
+    ]
+    errors = [
+        e
+        for d in docs
+        for e in classify_document(d, scoring.tolerances.lenient, texts.get(d.doc_id))
+    ]
+    resampling = Resampling(len(docs), scoring.bootstrap)
+    results = level_results(docs, resampling)
+    entries = document_entries(docs)
+    gold_sha = file_sha256(config.gold)
+    settings = settings_model(scoring)
+    comparison = None
+    if baseline is not None and config.baseline is not None:
+        comparison = compare_baseline(
+            entries,
+            baseline,
+            path=str(config.baseline),
+            gold_sha256=gold_sha,
+            same_settings=baseline.settings.model_dump(exclude={"bootstrap"})
+            == settings.model_dump(exclude={"bootstrap"}),
+            settings=scoring.bootstrap,
+        )
+    report = Report(
+        kind="agreement" if scoring.agreement else "evaluation",
+        scorer_version=SCORER_VERSION,
+        format_version=FORMAT_VERSION,
+        inputs=Inputs(
+            gold=str(config.gold),
+            gold_sha256=gold_sha,
+            pred=str(config.pred),
+            pred_sha256=file_sha256(config.pred),
+            docs=str(config.docs) if config.docs is not None else None,
+        ),
+        settings=settings,
+        validity=_validity(gold, preds, docs, scoring.agreement),
+        results=results,
+        fields=field_results(docs, resampling),
+        documents=entries,
+        errors=_error_counts(errors),
+        baseline=comparison,
+        gate=check_gate(results, comparison, config.gate),
+    )
+    return Evaluation(report, tuple(docs), tuple(errors), texts)

@@ -12,6 +12,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from extractor.names import normalize_name, normalize_text
+
+_SPACES = re.compile(r"\s+")
+
 __all__ = [
     "CanonicalUnit",
     "canonical_unit",
@@ -20,29 +24,6 @@ __all__ = [
     "normalize_text",
     "period_tokens",
 ]
-
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
-_NON_WORD = re.compile(r"[^\w%]+")
-_SPACES = re.compile(r"\s+")
-
-_LEGAL_SUFFIXES: tuple[tuple[str, ...], ...] = (
-    ("joint", "stock", "co", "ltd"),
-    ("company", "limited"),
-    ("limited", "company"),
-    ("co", "ltd"),
-    ("co", "limited"),
-    ("corp", "ltd"),
-    ("limited",),
-    ("ltd",),
-    ("inc",),
-    ("corp",),
-    ("corporation",),
-    ("llc",),
-    ("plc",),
-    ("co",),
-    ("company",),
-)
-_PROJECT_SUFFIXES: tuple[tuple[str, ...], ...] = (("project",), ("projects",))
 
 _NUMBER_WORDS = {
     "one": "1",
@@ -65,35 +46,6 @@ _NUMBER_WORDS = {
 }
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6"}
 _PERIOD_STOP_WORDS = frozenset({"the", "of", "to", "in", "from", "a", "an", "and", "for", "s"})
-
-
-def normalize_text(text: str) -> str:
-    """Case, Unicode compatibility forms, possessive 's, punctuation and whitespace removed."""
-    folded = unicodedata.normalize("NFKC", text).casefold().replace("&", " and ")
-    folded = _POSSESSIVE.sub("", folded)
-    return _SPACES.sub(" ", _NON_WORD.sub(" ", folded).replace("_", " ")).strip()
-
-
-def _strip_suffixes(tokens: list[str], suffixes: tuple[tuple[str, ...], ...]) -> list[str]:
-    changed = True
-    while changed:
-        changed = False
-        for suffix in suffixes:
-            n = len(suffix)
-            if len(tokens) > n and tuple(tokens[-n:]) == suffix:
-                tokens = tokens[:-n]
-                changed = True
-                break
-    return tokens
-
-
-def normalize_name(text: str, *, project: bool = False) -> str:
-    """``normalize_text`` plus: a leading "the", legal suffixes and (projects) "project"."""
-    tokens = normalize_text(text).split()
-    if len(tokens) > 1 and tokens[0] == "the":
-        tokens = tokens[1:]
-    suffixes = _LEGAL_SUFFIXES + _PROJECT_SUFFIXES if project else _LEGAL_SUFFIXES
-    return " ".join(_strip_suffixes(tokens, suffixes))
 
 
 def marker_tokens(normalized: str) -> tuple[str, ...]:

@@ -1,24 +1,33 @@
 """Typed configuration. Precedence everywhere: argument, then environment variable, then default.
 
-| setting            | argument        | environment                                    | default              |
-|--------------------|-----------------|------------------------------------------------|----------------------|
-| data folder        | --home          | EXTRACTOR_HOME                                 | ~/.cache/extractor   |
-| endpoint URL       | --base-url      | EXTRACTOR_BASE_URL, then OPENAI_BASE_URL       | none: local model    |
-| model name         | --model         | EXTRACTOR_MODEL                                | the endpoint's first |
-| API key            | --api-key       | EXTRACTOR_API_KEY, then OPENAI_API_KEY         | "not-needed"         |
-| local model file   | --model-path    | EXTRACTOR_MODEL_PATH                           | registry default     |
+- data folder: ``--home``, ``EXTRACTOR_HOME``, default ``~/.cache/extractor``
+- endpoint URL: ``--base-url``, ``EXTRACTOR_BASE_URL`` then ``OPENAI_BASE_URL``; none means
+  the embedded local model
+- model name: ``--model``, ``EXTRACTOR_MODEL``; see below
+- API key: ``--api-key``, ``EXTRACTOR_API_KEY`` then ``OPENAI_API_KEY``; default "not-needed"
+- local model file: ``--model-path``, ``EXTRACTOR_MODEL_PATH``; default the registry's model
+
+With no endpoint the embedded local model runs in-process; its model name is the registry
+entry's name (or the GGUF file's stem). With an endpoint and no model name, the endpoint's
+first listed model is used.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from pathlib import Path
 
-__all__ = ["home_dir"]
+from extractor.errors import ConfigError
+
+__all__ = ["Backend", "ExtractorConfig", "ModeChoice", "home_dir"]
 
 
-def home_dir(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None) -> Path:
+def home_dir(
+    explicit: str | os.PathLike[str] | None = None, env: Mapping[str, str] | None = None
+) -> Path:
     """The folder for the response cache and model files (created on first use by callers)."""
     environ = os.environ if env is None else env
     if explicit is not None:
@@ -26,3 +35,103 @@ def home_dir(explicit: str | os.PathLike[str] | None = None, env: Mapping[str, s
     if environ.get("EXTRACTOR_HOME"):
         return Path(environ["EXTRACTOR_HOME"]).expanduser()
     return Path("~/.cache/extractor").expanduser()
+
+
+class Backend(StrEnum):
+    """Where the model runs."""
+
+    AUTO = "auto"
+    ENDPOINT = "endpoint"
+    LOCAL = "local"
+
+
+class ModeChoice(StrEnum):
+    """How structured output is requested (instructor modes); ``auto`` probes the endpoint."""
+
+    AUTO = "auto"
+    TOOLS = "tools"
+    JSON_SCHEMA = "json_schema"
+    JSON = "json"
+    MD_JSON = "md_json"
+
+
+def _first(*values: str | None) -> str | None:
+    return next((v for v in values if v), None)
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractorConfig:
+    """Everything a run needs; build it with ``ExtractorConfig.resolve`` to apply the
+    environment."""
+
+    base_url: str | None = None
+    model: str | None = None
+    api_key: str | None = None
+    backend: Backend = Backend.AUTO
+    model_path: Path | None = None
+    mode: ModeChoice = ModeChoice.AUTO
+    home: Path = field(default_factory=home_dir)
+    concurrency: int = 1
+    timeout: float = 600.0
+    retries: int = 4
+    max_reasks: int = 2
+    cache: bool = True
+    replay: bool = False
+    record: bool = False
+    recordings: Path | None = None
+    chunk_tokens: int = 400
+    overlap_tokens: int = 50
+    keep_ungrounded: bool = False
+    prompt: str = "extract.v1"
+    prompts_dir: Path | None = None
+    temperature: float = 0.0
+    frequency_penalty: float = 0.3  # keeps small models out of repetition loops
+    max_output_tokens: int = 1024
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        # Accept plain strings from callers (the library API takes keywords): coerce once.
+        try:
+            object.__setattr__(self, "backend", Backend(self.backend))
+            object.__setattr__(self, "mode", ModeChoice(self.mode))
+        except ValueError as e:
+            raise ConfigError(str(e)) from e
+        for name in ("home", "model_path", "recordings", "prompts_dir"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
+                object.__setattr__(self, name, Path(value).expanduser())
+        if self.concurrency < 1:
+            raise ConfigError("concurrency must be at least 1")
+        if self.timeout <= 0:
+            raise ConfigError("timeout must be positive")
+        if self.chunk_tokens < 50:
+            raise ConfigError("chunk_tokens must be at least 50")
+        if self.max_reasks < 0 or self.retries < 1:
+            raise ConfigError("max_reasks must be >= 0 and retries >= 1")
+
+    @classmethod
+    def resolve(cls, env: Mapping[str, str] | None = None, **arguments: object) -> ExtractorConfig:
+        """Arguments (those not None) win over the environment, which wins over defaults."""
+        environ = os.environ if env is None else env
+        given = {k: v for k, v in arguments.items() if v is not None}
+        unknown = set(given) - set(cls.__dataclass_fields__)
+        if unknown:
+            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        from_env: dict[str, object] = {
+            "base_url": _first(environ.get("EXTRACTOR_BASE_URL"), environ.get("OPENAI_BASE_URL")),
+            "model": environ.get("EXTRACTOR_MODEL") or None,
+            "api_key": _first(environ.get("EXTRACTOR_API_KEY"), environ.get("OPENAI_API_KEY")),
+            "model_path": Path(environ["EXTRACTOR_MODEL_PATH"]).expanduser()
+            if environ.get("EXTRACTOR_MODEL_PATH")
+            else None,
+            "home": home_dir(env=environ),
+        }
+        merged = {k: v for k, v in from_env.items() if v is not None} | given
+        return replace(cls(), **merged)  # type: ignore[arg-type]
+
+    @property
+    def effective_backend(self) -> Backend:
+        """``endpoint`` when a URL is set (or asked for), else ``local``."""
+        if self.backend is not Backend.AUTO:
+            return self.backend
+        return Backend.ENDPOINT if self.base_url else Backend.LOCAL

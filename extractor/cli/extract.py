@@ -1,0 +1,257 @@
+"""``extract PATHS... -o OUT``: the command-line face of the library (a thin layer).
+
+It parses options into an ``ExtractorConfig``, runs ``run_batch`` and turns errors into one
+line and an exit code: 0 all documents extracted, 1 some document failed (see the errors
+file), 2 usage or configuration error (bad path, no model, unreachable endpoint).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from typer.core import TyperGroup
+
+from extractor.cli.models import models_app
+from extractor.cli.progress import BatchProgress
+from extractor.config import Backend, ExtractorConfig, ModeChoice
+from extractor.errors import ConfigError, EndpointError, ExtractorError, InputError, ReplayMiss
+from extractor.pipeline.batch import default_errors_path, run_batch
+
+__all__ = ["app", "main"]
+
+DEFAULT_RECORDINGS = Path("eval/recordings")
+
+
+class _DefaultToRun(TyperGroup):
+    """``extract seeds/ -o out.jsonl`` means ``extract run seeds/ -o out.jsonl``."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer vendors click
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+app = typer.Typer(
+    cls=_DefaultToRun,
+    help="Extract industrial projects, indicators and enterprise roles from news articles.",
+    add_completion=False,
+    no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(models_app, name="models")
+
+_ENDPOINT = "Endpoint"
+_RUN = "Run"
+_CACHE = "Cache and recordings"
+_CHUNK = "Chunking and prompting"
+
+
+@app.command("run")
+def run(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Files (.txt, .md, .jsonl of {id, text}) or folders.")
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Output JSONL, one line a document.")
+    ],
+    errors: Annotated[
+        Path | None,
+        typer.Option(help="Where failed documents are listed [default: OUTPUT.errors.jsonl]."),
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 "
+            "[env EXTRACTOR_BASE_URL, OPENAI_BASE_URL; none: the embedded local model].",
+            rich_help_panel=_ENDPOINT,
+        ),
+    ] = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Model name [env EXTRACTOR_MODEL; default: the endpoint's first model].",
+            rich_help_panel=_ENDPOINT,
+        ),
+    ] = None,
+    api_key: Annotated[
+        str | None,
+        typer.Option(
+            help="API key [env EXTRACTOR_API_KEY, OPENAI_API_KEY].", rich_help_panel=_ENDPOINT
+        ),
+    ] = None,
+    backend: Annotated[
+        Backend,
+        typer.Option(
+            help="endpoint, local (in-process GGUF) or auto (endpoint if a URL is set).",
+            rich_help_panel=_ENDPOINT,
+        ),
+    ] = Backend.AUTO,
+    model_path: Annotated[
+        Path | None,
+        typer.Option(
+            help="A GGUF file for the local backend [env EXTRACTOR_MODEL_PATH; default: the "
+            "registry's default model, see `extract models list`].",
+            rich_help_panel=_ENDPOINT,
+        ),
+    ] = None,
+    mode: Annotated[
+        ModeChoice,
+        typer.Option(
+            help="Structured-output mode; auto probes the endpoint (json_schema, else tools).",
+            rich_help_panel=_ENDPOINT,
+        ),
+    ] = ModeChoice.AUTO,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds per model request.", rich_help_panel=_ENDPOINT)
+    ] = 600.0,
+    retries: Annotated[
+        int,
+        typer.Option(
+            help="Attempts per request on connection errors, timeouts, 429 and 5xx "
+            "(exponential backoff with jitter, Retry-After honoured).",
+            rich_help_panel=_ENDPOINT,
+        ),
+    ] = 4,
+    max_reasks: Annotated[
+        int,
+        typer.Option(
+            help="Re-asks when the answer does not validate (the error is fed back).",
+            rich_help_panel=_ENDPOINT,
+        ),
+    ] = 2,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            help="Concurrent model calls across documents and chunks.", rich_help_panel=_RUN
+        ),
+    ] = 1,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            help="Keep OUTPUT's lines and skip documents already there with the same text hash.",
+            rich_help_panel=_RUN,
+        ),
+    ] = False,
+    keep_ungrounded: Annotated[
+        bool,
+        typer.Option(
+            help="Keep records whose evidence is not found in the text, flagged 'ungrounded'.",
+            rich_help_panel=_RUN,
+        ),
+    ] = False,
+    home: Annotated[
+        Path | None,
+        typer.Option(
+            help="Data folder for cache and models [env EXTRACTOR_HOME; ~/.cache/extractor].",
+            rich_help_panel=_CACHE,
+        ),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Neither read nor write the response cache.", rich_help_panel=_CACHE
+        ),
+    ] = False,
+    replay: Annotated[
+        bool,
+        typer.Option(
+            help="Call no model: serve responses from the recordings and the cache; a miss "
+            "fails its document, naming the document and chunk.",
+            rich_help_panel=_CACHE,
+        ),
+    ] = False,
+    record: Annotated[
+        bool,
+        typer.Option(help="Append every model response to the recordings.", rich_help_panel=_CACHE),
+    ] = False,
+    recordings: Annotated[
+        Path | None,
+        typer.Option(
+            help=f"Folder of JSONL recordings [default: {DEFAULT_RECORDINGS} when it exists].",
+            rich_help_panel=_CACHE,
+        ),
+    ] = None,
+    chunk_tokens: Annotated[
+        int, typer.Option(help="Token budget of one chunk.", rich_help_panel=_CHUNK)
+    ] = 400,
+    overlap_tokens: Annotated[
+        int, typer.Option(help="Tokens repeated from the previous chunk.", rich_help_panel=_CHUNK)
+    ] = 50,
+    prompt: Annotated[
+        str, typer.Option(help="Prompt id NAME.VERSION.", rich_help_panel=_CHUNK)
+    ] = "extract.v1",
+    prompts_dir: Annotated[
+        Path | None,
+        typer.Option(help="Folder with your own prompt files.", rich_help_panel=_CHUNK),
+    ] = None,
+    temperature: Annotated[float, typer.Option(rich_help_panel=_CHUNK)] = 0.0,
+    frequency_penalty: Annotated[
+        float,
+        typer.Option(
+            help="Penalty on repeated tokens; keeps small models out of repetition loops.",
+            rich_help_panel=_CHUNK,
+        ),
+    ] = 0.3,
+    max_output_tokens: Annotated[
+        int, typer.Option(help="Output token limit per call.", rich_help_panel=_CHUNK)
+    ] = 1024,
+    seed: Annotated[int, typer.Option(help="Sampling seed.", rich_help_panel=_CHUNK)] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
+) -> None:
+    """Extract records from PATHS into OUTPUT (JSONL, one line a document)."""
+    err = Console(stderr=True, highlight=False)
+    if recordings is None and (replay or record) and (record or DEFAULT_RECORDINGS.is_dir()):
+        recordings = DEFAULT_RECORDINGS
+    settings: dict[str, Any] = {
+        "base_url": base_url, "model": model, "api_key": api_key, "backend": backend,
+        "model_path": model_path, "mode": mode, "home": home, "concurrency": concurrency,
+        "timeout": timeout, "retries": retries, "max_reasks": max_reasks,
+        "cache": not no_cache, "replay": replay, "record": record, "recordings": recordings,
+        "chunk_tokens": chunk_tokens, "overlap_tokens": overlap_tokens,
+        "keep_ungrounded": keep_ungrounded, "prompt": prompt, "prompts_dir": prompts_dir,
+        "temperature": temperature, "frequency_penalty": frequency_penalty,
+        "max_output_tokens": max_output_tokens, "seed": seed,
+    }  # fmt: skip
+    try:
+        config = ExtractorConfig.resolve(**settings)
+        errors_path = errors or default_errors_path(output)
+        with BatchProgress(err, enabled=not quiet) as progress:
+            summary = asyncio.run(
+                run_batch(
+                    config, paths, output, errors=errors_path, resume=resume, observer=progress
+                )
+            )
+    except (ConfigError, InputError, EndpointError, ReplayMiss) as e:
+        if debug:
+            raise
+        err.print(f"error: {e}")
+        raise typer.Exit(2) from e
+    except ExtractorError as e:
+        if debug:
+            raise
+        err.print(f"error: {e}")
+        raise typer.Exit(2) from e
+    err.print(
+        f"{summary.extracted} extracted, {summary.skipped} skipped, {summary.failed} failed · "
+        f"{summary.records} records · {summary.calls} model calls, {summary.cache_hits} cache "
+        f"hits · {summary.prompt_tokens}+{summary.completion_tokens} tokens · "
+        f"{summary.seconds:.1f}s → {output}"
+        + (f" (failures: {errors_path})" if summary.failed else "")
+    )
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:  # pragma: no cover - interactive
+        sys.stderr.write("interrupted; rerun with --resume to continue\n")
+        sys.exit(130)

@@ -1,0 +1,209 @@
+"""HTTP transports under the OpenAI client: response cache/replay and transient retries.
+
+    AsyncOpenAI -> CachingTransport -> RetryingTransport -> network, or the in-process model
+
+Caching at the HTTP layer keys every request (re-asks included) on exactly what was sent,
+so a second run of the same input makes no model call, and ``--replay`` serves recorded
+responses of a real model through the same parsing and re-ask path as a live run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import time
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+import httpx2
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_random_exponential,
+)
+
+from extractor.errors import ReplayMiss
+from extractor.llm.store import RecordingStore, ResponseStore, request_key
+
+__all__ = [
+    "CachingTransport",
+    "CallContext",
+    "RetryingTransport",
+    "UsageMeter",
+    "current_call",
+]
+
+RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+
+
+@dataclass(slots=True)
+class UsageMeter:
+    """Model usage of one unit of work (a document), re-asks and probes included."""
+
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_hits: int = 0
+    model_seconds: float = 0.0
+
+
+@dataclass(slots=True)
+class CallContext:
+    """What the current request is for: used to name a replay miss and to meter usage."""
+
+    doc_id: str = "?"
+    chunk: int = -1
+    meter: UsageMeter = field(default_factory=UsageMeter)
+
+
+current_call: ContextVar[CallContext | None] = ContextVar("current_call", default=None)
+
+
+def _retry_after(response: httpx2.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time())
+
+
+class RetryingTransport(httpx2.AsyncBaseTransport):
+    """Retries connection errors, timeouts, 408/409/429 and 5xx with exponential backoff and
+    jitter, waiting what ``Retry-After`` asks for when the server says."""
+
+    def __init__(
+        self,
+        inner: httpx2.AsyncBaseTransport,
+        *,
+        attempts: int = 4,
+        max_wait: float = 30.0,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.inner = inner
+        self.attempts = max(1, attempts)
+        self.backoff = wait_random_exponential(multiplier=0.5, max=max_wait)
+        self.max_wait = max_wait
+        self._sleep = sleep
+
+    def _wait(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        error = outcome.exception() if outcome is not None else None
+        if isinstance(error, _RetryableStatus):
+            after = _retry_after(error.response)
+            if after is not None:
+                return min(after, self.max_wait)
+        return float(self.backoff(state))
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = await request.aread()
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type((httpx2.TransportError, _RetryableStatus)),
+            reraise=True,
+            sleep=self._sleep,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    fresh = httpx2.Request(
+                        request.method,
+                        request.url,
+                        headers=request.headers,
+                        content=body,
+                        extensions=request.extensions,
+                    )
+                    response = await self.inner.handle_async_request(fresh)
+                    await response.aread()
+                    if response.status_code in RETRY_STATUS:
+                        raise _RetryableStatus(response)
+        except _RetryableStatus as last:
+            return last.response
+        return response
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+class _RetryableStatus(Exception):
+    def __init__(self, response: httpx2.Response) -> None:
+        super().__init__(f"HTTP {response.status_code}")
+        self.response = response
+
+
+class CachingTransport(httpx2.AsyncBaseTransport):
+    """Serves and stores responses; meters usage into the current ``CallContext``."""
+
+    def __init__(
+        self,
+        inner: httpx2.AsyncBaseTransport | None,
+        *,
+        cache: ResponseStore | None,
+        recordings: RecordingStore | None,
+        record: bool = False,
+        replay: bool = False,
+    ) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.recordings = recordings
+        self.record = record
+        self.replay = replay
+
+    def _lookup(self, key: str) -> tuple[int, str] | None:
+        for store in (self.recordings, self.cache):
+            if store is not None:
+                found = store.get(key)
+                if found is not None:
+                    return found
+        return None
+
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
+        body = await request.aread()
+        key = request_key(request.url.path, body)
+        context = current_call.get() or CallContext()
+        meter = context.meter
+        found = self._lookup(key) if request.method == "POST" else None
+        if found is not None:
+            meter.cache_hits += 1
+            status, text = found
+            return httpx2.Response(
+                status, content=text.encode(), headers={"content-type": "application/json"}
+            )
+        if self.replay or self.inner is None:
+            raise ReplayMiss(context.doc_id, context.chunk, key)
+        started = time.perf_counter()
+        response = await self.inner.handle_async_request(request)
+        content = await response.aread()
+        meter.model_seconds += time.perf_counter() - started
+        if request.method != "POST":
+            return response
+        meter.calls += 1
+        text = content.decode("utf-8", "replace")
+        model = ""
+        try:
+            payload = json.loads(text)
+            usage = payload.get("usage") or {}
+            meter.prompt_tokens += int(usage.get("prompt_tokens") or 0)
+            meter.completion_tokens += int(usage.get("completion_tokens") or 0)
+            model = str(json.loads(body).get("model", ""))
+        except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
+            payload = None
+        if response.status_code == 200 and payload is not None:
+            if self.cache is not None:
+                self.cache.put(key, model, 200, text)
+            if self.record and self.recordings is not None:
+                self.recordings.put(key, model, 200, text, f"{context.doc_id}#{context.chunk}")
+        return httpx2.Response(
+            response.status_code, content=content, headers=dict(response.headers)
+        )
+
+    async def aclose(self) -> None:
+        if self.inner is not None:
+            await self.inner.aclose()

@@ -1,0 +1,166 @@
+"""Running many documents: bounded concurrency, one failure never sinks the batch, resume.
+
+Model calls across all documents and chunks share one semaphore (``concurrency``); a few
+more documents than that are in flight so the model is never idle while a document is being
+grounded and written. Each finished document is written at once; failures go to the error
+log; the output is put in input order at the end.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from extractor.config import ExtractorConfig
+from extractor.errors import ConfigError, DocumentError, ExtractorError, ModelError
+from extractor.llm.client import ModelClient
+from extractor.pipeline.document import extract_document
+from extractor.pipeline.load import Document, iter_documents
+from extractor.pipeline.prompt import load_prompt
+from extractor.pipeline.write import ErrorLog, OutputFile
+from extractor.provisioning import default_registry
+from extractor.records import FORMAT_VERSION, DocumentRecord
+
+__all__ = [
+    "BatchObserver",
+    "BatchSummary",
+    "default_errors_path",
+    "recording_manifest",
+    "run_batch",
+]
+
+
+@dataclass(slots=True)
+class BatchSummary:
+    """What a run did, for the summary line and the exit code."""
+
+    documents: int = 0
+    extracted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    records: int = 0
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cache_hits: int = 0
+    seconds: float = 0.0
+    model: str | None = None
+    mode: str | None = None
+
+
+class BatchObserver(Protocol):
+    """Receives progress (the CLI draws a progress bar from it)."""
+
+    def started(self, total: int, model: str, mode: str) -> None: ...
+
+    def finished(self, doc_id: str, record: DocumentRecord | None, skipped: bool) -> None: ...
+
+    def failed(self, doc_id: str, error: BaseException) -> None: ...
+
+
+def recording_manifest(client: ModelClient, prompt_id: str, prompt_sha256: str) -> dict[str, Any]:
+    """What a set of recordings was made with."""
+    sha256 = None
+    if client.model_name in default_registry().names:
+        sha256 = default_registry().get(client.model_name).sha256
+    return {
+        "model": client.model_name,
+        "model_sha256": sha256,
+        "backend": client.backend.value,
+        "mode": None if client.mode is None else client.mode.value,
+        "prompt_version": prompt_id,
+        "prompt_sha256": prompt_sha256,
+        "format_version": FORMAT_VERSION,
+        "date": datetime.now(UTC).date().isoformat(),
+    }
+
+
+def default_errors_path(output: Path) -> Path:
+    """``out.jsonl`` -> ``out.errors.jsonl`` beside it."""
+    return output.with_name(output.stem + ".errors.jsonl")
+
+
+def _count(record: DocumentRecord) -> int:
+    return len(record.projects) + len(record.indicators) + len(record.enterprise_roles)
+
+
+async def run_batch(
+    config: ExtractorConfig,
+    paths: Iterable[str | Path],
+    output: Path,
+    *,
+    errors: Path | None = None,
+    resume: bool = False,
+    observer: BatchObserver | None = None,
+    client: ModelClient | None = None,
+) -> BatchSummary:
+    """Extract every document under ``paths`` into ``output``.
+
+    Raises ``InputError`` for bad paths and ``ConfigError`` when no model can be used (both
+    before anything is written); every per-document failure is logged and counted instead.
+    """
+    started = time.perf_counter()
+    items = list(iter_documents(paths))
+    prompt = load_prompt(config.prompt, config.prompts_dir)
+    summary = BatchSummary(documents=len(items))
+    own_client = client is None
+    model_client = client or ModelClient(config)
+    out = OutputFile(output, resume=resume)
+    log = ErrorLog(errors or default_errors_path(output))
+    try:
+        model, mode = await model_client.setup()
+        summary.model, summary.mode = model, mode.value
+        if observer:
+            observer.started(len(items), model, mode.value)
+        calls = asyncio.Semaphore(config.concurrency)
+        in_flight = asyncio.Semaphore(config.concurrency + 2)
+
+        async def one(item: Document | DocumentError) -> None:
+            if isinstance(item, DocumentError):
+                summary.failed += 1
+                log.write(item.doc_id, "", item)
+                if observer:
+                    observer.failed(item.doc_id, item)
+                return
+            if resume and out.done(item.doc_id, item.text_sha256):
+                summary.skipped += 1
+                if observer:
+                    observer.finished(item.doc_id, None, True)
+                return
+            async with in_flight:
+                try:
+                    record = await extract_document(model_client, prompt, item, calls)
+                except ConfigError:
+                    raise
+                except (ModelError, ExtractorError) as e:
+                    summary.failed += 1
+                    log.write(item.doc_id, item.source, e)
+                    if observer:
+                        observer.failed(item.doc_id, e)
+                    return
+            out.write(record)
+            summary.extracted += 1
+            summary.records += _count(record)
+            if record.meta is not None and record.meta.usage is not None:
+                usage = record.meta.usage
+                summary.calls += usage.calls
+                summary.prompt_tokens += usage.prompt_tokens
+                summary.completion_tokens += usage.completion_tokens
+                summary.cache_hits += usage.cache_hits
+            if observer:
+                observer.finished(item.doc_id, record, False)
+
+        await asyncio.gather(*(one(item) for item in items))
+        out.finish([item.doc_id for item in items if not isinstance(item, DocumentError)])
+    finally:
+        out.close()
+        log.close()
+        if own_client:
+            await model_client.aclose()
+    summary.seconds = round(time.perf_counter() - started, 3)
+    return summary

@@ -1,0 +1,137 @@
+"""Stage 2: split a document into sentences and group them into chunks.
+
+Sentences are the unit the model cites (by number) and the unit of evidence, so every
+sentence and every chunk keeps its offsets into the document. Chunks respect a token budget,
+prefer to end at paragraph breaks, and repeat the last sentences of the previous chunk
+(the overlap) so that a fact stated across a chunk boundary is seen whole at least once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["Chunk", "Sentence", "chunk_document", "estimate_tokens", "split_sentences"]
+
+# A sentence ends at . ! ? (or their full-width forms, or an ellipsis) followed by optional
+# closing quotes/brackets, then white space and a character that can start a sentence.
+_END = re.compile(r"(?:\.{2,}|…+|[.!?。！？])[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
+_LINE_BREAK = re.compile(r"\n")
+_ABBREVIATIONS = ("Co.", "No.", "Mr.", "Ms.", "Dr.", "St.", "vs.", "e.g.", "i.e.", "Jan.", "Feb.")
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: offsets into the document (white space trimmed) and its paragraph."""
+
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """Consecutive sentences of one document, sent to the model together."""
+
+    index: int
+    sentences: tuple[Sentence, ...]
+
+    @property
+    def start(self) -> int:
+        return self.sentences[0].start
+
+    @property
+    def end(self) -> int:
+        return self.sentences[-1].end
+
+
+def estimate_tokens(text: str) -> int:
+    """A tokenizer-free estimate (about four characters a token for English)."""
+    return max(1, (len(text) + 3) // 4)
+
+
+def _trimmed(text: str, start: int, end: int, paragraph: int) -> Sentence | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    return Sentence(start=start, end=end, text=text[start:end], paragraph=paragraph)
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences with exact offsets; a line break always ends a sentence, a blank line a
+    paragraph."""
+    sentences: list[Sentence] = []
+    paragraph = 0
+    line_start = 0
+    for line_end in [m.start() for m in _LINE_BREAK.finditer(text)] + [len(text)]:
+        line = text[line_start:line_end]
+        if not line.strip():
+            paragraph += 1 if sentences and sentences[-1].paragraph == paragraph else 0
+            line_start = line_end + 1
+            continue
+        cut = line_start
+        for match in _END.finditer(line):
+            end = line_start + match.end()
+            if text[cut:end].endswith(_ABBREVIATIONS):
+                continue
+            sentence = _trimmed(text, cut, end, paragraph)
+            if sentence is not None:
+                sentences.append(sentence)
+            cut = end
+        sentence = _trimmed(text, cut, line_end, paragraph)
+        if sentence is not None:
+            sentences.append(sentence)
+        line_start = line_end + 1
+    return sentences
+
+
+def chunk_document(text: str, *, max_tokens: int = 600, overlap_tokens: int = 60) -> list[Chunk]:
+    """Group sentences into chunks of at most ``max_tokens`` (a longer sentence gets a chunk
+    of its own). A chunk closes early at a paragraph break once it is 60% full and the next
+    paragraph would not fit; each chunk after the first starts with the previous chunk's
+    trailing sentences that fit in ``overlap_tokens``."""
+    if max_tokens <= 0:
+        raise ValueError("max_tokens must be positive")
+    sentences = split_sentences(text)
+    if not sentences:
+        return []
+    paragraph_tokens: dict[int, int] = {}
+    for s in sentences:
+        paragraph_tokens[s.paragraph] = paragraph_tokens.get(s.paragraph, 0) + estimate_tokens(
+            s.text
+        )
+
+    chunks: list[Chunk] = []
+    current: list[Sentence] = []
+    fresh = 0  # sentences in `current` that were not carried over as overlap
+    used = 0
+    for s in sentences:
+        cost = estimate_tokens(s.text)
+        starts_paragraph = bool(current) and s.paragraph != current[-1].paragraph
+        too_big = used + cost > max_tokens
+        early = (
+            starts_paragraph
+            and used >= 0.6 * max_tokens
+            and used + paragraph_tokens[s.paragraph] > max_tokens
+        )
+        if fresh and (too_big or early):
+            chunks.append(Chunk(index=len(chunks), sentences=tuple(current)))
+            carried: list[Sentence] = []
+            carried_tokens = 0
+            for prev in reversed(current):
+                t = estimate_tokens(prev.text)
+                if carried_tokens + t > overlap_tokens or carried_tokens + t + cost > max_tokens:
+                    break
+                carried.insert(0, prev)
+                carried_tokens += t
+            current, used, fresh = carried, carried_tokens, 0
+        current.append(s)
+        used += cost
+        fresh += 1
+    if fresh:
+        chunks.append(Chunk(index=len(chunks), sentences=tuple(current)))
+    return chunks

@@ -1,0 +1,88 @@
+"""One document through the stages: chunk, prompt, call, ground, merge, assemble the record."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from extractor.llm.client import ModelClient
+from extractor.llm.transport import CallContext, UsageMeter, current_call
+from extractor.pipeline.chunk import Chunk, chunk_document
+from extractor.pipeline.ground import Grounded, ground_chunk
+from extractor.pipeline.load import Document
+from extractor.pipeline.merge import merge_records
+from extractor.pipeline.prompt import Prompt
+from extractor.records import FORMAT_VERSION, DocumentRecord, RunMeta, Usage
+
+__all__ = ["extract_document"]
+
+
+async def _chunk(
+    client: ModelClient,
+    prompt: Prompt,
+    document: Document,
+    chunk: Chunk,
+    limit: asyncio.Semaphore,
+    meter: UsageMeter,
+    keep_ungrounded: bool,
+) -> Grounded:
+    token = current_call.set(CallContext(doc_id=document.doc_id, chunk=chunk.index, meter=meter))
+    try:
+        async with limit:
+            answer = await client.extract(prompt.messages(chunk), len(chunk.sentences))
+    finally:
+        current_call.reset(token)
+    return ground_chunk(document.text, chunk, answer, keep_ungrounded=keep_ungrounded)
+
+
+async def extract_document(
+    client: ModelClient, prompt: Prompt, document: Document, limit: asyncio.Semaphore
+) -> DocumentRecord:
+    """Extract one document; raises the first chunk's error (the document then fails)."""
+    started = time.perf_counter()
+    config = client.config
+    chunks = chunk_document(
+        document.text, max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens
+    )
+    meter = UsageMeter()
+    warnings: list[str] = []
+    if not chunks:
+        warnings.append("the document has no text")
+    model, mode = await client.setup() if chunks else (client.model_name, client.mode)
+    results = await asyncio.gather(
+        *(_chunk(client, prompt, document, c, limit, meter, config.keep_ungrounded) for c in chunks)
+    )
+    for result in results:
+        warnings.extend(result.warnings)
+    merged = merge_records(
+        (p for r in results for p in r.projects),
+        (i for r in results for i in r.indicators),
+        (x for r in results for x in r.roles),
+    )
+    warnings.extend(merged.warnings)
+    meta = RunMeta(
+        model=model,
+        backend=client.backend.value,
+        mode=None if mode is None else mode.value,
+        prompt_version=prompt.prompt_id,
+        format_version=FORMAT_VERSION,
+        usage=Usage(
+            calls=meter.calls,
+            prompt_tokens=meter.prompt_tokens,
+            completion_tokens=meter.completion_tokens,
+            cache_hits=meter.cache_hits,
+        ),
+        seconds=round(time.perf_counter() - started, 3),
+        warnings=warnings,
+        prompt_sha256=prompt.sha256[:16],
+        chunks=len(chunks),
+        model_seconds=round(meter.model_seconds, 3),
+    )
+    return DocumentRecord(
+        doc_id=document.doc_id,
+        text_sha256=document.text_sha256,
+        projects=merged.projects,
+        indicators=merged.indicators,
+        enterprise_roles=merged.roles,
+        meta=meta,
+    )

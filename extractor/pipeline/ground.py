@@ -1,0 +1,355 @@
+"""Stage 5: tie the model's answer to the text, and turn it into records.
+
+The model cites sentences by number; evidence spans are those sentences' offsets, computed
+here. Every figure and name the model wrote is then located in the text: exactly, then
+ignoring case and white space, then fuzzily (rapidfuzz). A figure found in another sentence
+of the chunk moves the citation there; a record whose anchor is found nowhere is ungrounded
+(dropped, or kept with a flag on request). Located figures take the document's own spelling
+as ``raw`` and are parsed in code (stage 6).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from extractor.names import normalize_name
+from extractor.pipeline.chunk import Chunk, Sentence
+from extractor.pipeline.normalize import (
+    UNITLESS,
+    Figure,
+    FigureError,
+    parse_figure,
+    to_change,
+    to_money,
+    to_quantity,
+)
+from extractor.pipeline.wire import ChunkExtraction, WireIndicator, WireProject, WireRole
+from extractor.records import Change, EnterpriseRole, Evidence, Indicator, Money, Project, Quantity
+
+__all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
+
+FUZZY_MIN = 88.0
+"""Lowest rapidfuzz partial ratio (0-100) at which a quote counts as found."""
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where a quote was found: document offsets and how."""
+
+    start: int
+    end: int
+    how: str  # "exact", "folded" or "fuzzy"
+
+
+@dataclass(slots=True)
+class Grounded:
+    """Records of one chunk, with what grounding had to say about them."""
+
+    projects: list[Project] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    roles: list[EnterpriseRole] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _folded(text: str) -> tuple[str, list[int]]:
+    """Lower-cased text with white space runs folded to one space, and the map back."""
+    chars: list[str] = []
+    index: list[int] = []
+    previous_space = False
+    for i, ch in enumerate(text):
+        if ch.isspace():
+            if previous_space:
+                continue
+            chars.append(" ")
+            previous_space = True
+        else:
+            lowered = ch.lower()
+            chars.append(lowered if len(lowered) == 1 else ch)
+            previous_space = False
+        index.append(i)
+    return "".join(chars), index
+
+
+def locate(quote: str, text: str, offset: int = 0) -> Location | None:
+    """Find ``quote`` in ``text`` (exact, then case/space-folded, then fuzzy); offsets are
+    shifted by ``offset`` so that ``text`` may be a slice of the document."""
+    quote = quote.strip()
+    if not quote:
+        return None
+    at = text.find(quote)
+    if at >= 0:
+        return Location(offset + at, offset + at + len(quote), "exact")
+    hay, back = _folded(text)
+    needle, _ = _folded(quote)
+    at = hay.find(needle.strip())
+    if at >= 0:
+        end = at + len(needle.strip()) - 1
+        return Location(offset + back[at], offset + back[end] + 1, "folded")
+    if len(needle) < 4:
+        return None
+    alignment = fuzz.partial_ratio_alignment(needle, hay, score_cutoff=FUZZY_MIN)
+    if alignment is None or alignment.dest_end <= alignment.dest_start:
+        return None
+    start, end = back[alignment.dest_start], back[alignment.dest_end - 1] + 1
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return None
+    return Location(offset + start, offset + end, "fuzzy")
+
+
+class _ChunkText:
+    """Sentence lookups for one chunk of one document."""
+
+    def __init__(self, document: str, chunk: Chunk) -> None:
+        self.document = document
+        self.chunk = chunk
+
+    def cited(self, numbers: list[int]) -> list[Sentence]:
+        seen = sorted({n for n in numbers if 1 <= n <= len(self.chunk.sentences)})
+        return [self.chunk.sentences[n - 1] for n in seen]
+
+    def find(self, quote: str, preferred: list[Sentence]) -> tuple[Sentence, Location] | None:
+        """The first of the preferred sentences holding the quote, else any chunk sentence."""
+        others = [s for s in self.chunk.sentences if s not in preferred]
+        for sentence in [*preferred, *others]:
+            found = locate(quote, sentence.text, sentence.start)
+            if found is not None:
+                return sentence, found
+        return None
+
+
+@dataclass(slots=True)
+class _Record:
+    """Evidence sentences of one record while its figures are being grounded."""
+
+    sentences: list[Sentence]
+    warnings: list[str]
+    label: str
+    moved: bool = False
+
+    def evidence(self) -> list[Evidence]:
+        unique = sorted(set(self.sentences), key=lambda s: s.start)
+        return [Evidence(start=s.start, end=s.end, text=s.text) for s in unique]
+
+
+class _Grounder:
+    def __init__(self, document: str, chunk: Chunk, out: Grounded) -> None:
+        self.text = _ChunkText(document, chunk)
+        self.out = out
+
+    def _figure_location(self, record: _Record, figure: str) -> tuple[Sentence, Location] | None:
+        hit = self.text.find(figure, record.sentences)
+        if hit is None:
+            record.warnings.append(f"{record.label}: figure {figure!r} not found in the text")
+            return None
+        sentence, _ = hit
+        if sentence not in record.sentences:
+            record.sentences.append(sentence)
+            record.moved = True
+        return hit
+
+    def _parse(self, record: _Record, figure: str | None) -> tuple[Figure, Sentence] | None:
+        if figure is None:
+            return None
+        hit = self._figure_location(record, figure)
+        if hit is None:
+            return None
+        sentence, loc = hit
+        doc = self.text.document
+        raw = doc[loc.start : loc.end]
+        try:
+            parsed = parse_figure(
+                raw, before=doc[sentence.start : loc.start], after=doc[loc.end : sentence.end]
+            )
+        except FigureError as e:
+            record.warnings.append(f"{record.label}: {e}")
+            return None
+        return parsed, sentence
+
+    def money(self, record: _Record, figure: str | None) -> Money | None:
+        parsed = self._parse(record, figure)
+        return None if parsed is None else to_money(parsed[0])
+
+    def quantity(self, record: _Record, figure: str | None) -> Quantity | None:
+        parsed = self._parse(record, figure)
+        return None if parsed is None else to_quantity(parsed[0])
+
+    def change(self, record: _Record, figure: str | None) -> Change | None:
+        parsed = self._parse(record, figure)
+        return None if parsed is None else to_change(parsed[0], sentence=parsed[1].text)
+
+    def anchored(self, record: _Record, *names: str | None) -> bool:
+        """True when one of the names is found (fuzzily) in the record's sentences, or
+        elsewhere in the chunk (then that sentence is cited too)."""
+        for name in names:
+            if not name:
+                continue
+            hit = self.text.find(name, record.sentences)
+            if hit is not None:
+                if hit[0] not in record.sentences:
+                    record.sentences.append(hit[0])
+                return True
+        return False
+
+    def spelled(self, name: str, record: _Record) -> str:
+        """The document's own spelling of a name found in the record's sentences."""
+        for sentence in record.sentences:
+            loc = locate(name, sentence.text, sentence.start)
+            if loc is not None and loc.how != "fuzzy":
+                return self.text.document[loc.start : loc.end]
+        return name.strip()
+
+    def project(self, wire: WireProject, keep_ungrounded: bool) -> None:
+        record = self._start(wire.sentences, f"project {wire.name!r}")
+        investment = self.money(record, wire.investment)
+        output_value = self.money(record, wire.output_value)
+        capacity: list[Quantity] = []
+        for text in wire.capacity:
+            quantity = self.quantity(record, text)
+            if quantity is None:
+                continue
+            if quantity.unit in _CURRENCIES:  # money is an investment, never a capacity
+                if investment is None:
+                    investment = Money(
+                        amount=quantity.value,
+                        currency=quantity.unit,
+                        qualifier=quantity.qualifier,
+                        raw=quantity.raw,
+                        repaired=quantity.repaired,
+                    )
+                continue
+            if quantity.unit == UNITLESS:
+                record.warnings.append(f"{record.label}: capacity {text!r} has no unit, dropped")
+                continue
+            capacity.append(quantity)
+        figures = [f for f in (investment, output_value, *capacity) if f is not None]
+        enterprises = [e for e in wire.enterprises if is_enterprise_name(e)]
+        if not (figures or enterprises or _PROJECT_NOUN.search(wire.name)):
+            record.warnings.append(
+                f"{record.label}: dropped, no figure, company or project word: not a project"
+            )
+            return
+        grounded = bool(figures) or self.anchored(record, wire.name, *enterprises)
+        if not self._keep(record, grounded, keep_ungrounded):
+            return
+        self.out.projects.append(
+            Project(
+                name=self.spelled(wire.name, record),
+                location=wire.location,
+                sector=wire.sector,
+                investment=investment,
+                output_value=output_value,
+                capacity=capacity,
+                status=wire.status,
+                enterprises=_unique(self.spelled(e, record) for e in enterprises),
+                evidence=record.evidence() if grounded else [],
+                ungrounded=not grounded,
+            )
+        )
+
+    def indicator(self, wire: WireIndicator, keep_ungrounded: bool) -> None:
+        record = self._start(wire.sentences, f"indicator {wire.name!r}")
+        value = self.quantity(record, wire.value)
+        change = self.change(record, wire.change)
+        grounded = value is not None or change is not None
+        if not grounded:
+            record.warnings.append(f"{record.label}: no figure found in the text")
+        if not self._keep(record, grounded, keep_ungrounded):
+            return
+        self.out.indicators.append(
+            Indicator(
+                name=wire.name,
+                region=wire.region,
+                enterprise=self.spelled(wire.enterprise, record) if wire.enterprise else None,
+                period=wire.period,
+                value=value,
+                change=change,
+                evidence=record.evidence() if grounded else [],
+                ungrounded=not grounded,
+            )
+        )
+
+    def role(self, wire: WireRole, keep_ungrounded: bool) -> None:
+        record = self._start(wire.sentences, f"role {wire.enterprise!r}")
+        if not is_enterprise_name(wire.enterprise):
+            record.warnings.append(f"{record.label}: dropped, not a company")
+            return
+        grounded = self.anchored(record, wire.enterprise)
+        if not self._keep(record, grounded, keep_ungrounded):
+            return
+        self.out.roles.append(
+            EnterpriseRole(
+                enterprise=self.spelled(wire.enterprise, record),
+                role=wire.role,
+                project=wire.project,
+                evidence=record.evidence() if grounded else [],
+                ungrounded=not grounded,
+            )
+        )
+
+    def _start(self, numbers: list[int], label: str) -> _Record:
+        return _Record(sentences=self.text.cited(numbers), warnings=self.out.warnings, label=label)
+
+    def _keep(self, record: _Record, grounded: bool, keep_ungrounded: bool) -> bool:
+        if grounded:
+            return True
+        record.warnings.append(
+            f"{record.label}: ungrounded, " + ("kept (flagged)" if keep_ungrounded else "dropped")
+        )
+        return keep_ungrounded
+
+
+_CURRENCIES = frozenset({"CNY", "USD", "EUR", "HKD"})
+_GOVERNMENT = re.compile(
+    r"\b(government|bureau|committee|commission|ministry|department|office|people's congress"
+    r"|municipal|autonomous region|province|prefecture|county|district|city|region|zone"
+    r"|university|college|school|institute|academy|newspaper|daily|news)\b",
+    re.I,
+)
+_COMPANY = re.compile(
+    r"\b(co\.|company|corp|corporation|group|ltd|limited|inc|holdings?|technology|tech"
+    r"|industr(?:y|ies)|energy|motors?|electric|materials?|semiconductor|investment)\b",
+    re.I,
+)
+_PROJECT_NOUN = re.compile(
+    r"\b(project|base|plant|factory|facility|line|station|cent(?:er|re)|park|phase|mill"
+    r"|headquarters|hub|campus|workshop|industrial city)s?\b",
+    re.I,
+)
+
+
+def is_enterprise_name(name: str) -> bool:
+    """False for names of governments, places, schools and media (the guide's 'companies
+    only'), unless the name also says it is a company ("Nanning Industrial Investment Group")."""
+    return bool(_COMPANY.search(name)) or not _GOVERNMENT.search(name)
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in names:
+        key = normalize_name(name)
+        if key and key not in seen:
+            seen[key] = name
+    return list(seen.values())
+
+
+def ground_chunk(
+    document: str, chunk: Chunk, answer: ChunkExtraction, *, keep_ungrounded: bool = False
+) -> Grounded:
+    """Records of one chunk with evidence offsets and parsed values."""
+    out = Grounded()
+    grounder = _Grounder(document, chunk, out)
+    for project in answer.projects:
+        grounder.project(project, keep_ungrounded)
+    for indicator in answer.indicators:
+        grounder.indicator(indicator, keep_ungrounded)
+    for role in answer.roles:
+        grounder.role(role, keep_ungrounded)
+    return out

@@ -1,0 +1,124 @@
+"""Stage 1: turn paths into documents.
+
+Accepted inputs: ``.txt`` and ``.md`` files; folders (searched recursively, sorted); ``.jsonl``
+files of ``{"id": ..., "text": ...}`` objects. ``doc_id`` is the file name without extension
+(the ``id`` field for JSONL lines) and ``text_sha256`` the sha256 of the file's bytes (of the
+UTF-8 encoded text for JSONL lines).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractor.errors import DocumentError, InputError
+
+__all__ = ["DOCUMENT_SUFFIXES", "Document", "iter_documents", "read_document"]
+
+DOCUMENT_SUFFIXES = (".txt", ".md")
+_JSONL_SUFFIX = ".jsonl"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One article: its id, its exact text and the hash of its bytes."""
+
+    doc_id: str
+    text: str
+    text_sha256: str
+    source: str
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(path: Path) -> Document:
+    """Read one text file; raises ``DocumentError`` for binary or undecodable files."""
+    doc_id = path.stem
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise DocumentError(doc_id, f"cannot read {path}: {e.strerror or e}") from e
+    if b"\x00" in data:
+        raise DocumentError(doc_id, f"{path} looks binary (it contains NUL bytes)")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise DocumentError(
+            doc_id, f"{path} is not valid UTF-8 (byte {e.start}: {e.reason})"
+        ) from e
+    return Document(doc_id=doc_id, text=text, text_sha256=_sha256(data), source=str(path))
+
+
+def _jsonl_documents(path: Path) -> Iterator[Document | DocumentError]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        yield DocumentError(path.stem, f"cannot read {path}: {e}")
+        return
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path.stem}:{number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield DocumentError(where, f"{path} line {number} is not JSON: {e.msg}")
+            continue
+        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+            yield DocumentError(where, f"{path} line {number} has no string 'text'")
+            continue
+        doc_id = obj.get("id")
+        if not isinstance(doc_id, str | int) or str(doc_id) == "":
+            yield DocumentError(where, f"{path} line {number} has no 'id'")
+            continue
+        text: str = obj["text"]
+        yield Document(
+            doc_id=str(doc_id),
+            text=text,
+            text_sha256=_sha256(text.encode("utf-8")),
+            source=f"{path}:{number}",
+        )
+
+
+def _expand(path: Path) -> list[Path]:
+    if not path.exists():
+        raise InputError(f"{path} does not exist")
+    if path.is_dir():
+        files = sorted(
+            p
+            for p in path.rglob("*")
+            if p.is_file() and p.suffix.lower() in (*DOCUMENT_SUFFIXES, _JSONL_SUFFIX)
+        )
+        if not files:
+            raise InputError(
+                f"{path} holds no documents (looked for {', '.join(DOCUMENT_SUFFIXES)} "
+                f"and {_JSONL_SUFFIX} files)"
+            )
+        return files
+    return [path]
+
+
+def iter_documents(paths: Iterable[str | Path]) -> Iterator[Document | DocumentError]:
+    """Documents in input order; a document that cannot be read comes as a ``DocumentError``.
+
+    Raises ``InputError`` up front (before yielding anything) for a path that does not exist
+    or a folder without documents: those are usage errors, not document failures.
+    """
+    files: list[Path] = []
+    for raw in paths:
+        files.extend(_expand(Path(raw)))
+    if not files:
+        raise InputError("no input paths given")
+    for file in files:
+        if file.suffix.lower() == _JSONL_SUFFIX:
+            yield from _jsonl_documents(file)
+            continue
+        try:
+            yield read_document(file)
+        except DocumentError as e:
+            yield e

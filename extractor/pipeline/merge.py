@@ -1,0 +1,165 @@
+"""Stage 7: one record per entity across the chunks of a document.
+
+Chunks overlap and long articles name a project more than once, so the same entity can come
+back several times. Records are merged when their comparable names agree (legal suffixes,
+case and punctuation folded; fuzzy token-set ratio for projects); the merged record has the
+union of the evidence and of list fields, and the first non-null value of every other field
+(status: the last stated). Roles are then pointed at the merged project names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz, process
+
+from extractor.names import normalize_name, normalize_text
+from extractor.records import EnterpriseRole, Evidence, Indicator, Project, Role
+
+__all__ = ["MergeResult", "merge_records"]
+
+PROJECT_NAME_MIN = 90.0
+"""Token-set ratio (0-100) at which two project names are the same project."""
+ROLE_PROJECT_MIN = 80.0
+"""Lowest ratio at which a role's project name is resolved to a merged project."""
+
+
+class MergeResult:
+    """Merged records of one document and the warnings merging produced."""
+
+    def __init__(self) -> None:
+        self.projects: list[Project] = []
+        self.indicators: list[Indicator] = []
+        self.roles: list[EnterpriseRole] = []
+        self.warnings: list[str] = []
+
+
+def _evidence(*groups: Iterable[Evidence]) -> list[Evidence]:
+    spans = {(e.start, e.end): e for group in groups for e in group}
+    return [spans[key] for key in sorted(spans)]
+
+
+def _names(*groups: Iterable[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in (n for group in groups for n in group):
+        seen.setdefault(normalize_name(name), name)
+    return list(seen.values())
+
+
+def _same_project(a: Project, b: Project) -> bool:
+    x, y = normalize_name(a.name, project=True), normalize_name(b.name, project=True)
+    return x == y or fuzz.token_set_ratio(x, y) >= PROJECT_NAME_MIN
+
+
+def _merge_project(a: Project, b: Project) -> Project:
+    name = a.name if len(a.name) >= len(b.name) else b.name
+    capacity = {(q.value, q.unit): q for q in [*a.capacity, *b.capacity]}
+    return a.model_copy(
+        update={
+            "name": name,
+            "location": a.location or b.location,
+            "sector": a.sector or b.sector,
+            "investment": a.investment or b.investment,
+            "output_value": a.output_value or b.output_value,
+            "capacity": list(capacity.values()),
+            "status": b.status or a.status,
+            "enterprises": _names(a.enterprises, b.enterprises),
+            "evidence": _evidence(a.evidence, b.evidence),
+            "ungrounded": a.ungrounded and b.ungrounded,
+        }
+    )
+
+
+def _indicator_key(r: Indicator) -> tuple[str, ...]:
+    value = "" if r.value is None else f"{r.value.value:g}{r.value.unit}"
+    change = "" if r.change is None else f"{r.change.value:g}{r.change.unit}"
+    return (
+        normalize_text(r.name),
+        normalize_text(r.region or ""),
+        normalize_name(r.enterprise or ""),
+        normalize_text(r.period or ""),
+        value,
+        change,
+    )
+
+
+def _role_key(r: EnterpriseRole) -> tuple[str, Role, str]:
+    return (normalize_name(r.enterprise), r.role, normalize_name(r.project or ""))
+
+
+def merge_records(
+    projects: Iterable[Project],
+    indicators: Iterable[Indicator],
+    roles: Iterable[EnterpriseRole],
+) -> MergeResult:
+    """Merge the records of all chunks of one document (in chunk order)."""
+    result = MergeResult()
+    for project in projects:
+        for i, kept in enumerate(result.projects):
+            if _same_project(kept, project):
+                result.projects[i] = _merge_project(kept, project)
+                break
+        else:
+            result.projects.append(project)
+
+    by_key: dict[tuple[str, ...], Indicator] = {}
+    for indicator in indicators:
+        key = _indicator_key(indicator)
+        if key in by_key:
+            kept_i = by_key[key]
+            by_key[key] = kept_i.model_copy(
+                update={"evidence": _evidence(kept_i.evidence, indicator.evidence)}
+            )
+        else:
+            by_key[key] = indicator
+    result.indicators = list(by_key.values())
+
+    names = [p.name for p in result.projects]
+    normalized = [normalize_name(n, project=True) for n in names]
+    roles_by_key: dict[tuple[str, Role, str], EnterpriseRole] = {}
+    explicit = list(roles)
+    for role in [*explicit, *_implied_roles(result.projects)]:
+        if role not in explicit and any(
+            (k[0], k[2]) == (normalize_name(role.enterprise), normalize_name(role.project or ""))
+            for k in roles_by_key
+        ):
+            continue
+        target = role.project
+        if target is not None:
+            match = process.extractOne(
+                normalize_name(target, project=True), normalized, scorer=fuzz.token_set_ratio
+            )
+            if match is not None and match[1] >= ROLE_PROJECT_MIN:
+                target = names[match[2]]
+            else:
+                result.warnings.append(
+                    f"role {role.enterprise!r}: project {target!r} is not among the projects"
+                )
+                target = None
+        role = role.model_copy(update={"project": target})
+        key = _role_key(role)
+        if key in roles_by_key:
+            kept_r = roles_by_key[key]
+            role = kept_r.model_copy(update={"evidence": _evidence(kept_r.evidence, role.evidence)})
+        roles_by_key[key] = role
+    result.roles = list(roles_by_key.values())
+    return result
+
+
+def _implied_roles(projects: Iterable[Project]) -> list[EnterpriseRole]:
+    """An enterprise listed on a project invests in it unless a role says otherwise; these
+    are added only where no role names that enterprise for that project."""
+    implied = []
+    for project in projects:
+        if project.ungrounded:
+            continue
+        for enterprise in project.enterprises:
+            implied.append(
+                EnterpriseRole(
+                    enterprise=enterprise,
+                    role=Role.INVESTOR,
+                    project=project.name,
+                    evidence=project.evidence,
+                )
+            )
+    return implied

@@ -1,0 +1,260 @@
+"""Stage 6: turn figures as written into numbers, in code rather than by model arithmetic.
+
+``parse_figure("about 5.8 billion yuan")`` gives value 5.8e9, unit ``CNY``, qualifier
+``about``. The sentence around the figure may be passed as ``before``/``after`` so that a
+qualifier or unit stated next to the quoted figure ("more than 30 production lines",
+"annual output of 40,000 tons") and split numbers from translation ("34 percent
+year-on-year9%") are read too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractor.records import Basis, Change, ChangeUnit, Money, Qualifier, Quantity
+
+__all__ = [
+    "UNITLESS",
+    "Figure",
+    "FigureError",
+    "figure_numbers",
+    "parse_figure",
+    "to_change",
+    "to_money",
+    "to_quantity",
+]
+
+
+UNITLESS = "units"
+"""The unit of a count whose noun the text does not give."""
+
+
+class FigureError(ValueError):
+    """The text holds no number that can be read."""
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A number read from text, scale applied."""
+
+    value: float
+    unit: str | None
+    qualifier: Qualifier
+    raw: str
+    repaired: bool = False
+
+
+_WORD_NUMBERS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90, "hundred": 100, "a hundred": 100, "a thousand": 1000, "dozen": 12,
+    "a dozen": 12, "double-digit": 10, "double digit": 10,
+}  # fmt: skip
+_SCALES = {
+    "thousand": 1e3, "ten thousand": 1e4, "million": 1e6, "hundred million": 1e8,
+    "billion": 1e9, "trillion": 1e12, "万": 1e4, "亿": 1e8, "万亿": 1e12, "k": 1e3,
+    "mn": 1e6, "bn": 1e9,
+}  # fmt: skip
+_CURRENCIES = (
+    (r"rmb|yuan|renminbi|cny|元", "CNY"),
+    (r"us\s*dollars?|usd|us\$|\$|dollars?", "USD"),
+    (r"euros?|eur|€", "EUR"),
+    (r"hong kong dollars?|hkd|hk\$", "HKD"),
+)
+_UNITS = (
+    (r"percentage points?|pp\b", "pp"),
+    (r"percent|per cent|%", "%"),
+    (r"times|-fold|fold", "times"),
+    (r"gwh", "GWh"), (r"mwh", "MWh"), (r"kwh|kilowatt[- ]hours?", "kWh"),
+    (r"gw\b|gigawatts?", "GW"), (r"mw\b|megawatts?", "MW"),
+    (r"square met(?:er|re)s?|sq\.? ?m|m2|㎡", "m2"),
+    (r"tons?|tonnes?|t\b", "t"), (r"mu\b", "mu"), (r"acres?", "acres"),
+    (r"hectares?", "hectares"),
+)  # fmt: skip
+_QUALIFIERS = (
+    (r"up to", Qualifier.UP_TO),
+    (r"more than|over|exceed(?:s|ed|ing)?|above|upwards of|at least|in excess of", Qualifier.OVER),
+    (r"less than|under|below|fewer than|nearly under", Qualifier.UNDER),
+    (r"about|around|approximately|nearly|almost|roughly|close to|some|approx\.?", Qualifier.ABOUT),
+)
+_ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\bper annum\b|/year|/yr", re.I)
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*/\s*(\d+))?")
+_WORDS = re.compile(
+    r"\b("
+    + "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+    + r")\b",
+    re.I,
+)
+_LEVEL = re.compile(
+    r"\b(\d+(?:\.\d+)?)\s*-?\s*(thousand|million|billion|trillion)-(?:level|yuan)", re.I
+)
+# A digit glued to a word or to a year, then %: the decimal part of a split number.
+_GLUED_DECIMAL = re.compile(r"(?:[A-Za-z]|(?:19|20)\d{2})(\d{1,2})\s*%")
+_COUNT_NOUN = re.compile(
+    r"^\s*(?:new\s+|more\s+|key\s+)?([a-z][a-z-]*(?:\s+(?:lines|units|parks))?)", re.I
+)
+_IRREGULAR_PLURALS = {"people", "staff", "personnel", "talent", "equipment"}
+_COUNT_STOP = {"of", "and", "or", "in", "to", "the", "a", "an", "for", "with", "at", "by", "from"}
+
+
+_SCALE_WORD = re.compile(
+    r"\s*-?\s*(hundred million|ten thousand|thousand|million|billion|trillion"
+    r"|万亿|万|亿|bn\b|mn\b|k\b)",
+    re.I,
+)
+
+
+def _scale_after(text: str) -> tuple[float, int]:
+    """The scale word at the start of ``text`` and how many characters it takes."""
+    m = _SCALE_WORD.match(text)
+    if not m:
+        return 1.0, 0
+    return _SCALES[m.group(1).lower()], m.end()
+
+
+def _match_table(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    for pattern, unit in table:
+        if re.match(r"\s*(?:" + pattern + r")", text, re.I):
+            return unit
+    return None
+
+
+def _qualifier(text: str) -> Qualifier:
+    found = Qualifier.EXACT
+    best = -1
+    for pattern, qualifier in _QUALIFIERS:
+        for m in re.finditer(r"\b(?:" + pattern + r")(?=\W|$)", text, re.I):
+            if m.start() > best:
+                best, found = m.start(), qualifier
+    return found
+
+
+def _count_noun(after: str) -> str | None:
+    m = _COUNT_NOUN.match(after)
+    if not m:
+        return None
+    noun = m.group(1).lower()
+    first = noun.split()[0]
+    if first in _COUNT_STOP or first in _SCALES or len(first) < 3:
+        return None
+    if not first.endswith("s") and " " not in noun and first not in _IRREGULAR_PLURALS:
+        return None  # a singular word after a count is rarely what is counted
+    return noun
+
+
+def figure_numbers(text: str) -> list[float]:
+    """Every plain number written in ``text`` with digits (scale words not applied)."""
+    return [float(m.group(1).replace(",", "") + (m.group(2) or "")) for m in _NUMBER.finditer(text)]
+
+
+def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
+    """Read one figure. ``before`` and ``after`` are the text around ``raw`` in its sentence."""
+    text = raw.strip()
+    if not text:
+        raise FigureError("empty figure")
+    level = _LEVEL.search(text)
+    repaired = False
+    if level:
+        # "a 10-billion-level project": a magnitude label, read as that amount, about
+        value = float(level.group(1)) * _SCALES[level.group(2).lower()]
+        return Figure(value=value, unit="CNY", qualifier=Qualifier.ABOUT, raw=raw)
+    number = _NUMBER.search(text)
+    if number:
+        whole = number.group(1).replace(",", "")
+        value = float(whole + (number.group(2) or ""))
+        if number.group(3):
+            value = value / float(number.group(3)) * 100
+            value = round(value, 2)
+        head, rest = text[: number.start()], text[number.end() :]
+    else:
+        word = _WORDS.search(text)
+        if not word:
+            raise FigureError(f"no number in {raw!r}")
+        value = float(_WORD_NUMBERS[word.group(1).lower()])
+        head, rest = text[: word.start()], text[word.end() :]
+    scale, used = _scale_after(rest)
+    value *= scale
+    rest = rest[used:]
+    currency_before = (
+        _match_table(head[-8:].lstrip() if head else "", _CURRENCIES) if head else None
+    )
+    unit = _match_table(rest, _CURRENCIES) or currency_before or _match_table(rest, _UNITS)
+    if number and number.group(3) and unit is None:
+        unit = "%"
+    if unit == "%" and number and not number.group(2):
+        glued = _GLUED_DECIMAL.search(text[number.end() :] + " " + after[:60])
+        if glued and re.search(r"percent|per cent", text[number.end() :], re.I):
+            value = float(f"{whole}.{glued.group(1)}")
+            repaired = True
+    if unit is None:
+        noun = _count_noun(rest) or (_count_noun(after) if not rest.strip() else None)
+        if noun is not None:
+            unit = noun
+        elif scale >= 1e6:
+            unit = "CNY"
+    if unit is not None and unit not in {"%", "pp", "times", "CNY", "USD", "EUR", "HKD"}:
+        context = f"{before[-40:]} {text} {after[:20]}"
+        if _ANNUAL.search(context) and not unit.endswith("/yr") and unit[0].isupper() is False:
+            unit = f"{unit}/yr"
+    qualifier = _qualifier(f"{before[-25:]} {head}")
+    if qualifier is Qualifier.EXACT and re.search(r"double[- ]digit", text, re.I):
+        qualifier = Qualifier.OVER
+    return Figure(value=value, unit=unit, qualifier=qualifier, raw=raw, repaired=repaired)
+
+
+def to_money(figure: Figure, *, default_currency: str = "CNY") -> Money:
+    """A Money from a figure; a figure without a currency is taken in ``default_currency``."""
+    currency = figure.unit if figure.unit in {"CNY", "USD", "EUR", "HKD"} else default_currency
+    return Money(
+        amount=figure.value,
+        currency=currency,
+        qualifier=figure.qualifier,
+        raw=figure.raw,
+        repaired=figure.repaired,
+    )
+
+
+def to_quantity(figure: Figure) -> Quantity:
+    """A Quantity from a figure; a figure without any unit is a plain count of 'units'."""
+    return Quantity(
+        value=figure.value,
+        unit=figure.unit or UNITLESS,
+        qualifier=figure.qualifier,
+        raw=figure.raw,
+        repaired=figure.repaired,
+    )
+
+
+_DECREASE = re.compile(
+    r"\b(decreas\w*|declin\w*|fell|fall\w*|down|drop\w*|lower|shr[aiu]nk\w*|negative)\b", re.I
+)
+_OTHER_BASIS = re.compile(
+    r"average annual|annual average|annually on average|past (?:\w+ )?years"
+    r"|compared with (?:19|20)\d\d|over (?:19|20)\d\d|than (?:that of )?(?:19|20)\d\d"
+    r"|since (?:19|20)\d\d|cumulative",
+    re.I,
+)
+
+
+def to_change(figure: Figure, *, sentence: str = "") -> Change:
+    """A Change from a figure; the sentence decides sign and basis (year-on-year unless it
+    speaks of average annual growth, several years or a base year)."""
+    unit_text = figure.unit or "%"
+    unit = ChangeUnit(unit_text) if unit_text in {"%", "pp", "times"} else ChangeUnit.PERCENT
+    context = f"{sentence} {figure.raw}"
+    value = (
+        -abs(figure.value)
+        if _DECREASE.search(context) and unit is not ChangeUnit.TIMES
+        else figure.value
+    )
+    basis = Basis.OTHER if _OTHER_BASIS.search(context) else Basis.YOY
+    return Change(
+        value=value,
+        unit=unit,
+        basis=basis,
+        qualifier=figure.qualifier,
+        raw=figure.raw,
+        repaired=figure.repaired,
+    )

@@ -1,0 +1,104 @@
+"""The compact response format the model fills for one chunk.
+
+The model spends its output tokens on facts only: it cites sentences by number instead of
+copying quotes, writes figures exactly as the text states them (code parses them), and omits
+keys it has nothing for. Grounding, normalization and merging turn this into records.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from extractor.records import Role, Status
+
+__all__ = ["ChunkExtraction", "WireIndicator", "WireProject", "WireRole"]
+
+MAX_PROJECTS = 4
+MAX_INDICATORS = 8
+MAX_ROLES = 6
+"""Most records of each kind the model may return for one chunk (a chunk is a few hundred
+tokens; the seeds' densest chunks hold fewer than these)."""
+
+_SENTENCES_DOC = "Numbers of the sentences that state this record, e.g. [3] or [3, 4]."
+_FIGURE_DOC = "The figure exactly as written, number and unit, e.g. 'about 5 billion yuan'."
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sentences: list[int] = Field(min_length=1, max_length=3, description=_SENTENCES_DOC)
+
+
+_PLACEHOLDERS = frozenset({"", "unknown", "none", "null", "n/a", "na", "not stated", "-", "?"})
+
+
+def _absent_as_none(value: object) -> object:
+    """Small models fill keys they should omit with 'unknown'; read that as absent."""
+    if isinstance(value, str) and value.strip().lower() in _PLACEHOLDERS:
+        return None
+    if isinstance(value, list):
+        return [v for v in value if not (isinstance(v, str) and v.strip().lower() in _PLACEHOLDERS)]
+    return value
+
+
+class WireProject(_Wire):
+    """A specific investment or construction undertaking (factory, base, line, station...)."""
+
+    name: str = Field(min_length=1, description="The project's name as written.")
+    location: str | None = Field(default=None, description="Most specific place stated.")
+    sector: str | None = Field(default=None, description="Product or industry, a few words.")
+    investment: str | None = Field(default=None, description=_FIGURE_DOC)
+    output_value: str | None = Field(default=None, description=_FIGURE_DOC)
+    capacity: list[str] = Field(
+        default_factory=list, max_length=3, description="Capacities as written."
+    )
+    status: Status | None = None
+    enterprises: list[str] = Field(
+        default_factory=list, max_length=4, description="Companies behind it."
+    )
+
+    _absent = field_validator(
+        "location",
+        "sector",
+        "investment",
+        "output_value",
+        "capacity",
+        "enterprises",
+        mode="before",
+    )(_absent_as_none)
+
+
+class WireIndicator(_Wire):
+    """A statistic about a region, an industry or an enterprise over a period."""
+
+    name: str = Field(min_length=1, description="What is measured, without place and time.")
+    region: str | None = Field(default=None, description="The place the figure is about.")
+    enterprise: str | None = Field(default=None, description="Only for one company's figure.")
+    period: str | None = Field(default=None, description="The time as written.")
+    value: str | None = Field(default=None, description="The level, " + _FIGURE_DOC)
+    change: str | None = Field(default=None, description="The change as written, e.g. '15.4%'.")
+
+    _absent = field_validator("region", "enterprise", "period", "value", "change", mode="before")(
+        _absent_as_none
+    )
+
+
+class WireRole(_Wire):
+    """What a company is to a project (or to the industry, when project is omitted)."""
+
+    enterprise: str = Field(min_length=1, description="The company's name as written.")
+    role: Role
+    project: str | None = Field(default=None, description="The project's name, if any.")
+
+    _absent = field_validator("project", mode="before")(_absent_as_none)
+
+
+class ChunkExtraction(BaseModel):
+    """Everything stated in the numbered sentences."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Bounds keep a small model out of repetition loops: llama.cpp turns them into grammar.
+    projects: list[WireProject] = Field(default_factory=list, max_length=MAX_PROJECTS)
+    indicators: list[WireIndicator] = Field(default_factory=list, max_length=MAX_INDICATORS)
+    roles: list[WireRole] = Field(default_factory=list, max_length=MAX_ROLES)

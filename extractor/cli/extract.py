@@ -8,6 +8,7 @@ file), 2 usage or configuration error (bad path, no model, unreachable endpoint)
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,6 +36,13 @@ class _DefaultToRun(TyperGroup):
             args = ["run", *args]
         return super().parse_args(ctx, args)
 
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The group's help (its commands), then the help of ``run``, the default command,
+        so that ``extract --help`` documents every option."""
+        super().format_help(ctx, formatter)
+        command = self.commands["run"]
+        command.format_help(ctx.__class__(command, info_name="run", parent=ctx), formatter)
+
 
 app = typer.Typer(
     cls=_DefaultToRun,
@@ -61,27 +69,27 @@ def run(
     ],
     errors: Annotated[
         Path | None,
-        typer.Option(help="Where failed documents are listed [default: OUTPUT.errors.jsonl]."),
+        typer.Option(help="Where failed documents are listed \\[default: OUTPUT.errors.jsonl]."),
     ] = None,
     base_url: Annotated[
         str | None,
         typer.Option(
             help="OpenAI-compatible endpoint, e.g. http://127.0.0.1:8080/v1 "
-            "[env EXTRACTOR_BASE_URL, OPENAI_BASE_URL; none: the embedded local model].",
+            "\\[env EXTRACTOR_BASE_URL, OPENAI_BASE_URL; none: the embedded local model].",
             rich_help_panel=_ENDPOINT,
         ),
     ] = None,
     model: Annotated[
         str | None,
         typer.Option(
-            help="Model name [env EXTRACTOR_MODEL; default: the endpoint's first model].",
+            help="Model name \\[env EXTRACTOR_MODEL; default: the endpoint's first model].",
             rich_help_panel=_ENDPOINT,
         ),
     ] = None,
     api_key: Annotated[
         str | None,
         typer.Option(
-            help="API key [env EXTRACTOR_API_KEY, OPENAI_API_KEY].", rich_help_panel=_ENDPOINT
+            help="API key \\[env EXTRACTOR_API_KEY, OPENAI_API_KEY].", rich_help_panel=_ENDPOINT
         ),
     ] = None,
     backend: Annotated[
@@ -94,7 +102,7 @@ def run(
     model_path: Annotated[
         Path | None,
         typer.Option(
-            help="A GGUF file for the local backend [env EXTRACTOR_MODEL_PATH; default: the "
+            help="A GGUF file for the local backend \\[env EXTRACTOR_MODEL_PATH; default: the "
             "registry's default model, see `extract models list`].",
             rich_help_panel=_ENDPOINT,
         ),
@@ -147,7 +155,7 @@ def run(
     home: Annotated[
         Path | None,
         typer.Option(
-            help="Data folder for cache and models [env EXTRACTOR_HOME; ~/.cache/extractor].",
+            help="Data folder for cache and models \\[env EXTRACTOR_HOME; ~/.cache/extractor].",
             rich_help_panel=_CACHE,
         ),
     ] = None,
@@ -172,7 +180,7 @@ def run(
     recordings: Annotated[
         Path | None,
         typer.Option(
-            help=f"Folder of JSONL recordings [default: {DEFAULT_RECORDINGS} when it exists].",
+            help=f"Folder of JSONL recordings \\[default: {DEFAULT_RECORDINGS} when it exists].",
             rich_help_panel=_CACHE,
         ),
     ] = None,
@@ -189,7 +197,13 @@ def run(
         Path | None,
         typer.Option(help="Folder with your own prompt files.", rich_help_panel=_CHUNK),
     ] = None,
-    temperature: Annotated[float, typer.Option(rich_help_panel=_CHUNK)] = 0.0,
+    temperature: Annotated[
+        float,
+        typer.Option(
+            help="Sampling temperature; 0 answers the same input the same way.",
+            rich_help_panel=_CHUNK,
+        ),
+    ] = 0.0,
     frequency_penalty: Annotated[
         float,
         typer.Option(
@@ -205,7 +219,11 @@ def run(
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Extract records from PATHS into OUTPUT (JSONL, one line a document)."""
-    err = Console(stderr=True, highlight=False)
+    # soft_wrap: an error is one line however narrow the terminal (scripts read it)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if not debug:
+        # instructor logs each failed call on stderr; the one error line says it all
+        logging.getLogger("instructor").setLevel(logging.CRITICAL)
     if recordings is None and (replay or record) and (record or DEFAULT_RECORDINGS.is_dir()):
         recordings = DEFAULT_RECORDINGS
     settings: dict[str, Any] = {
@@ -230,19 +248,20 @@ def run(
     except (ConfigError, InputError, EndpointError, ReplayMiss) as e:
         if debug:
             raise
-        err.print(f"error: {e}")
+        err.print(f"error: {e}", markup=False)
         raise typer.Exit(2) from e
     except ExtractorError as e:
         if debug:
             raise
-        err.print(f"error: {e}")
+        err.print(f"error: {e}", markup=False)
         raise typer.Exit(2) from e
     err.print(
         f"{summary.extracted} extracted, {summary.skipped} skipped, {summary.failed} failed · "
         f"{summary.records} records · {summary.calls} model calls, {summary.cache_hits} cache "
         f"hits · {summary.prompt_tokens}+{summary.completion_tokens} tokens · "
         f"{summary.seconds:.1f}s → {output}"
-        + (f" (failures: {errors_path})" if summary.failed else "")
+        + (f" (failures: {errors_path})" if summary.failed else ""),
+        markup=False,
     )
     if summary.failed:
         raise typer.Exit(1)

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from extractor.names import normalize_name, normalize_text
+from extractor.names import NUMBER_WORDS, marker_tokens, normalize_name, normalize_text
 
 _SPACES = re.compile(r"\s+")
 
@@ -25,49 +25,12 @@ __all__ = [
     "period_tokens",
 ]
 
-_NUMBER_WORDS = {
-    "one": "1",
-    "two": "2",
-    "three": "3",
-    "four": "4",
-    "five": "5",
-    "six": "6",
-    "seven": "7",
-    "eight": "8",
-    "nine": "9",
-    "ten": "10",
-    "eleven": "11",
-    "twelve": "12",
-    "first": "1",
-    "second": "2",
-    "third": "3",
-    "fourth": "4",
-    "fifth": "5",
-}
-_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6"}
 _PERIOD_STOP_WORDS = frozenset({"the", "of", "to", "in", "from", "a", "an", "and", "for", "s"})
-
-
-def marker_tokens(normalized: str) -> tuple[str, ...]:
-    """Numbers, ordinals and roman numerals of a name, as digits ("Phase II" -> ("2",)).
-
-    Two names that differ only in these ("Phase I" and "Phase II", "Line 1" and "Line 2")
-    name different things, however close their characters are.
-    """
-    found: list[str] = []
-    for token in normalized.split():
-        if token.isdigit():
-            found.append(token.lstrip("0") or "0")
-        elif token in _ROMAN:
-            found.append(_ROMAN[token])
-        elif token in _NUMBER_WORDS:
-            found.append(_NUMBER_WORDS[token])
-    return tuple(sorted(found))
 
 
 def period_tokens(text: str) -> tuple[str, ...]:
     """Content tokens of a period, number words as digits ("the past four years": past 4 years)."""
-    tokens = (_NUMBER_WORDS.get(t, t) for t in normalize_text(text).split())
+    tokens = (NUMBER_WORDS.get(t, t) for t in normalize_text(text).split())
     return tuple(t for t in tokens if t not in _PERIOD_STOP_WORDS)
 
 

@@ -10,6 +10,7 @@ re-asks. Failures come out as this package's exceptions, naming the provider.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import Any
 
 import httpx2
@@ -57,6 +58,10 @@ class ModelClient:
         self.config = config
         self.backend = config.effective_backend
         self.provider = config.base_url or "local model"
+        # Only a network endpoint of our own making is checked for reachability in setup.
+        self._check_connection = (
+            inner is None and not config.replay and self.backend is Backend.ENDPOINT
+        )
         if inner is None and not config.replay:
             inner = self._default_inner()
         cache = ResponseStore(config.home / "cache.sqlite") if config.cache else None
@@ -104,6 +109,8 @@ class ModelClient:
     async def setup(self) -> tuple[str, ModeChoice]:
         """Resolve the model name and the mode (once per client)."""
         async with self._setup_lock:
+            if self._check_connection and self.model_name is not None:
+                await self._connect()
             if self.model_name is None:
                 self.model_name = (
                     self._local_name()
@@ -117,6 +124,36 @@ class ModelClient:
                     else await self._probe_mode(self.model_name)
                 )
             return self.model_name, self.mode
+
+    async def _connect(self) -> None:
+        """Open and close one connection to the endpoint (once), so that an unreachable
+        endpoint is a setup error (CLI exit 2), not a failure of every document.
+
+        No HTTP request is sent: with a configured model and mode, a run whose answers are
+        all in the cache makes no request at all.
+        """
+        self._check_connection = False
+        url = httpx2.URL(self.config.base_url or "")
+        host = url.host
+        port = url.port or (443 if url.scheme == "https" else 80)
+        last: Exception | None = None
+        for attempt in range(max(1, self.config.retries)):
+            if attempt:
+                await asyncio.sleep(min(0.5 * 2**attempt, 5.0))
+            try:
+                _, writer = await asyncio.wait_for(
+                    asyncio.open_connection(host, port), timeout=self.config.timeout
+                )
+            except (OSError, TimeoutError) as e:
+                last = e
+                continue
+            writer.close()
+            with contextlib.suppress(OSError):
+                await writer.wait_closed()
+            return
+        raise EndpointError(
+            self.provider, f"unreachable: connection failed ({last or 'no attempt'})"
+        ) from last
 
     async def _first_model(self) -> str:
         try:

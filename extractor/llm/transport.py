@@ -16,6 +16,7 @@ import time
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import UTC
 
 import httpx2
 from tenacity import (
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 RETRY_STATUS = frozenset({408, 409, 429, 500, 502, 503, 504})
+_BODY_HEADERS = frozenset({"content-encoding", "content-length", "transfer-encoding"})
 
 
 @dataclass(slots=True)
@@ -70,8 +72,14 @@ def _retry_after(response: httpx2.Response) -> float | None:
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
         parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None  # unreadable: the caller falls back to backoff
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return max(0.0, parsed.timestamp() - time.time())
 
 
 class RetryingTransport(httpx2.AsyncBaseTransport):
@@ -200,9 +208,14 @@ class CachingTransport(httpx2.AsyncBaseTransport):
                 self.cache.put(key, model, 200, text)
             if self.record and self.recordings is not None:
                 self.recordings.put(key, model, 200, text, f"{context.doc_id}#{context.chunk}")
-        return httpx2.Response(
-            response.status_code, content=content, headers=dict(response.headers)
-        )
+        # ``content`` is already decoded: pass it on without the headers that described
+        # the encoded body, or the client would decode it a second time.
+        headers = {
+            name: value
+            for name, value in response.headers.items()
+            if name.lower() not in _BODY_HEADERS
+        }
+        return httpx2.Response(response.status_code, content=content, headers=headers)
 
     async def aclose(self) -> None:
         if self.inner is not None:

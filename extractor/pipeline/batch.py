@@ -110,10 +110,14 @@ async def run_batch(
     summary = BatchSummary(documents=len(items))
     own_client = client is None
     model_client = client or ModelClient(config)
-    out = OutputFile(output, resume=resume)
-    log = ErrorLog(errors or default_errors_path(output))
+    out: OutputFile | None = None
+    log: ErrorLog | None = None
     try:
+        # Set the model up before opening (truncating) the output: a config error must leave
+        # the previous output as it was.
         model, mode = await model_client.setup()
+        out = OutputFile(output, resume=resume)
+        log = ErrorLog(errors or default_errors_path(output))
         summary.model, summary.mode = model, mode.value
         if observer:
             observer.started(len(items), model, mode.value)
@@ -157,9 +161,15 @@ async def run_batch(
 
         await asyncio.gather(*(one(item) for item in items))
         out.finish([item.doc_id for item in items if not isinstance(item, DocumentError)])
+        if config.record and model_client.transport.recordings is not None:
+            model_client.transport.recordings.write_manifest(
+                recording_manifest(model_client, prompt.prompt_id, prompt.sha256)
+            )
     finally:
-        out.close()
-        log.close()
+        if out is not None:
+            out.close()
+        if log is not None:
+            log.close()
         if own_client:
             await model_client.aclose()
     summary.seconds = round(time.perf_counter() - started, 3)

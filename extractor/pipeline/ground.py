@@ -2,10 +2,12 @@
 
 The model cites sentences by number; evidence spans are those sentences' offsets, computed
 here. Every figure and name the model wrote is then located in the text: exactly, then
-ignoring case and white space, then fuzzily (rapidfuzz). A figure found in another sentence
-of the chunk moves the citation there; a record whose anchor is found nowhere is ungrounded
-(dropped, or kept with a flag on request). Located figures take the document's own spelling
-as ``raw`` and are parsed in code (stage 6).
+ignoring case and white space, then fuzzily (rapidfuzz). For a figure, exact and folded
+matches anywhere in the chunk come before any fuzzy one, and a fuzzy match must state the
+same numbers. When the cited sentences hold none of a record's figures and names, the
+citation moves to the sentences that do; a record whose anchor is found nowhere is
+ungrounded (dropped, or kept with a flag on request). Located figures take the document's
+own spelling as ``raw`` and are parsed in code (stage 6).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from extractor.pipeline.normalize import (
     UNITLESS,
     Figure,
     FigureError,
+    figure_numbers,
     parse_figure,
     to_change,
     to_money,
@@ -74,9 +77,10 @@ def _folded(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
-def locate(quote: str, text: str, offset: int = 0) -> Location | None:
-    """Find ``quote`` in ``text`` (exact, then case/space-folded, then fuzzy); offsets are
-    shifted by ``offset`` so that ``text`` may be a slice of the document."""
+def locate(quote: str, text: str, offset: int = 0, *, fuzzy: bool = True) -> Location | None:
+    """Find ``quote`` in ``text`` (exact, then case/space-folded, then fuzzy unless ``fuzzy``
+    is false); offsets are shifted by ``offset`` so that ``text`` may be a slice of the
+    document."""
     quote = quote.strip()
     if not quote:
         return None
@@ -89,7 +93,7 @@ def locate(quote: str, text: str, offset: int = 0) -> Location | None:
     if at >= 0:
         end = at + len(needle.strip()) - 1
         return Location(offset + back[at], offset + back[end] + 1, "folded")
-    if len(needle) < 4:
+    if not fuzzy or len(needle) < 4:
         return None
     alignment = fuzz.partial_ratio_alignment(needle, hay, score_cutoff=FUZZY_MIN)
     if alignment is None or alignment.dest_end <= alignment.dest_start:
@@ -115,27 +119,69 @@ class _ChunkText:
         seen = sorted({n for n in numbers if 1 <= n <= len(self.chunk.sentences)})
         return [self.chunk.sentences[n - 1] for n in seen]
 
+    def _ordered(self, preferred: list[Sentence]) -> list[Sentence]:
+        return [*preferred, *(s for s in self.chunk.sentences if s not in preferred)]
+
     def find(self, quote: str, preferred: list[Sentence]) -> tuple[Sentence, Location] | None:
         """The first of the preferred sentences holding the quote, else any chunk sentence."""
-        others = [s for s in self.chunk.sentences if s not in preferred]
-        for sentence in [*preferred, *others]:
+        for sentence in self._ordered(preferred):
             found = locate(quote, sentence.text, sentence.start)
             if found is not None:
+                return sentence, found
+        return None
+
+    def find_figure(
+        self, figure: str, preferred: list[Sentence]
+    ) -> tuple[Sentence, Location] | None:
+        """Like ``find``, but an exact or folded match anywhere in the chunk comes before any
+        fuzzy one, and a fuzzy match must state the same numbers as the model's figure: a
+        figure the text does not write ("5.8" for "5.9") is not found."""
+        ordered = self._ordered(preferred)
+        for sentence in ordered:
+            found = locate(figure, sentence.text, sentence.start, fuzzy=False)
+            if found is not None:
+                return sentence, found
+        wanted = figure_numbers(figure)
+        for sentence in ordered:
+            found = locate(figure, sentence.text, sentence.start)
+            if (
+                found is not None
+                and figure_numbers(self.document[found.start : found.end]) == wanted
+            ):
                 return sentence, found
         return None
 
 
 @dataclass(slots=True)
 class _Record:
-    """Evidence sentences of one record while its figures are being grounded."""
+    """Evidence sentences of one record while its figures are being grounded.
+
+    ``sentences`` are the cited sentences followed by those where a figure or name was found
+    elsewhere in the chunk; ``found`` are the sentences (cited or not) holding one.
+    """
 
     sentences: list[Sentence]
     warnings: list[str]
     label: str
-    moved: bool = False
+    cited: list[Sentence] = field(default_factory=list)
+    found: list[Sentence] = field(default_factory=list)
 
-    def evidence(self) -> list[Evidence]:
-        unique = sorted(set(self.sentences), key=lambda s: s.start)
+    def located(self, sentence: Sentence) -> None:
+        """A figure or name of the record is in ``sentence``: it becomes evidence."""
+        if sentence not in self.found:
+            self.found.append(sentence)
+        if sentence not in self.sentences:
+            self.sentences.append(sentence)
+
+    def evidence(self, cited_hold_a_name: bool = False) -> list[Evidence]:
+        """The evidence sentences in text order. When none of the cited sentences holds a
+        figure or name of the record but other sentences do, the citation moves there: the
+        evidence is those sentences only."""
+        chosen = self.sentences
+        moved = self.found and not any(s in self.cited for s in self.found)
+        if moved and not cited_hold_a_name:
+            chosen = self.found
+        unique = sorted(set(chosen), key=lambda s: s.start)
         return [Evidence(start=s.start, end=s.end, text=s.text) for s in unique]
 
 
@@ -145,17 +191,15 @@ class _Grounder:
         self.out = out
 
     def _figure_location(self, record: _Record, figure: str) -> tuple[Sentence, Location] | None:
-        hit = self.text.find(figure, record.sentences)
+        hit = self.text.find_figure(figure, record.sentences)
         if hit is None:
             record.warnings.append(f"{record.label}: figure {figure!r} not found in the text")
             return None
-        sentence, _ = hit
-        if sentence not in record.sentences:
-            record.sentences.append(sentence)
-            record.moved = True
+        record.located(hit[0])
         return hit
 
-    def _parse(self, record: _Record, figure: str | None) -> tuple[Figure, Sentence] | None:
+    def _parse(self, record: _Record, figure: str | None) -> tuple[Figure, str, str] | None:
+        """The figure as the document writes it, with its sentence's text before and after."""
         if figure is None:
             return None
         hit = self._figure_location(record, figure)
@@ -164,14 +208,13 @@ class _Grounder:
         sentence, loc = hit
         doc = self.text.document
         raw = doc[loc.start : loc.end]
+        before, after = doc[sentence.start : loc.start], doc[loc.end : sentence.end]
         try:
-            parsed = parse_figure(
-                raw, before=doc[sentence.start : loc.start], after=doc[loc.end : sentence.end]
-            )
+            parsed = parse_figure(raw, before=before, after=after)
         except FigureError as e:
             record.warnings.append(f"{record.label}: {e}")
             return None
-        return parsed, sentence
+        return parsed, before, after
 
     def money(self, record: _Record, figure: str | None) -> Money | None:
         parsed = self._parse(record, figure)
@@ -183,7 +226,10 @@ class _Grounder:
 
     def change(self, record: _Record, figure: str | None) -> Change | None:
         parsed = self._parse(record, figure)
-        return None if parsed is None else to_change(parsed[0], sentence=parsed[1].text)
+        if parsed is None:
+            return None
+        figure_read, before, after = parsed
+        return to_change(figure_read, before=before, after=after)
 
     def anchored(self, record: _Record, *names: str | None) -> bool:
         """True when one of the names is found (fuzzily) in the record's sentences, or
@@ -193,10 +239,18 @@ class _Grounder:
                 continue
             hit = self.text.find(name, record.sentences)
             if hit is not None:
-                if hit[0] not in record.sentences:
-                    record.sentences.append(hit[0])
+                record.located(hit[0])
                 return True
         return False
+
+    def cited_hold(self, record: _Record, *names: str | None) -> bool:
+        """True when one of the names is found (fuzzily) in a cited sentence."""
+        return any(
+            locate(name, s.text, s.start) is not None
+            for name in names
+            if name
+            for s in record.cited
+        )
 
     def spelled(self, name: str, record: _Record) -> str:
         """The document's own spelling of a name found in the record's sentences."""
@@ -249,7 +303,9 @@ class _Grounder:
                 capacity=capacity,
                 status=wire.status,
                 enterprises=_unique(self.spelled(e, record) for e in enterprises),
-                evidence=record.evidence() if grounded else [],
+                evidence=record.evidence(self.cited_hold(record, wire.name, *enterprises))
+                if grounded
+                else [],
                 ungrounded=not grounded,
             )
         )
@@ -271,7 +327,9 @@ class _Grounder:
                 period=wire.period,
                 value=value,
                 change=change,
-                evidence=record.evidence() if grounded else [],
+                evidence=record.evidence(self.cited_hold(record, wire.name, wire.enterprise))
+                if grounded
+                else [],
                 ungrounded=not grounded,
             )
         )
@@ -289,13 +347,16 @@ class _Grounder:
                 enterprise=self.spelled(wire.enterprise, record),
                 role=wire.role,
                 project=wire.project,
-                evidence=record.evidence() if grounded else [],
+                evidence=record.evidence(self.cited_hold(record, wire.enterprise, wire.project))
+                if grounded
+                else [],
                 ungrounded=not grounded,
             )
         )
 
     def _start(self, numbers: list[int], label: str) -> _Record:
-        return _Record(sentences=self.text.cited(numbers), warnings=self.out.warnings, label=label)
+        cited = self.text.cited(numbers)
+        return _Record(sentences=list(cited), warnings=self.out.warnings, label=label, cited=cited)
 
     def _keep(self, record: _Record, grounded: bool, keep_ungrounded: bool) -> bool:
         if grounded:

@@ -3,7 +3,8 @@
 Accepted inputs: ``.txt`` and ``.md`` files; folders (searched recursively, sorted); ``.jsonl``
 files of ``{"id": ..., "text": ...}`` objects. ``doc_id`` is the file name without extension
 (the ``id`` field for JSONL lines) and ``text_sha256`` the sha256 of the file's bytes (of the
-UTF-8 encoded text for JSONL lines).
+UTF-8 encoded text for JSONL lines). A second document with a ``doc_id`` already seen comes as
+a ``DocumentError``.
 """
 
 from __future__ import annotations
@@ -114,11 +115,25 @@ def iter_documents(paths: Iterable[str | Path]) -> Iterator[Document | DocumentE
         files.extend(_expand(Path(raw)))
     if not files:
         raise InputError("no input paths given")
+    seen: dict[str, str] = {}
     for file in files:
         if file.suffix.lower() == _JSONL_SUFFIX:
-            yield from _jsonl_documents(file)
-            continue
-        try:
-            yield read_document(file)
-        except DocumentError as e:
-            yield e
+            found: Iterable[Document | DocumentError] = _jsonl_documents(file)
+        else:
+            try:
+                found = [read_document(file)]
+            except DocumentError as e:
+                found = [e]
+        for item in found:
+            yield _unique(item, seen)
+
+
+def _unique(item: Document | DocumentError, seen: dict[str, str]) -> Document | DocumentError:
+    """The document, or a ``DocumentError`` when an earlier one already has its ``doc_id``
+    (the output holds one line per ``doc_id``, so the second would be lost silently)."""
+    if isinstance(item, DocumentError):
+        return item
+    first = seen.setdefault(item.doc_id, item.source)
+    if first != item.source:
+        return DocumentError(item.doc_id, f"duplicate doc_id: {item.source} is also at {first}")
+    return item

@@ -2,7 +2,8 @@
 
 Chunks overlap and long articles name a project more than once, so the same entity can come
 back several times. Records are merged when their comparable names agree (legal suffixes,
-case and punctuation folded; fuzzy token-set ratio for projects); the merged record has the
+case and punctuation folded; for projects a fuzzy token-set ratio, provided that the numbers
+and phases in the names agree); the merged record has the
 union of the evidence and of list fields, and the first non-null value of every other field
 (status: the last stated). Roles are then pointed at the merged project names.
 """
@@ -13,7 +14,7 @@ from collections.abc import Iterable
 
 from rapidfuzz import fuzz, process
 
-from extractor.names import normalize_name, normalize_text
+from extractor.names import marker_tokens, normalize_name, normalize_text
 from extractor.records import EnterpriseRole, Evidence, Indicator, Project, Role
 
 __all__ = ["MergeResult", "merge_records"]
@@ -47,8 +48,14 @@ def _names(*groups: Iterable[str]) -> list[str]:
 
 
 def _same_project(a: Project, b: Project) -> bool:
+    """Same comparable name, or close names with the same numbers and phases ("Phase I" and
+    "Phase II", "No. 1" and "No. 2", "10GWh" and "20GWh" are different projects)."""
     x, y = normalize_name(a.name, project=True), normalize_name(b.name, project=True)
-    return x == y or fuzz.token_set_ratio(x, y) >= PROJECT_NAME_MIN
+    if x == y:
+        return True
+    if marker_tokens(x, glued=True) != marker_tokens(y, glued=True):
+        return False
+    return fuzz.token_set_ratio(x, y) >= PROJECT_NAME_MIN
 
 
 def _merge_project(a: Project, b: Project) -> Project:

@@ -109,9 +109,11 @@ _SCALE_WORD = re.compile(
 def _scale_after(text: str) -> tuple[float, int]:
     """The scale word at the start of ``text`` and how many characters it takes."""
     m = _SCALE_WORD.match(text)
-    if not m:
+    # .get: IGNORECASE also matches letters whose lower case is no key ("thouſand")
+    scale = _SCALES.get(m.group(1).lower()) if m else None
+    if m is None or scale is None:
         return 1.0, 0
-    return _SCALES[m.group(1).lower()], m.end()
+    return scale, m.end()
 
 
 def _match_table(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
@@ -155,24 +157,29 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
     if not text:
         raise FigureError("empty figure")
     level = _LEVEL.search(text)
+    level_scale = _SCALES.get(level.group(2).lower()) if level else None
     repaired = False
-    if level:
+    if level and level_scale is not None:
         # "a 10-billion-level project": a magnitude label, read as that amount, about
-        value = float(level.group(1)) * _SCALES[level.group(2).lower()]
+        value = float(level.group(1)) * level_scale
         return Figure(value=value, unit="CNY", qualifier=Qualifier.ABOUT, raw=raw)
     number = _NUMBER.search(text)
     if number:
         whole = number.group(1).replace(",", "")
         value = float(whole + (number.group(2) or ""))
         if number.group(3):
-            value = value / float(number.group(3)) * 100
+            denominator = float(number.group(3))
+            if denominator == 0:
+                raise FigureError(f"zero denominator in {raw!r}")
+            value = value / denominator * 100
             value = round(value, 2)
         head, rest = text[: number.start()], text[number.end() :]
     else:
         word = _WORDS.search(text)
-        if not word:
+        word_value = _WORD_NUMBERS.get(word.group(1).lower()) if word else None
+        if word is None or word_value is None:
             raise FigureError(f"no number in {raw!r}")
-        value = float(_WORD_NUMBERS[word.group(1).lower()])
+        value = float(word_value)
         head, rest = text[: word.start()], text[word.end() :]
     scale, used = _scale_after(rest)
     value *= scale
@@ -238,12 +245,41 @@ _OTHER_BASIS = re.compile(
 )
 
 
-def to_change(figure: Figure, *, sentence: str = "") -> Change:
-    """A Change from a figure; the sentence decides sign and basis (year-on-year unless it
-    speaks of average annual growth, several years or a base year)."""
+# Where one clause of a sentence ends and the next begins ("rose 10%, while ... fell 3%").
+_CLAUSE_BREAK = re.compile(r"[;,]\s|\b(?:while|whereas|but|and|although|though)\b", re.I)
+
+
+def _clause(before: str, after: str) -> tuple[str, str]:
+    """The parts of the figure's own clause before and after it."""
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    following = _CLAUSE_BREAK.search(after)
+    if following:
+        after = after[: following.start()]
+    return before, after
+
+
+def to_change(
+    figure: Figure, *, sentence: str = "", before: str | None = None, after: str | None = None
+) -> Change:
+    """A Change from a figure; the figure's clause decides sign and basis (year-on-year
+    unless it speaks of average annual growth, several years or a base year).
+
+    ``before``/``after`` are the text of the sentence before and after the figure; without
+    them the figure is looked up in ``sentence``. Only the clause holding the figure counts,
+    so a decrease stated beside an increase does not flip it.
+    """
     unit_text = figure.unit or "%"
     unit = ChangeUnit(unit_text) if unit_text in {"%", "pp", "times"} else ChangeUnit.PERCENT
-    context = f"{sentence} {figure.raw}"
+    if before is None or after is None:
+        at = sentence.find(figure.raw) if figure.raw else -1
+        if at >= 0:
+            before, after = sentence[:at], sentence[at + len(figure.raw) :]
+        else:
+            before, after = sentence, ""
+    head, tail = _clause(before, after)
+    context = f"{head} {figure.raw} {tail}"
     value = (
         -abs(figure.value)
         if _DECREASE.search(context) and unit is not ChangeUnit.TIMES

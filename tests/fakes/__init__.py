@@ -1,0 +1,1 @@
+"""Test doubles shared by the pipeline, client, CLI and API tests."""

@@ -1,0 +1,266 @@
+"""A real OpenAI-compatible HTTP server on 127.0.0.1 that answers from a script.
+
+It serves ``GET /v1/models`` and ``POST /v1/chat/completions`` from a thread, so the sync API,
+the async API and a CLI subprocess all talk to it over real sockets. Every request is recorded
+(method, path, JSON body, arrival time). Chat requests are answered by the queued replies first
+(``script``), then by ``fallback`` (by default: the extraction ``answers`` picks for the
+article in the request). Replies can be delayed, compressed or carry any status and headers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = [
+    "FakeOpenAI",
+    "Reply",
+    "Seen",
+    "chat_completion",
+    "error_body",
+    "running_fake",
+    "unused_port",
+]
+
+MODEL = "fake-model"
+
+
+@dataclass(frozen=True, slots=True)
+class Seen:
+    """One request as the server received it."""
+
+    method: str
+    path: str
+    body: dict[str, Any] | None
+    headers: Mapping[str, str]
+    at: float
+
+    @property
+    def user_text(self) -> str:
+        """The last user message (the numbered sentences of a chunk)."""
+        messages = (self.body or {}).get("messages") or []
+        users = [m.get("content") or "" for m in messages if m.get("role") == "user"]
+        return str(users[0]) if users else ""
+
+    @property
+    def wants_tools(self) -> bool:
+        return bool((self.body or {}).get("tools"))
+
+
+@dataclass(slots=True)
+class Reply:
+    """What the server sends back: a JSON body (or raw text), status, headers, a delay, and
+    gzip compression when the client accepts it (as api.openai.com does)."""
+
+    body: dict[str, Any] | str = field(default_factory=dict)
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    delay: float = 0.0
+    compress: bool = False
+
+
+Responder = Callable[[Seen], Reply]
+
+
+def chat_completion(
+    seen: Seen,
+    answer: Mapping[str, Any] | str,
+    *,
+    prompt_tokens: int = 120,
+    completion_tokens: int = 30,
+) -> Reply:
+    """A 200 chat completion carrying ``answer`` (a ChunkExtraction as a dict, or raw text)
+    where the request's mode expects it: a tool call's arguments for tools, else the content."""
+    text = answer if isinstance(answer, str) else json.dumps(answer)
+    body = seen.body or {}
+    message: dict[str, Any]
+    if seen.wants_tools:
+        name = body["tools"][0]["function"]["name"]
+        message = {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": f"call_{len(text)}",
+                    "type": "function",
+                    "function": {"name": name, "arguments": text},
+                }
+            ],
+        }
+        finish = "tool_calls"
+    else:
+        message = {"role": "assistant", "content": text}
+        finish = "stop"
+    return Reply(
+        {
+            "id": "chatcmpl-fake",
+            "object": "chat.completion",
+            "created": 1700000000,
+            "model": body.get("model", MODEL),
+            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": completion_tokens,
+                "total_tokens": prompt_tokens + completion_tokens,
+            },
+        }
+    )
+
+
+def error_body(status: int, message: str) -> dict[str, Any]:
+    """An OpenAI-style error payload."""
+    return {"error": {"message": message, "type": "server_error", "code": status}}
+
+
+class FakeOpenAI:
+    """The scripted server; use ``running_fake()`` to start and stop it."""
+
+    def __init__(self, answers: Responder | None = None, *, model: str = MODEL) -> None:
+        self.models = [model]
+        self.fallback: Responder = answers or (lambda seen: chat_completion(seen, {}))
+        self.requests: list[Seen] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._queue: list[Reply | Responder] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self._server.daemon_threads = True
+        self._server.block_on_close = False
+        self._server.fake = self  # type: ignore[attr-defined]
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def chat_requests(self) -> list[Seen]:
+        with self._lock:
+            return [r for r in self.requests if r.path.endswith("/chat/completions")]
+
+    def script(self, *replies: Reply | Responder) -> None:
+        """Queue replies for the next chat requests, in order."""
+        with self._lock:
+            self._queue.extend(replies)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()  # wakes delayed replies at once
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    # called from the handler threads
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def _respond(self, seen: Seen) -> Reply:
+        with self._lock:
+            self.requests.append(seen)
+            if seen.method == "GET" and seen.path.rstrip("/").endswith("/models"):
+                return Reply(
+                    {
+                        "object": "list",
+                        "data": [
+                            {"id": m, "object": "model", "created": 0, "owned_by": "test"}
+                            for m in self.models
+                        ],
+                    }
+                )
+            if not seen.path.endswith("/chat/completions") or seen.method != "POST":
+                return Reply(error_body(404, f"no route {seen.method} {seen.path}"), status=404)
+            queued = self._queue.pop(0) if self._queue else self.fallback
+        return queued if isinstance(queued, Reply) else queued(seen)
+
+    def _wait(self, seconds: float) -> None:
+        self._stopping.wait(seconds)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # quiet
+        pass
+
+    def _handle(self) -> None:
+        fake: FakeOpenAI = self.server.fake  # type: ignore[attr-defined]
+        length = int(self.headers.get("content-length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        try:
+            body = json.loads(raw) if raw else None
+        except json.JSONDecodeError:
+            body = None
+        seen = Seen(
+            method=self.command,
+            path=self.path,
+            body=body,
+            headers={k.lower(): v for k, v in self.headers.items()},
+            at=time.monotonic(),
+        )
+        fake._enter()
+        try:
+            reply = fake._respond(seen)
+            if reply.delay:
+                fake._wait(reply.delay)
+        finally:
+            fake._leave()
+        payload = (
+            reply.body.encode() if isinstance(reply.body, str) else json.dumps(reply.body).encode()
+        )
+        headers = {"content-type": "application/json", **reply.headers}
+        if reply.compress and "gzip" in seen.headers.get("accept-encoding", ""):
+            payload = gzip.compress(payload)
+            headers["content-encoding"] = "gzip"
+        try:
+            self.send_response(reply.status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("content-length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except OSError:
+            self.close_connection = True  # the client gave up (a timeout test)
+
+    do_GET = _handle
+    do_POST = _handle
+
+
+@contextmanager
+def running_fake(answers: Responder | None = None) -> Iterator[FakeOpenAI]:
+    """A started ``FakeOpenAI``, stopped on exit."""
+    fake = FakeOpenAI(answers)
+    fake.start()
+    try:
+        yield fake
+    finally:
+        fake.stop()
+
+
+def unused_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -1,0 +1,202 @@
+"""The model client over a real local HTTP server: model and mode resolution, re-asks, and
+failures named in this package's exceptions."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from fakes.articles import ANSWERS, ARTICLES, good_model
+from fakes.openai_server import (
+    MODEL,
+    FakeOpenAI,
+    Reply,
+    Seen,
+    chat_completion,
+    error_body,
+    running_fake,
+)
+
+from extractor.config import Backend, ExtractorConfig, ModeChoice
+from extractor.errors import (
+    BackendUnavailable,
+    ConfigError,
+    EndpointError,
+    ReplayMiss,
+    ResponseInvalid,
+)
+from extractor.llm.client import ModelClient
+from extractor.llm.transport import CallContext, current_call
+from extractor.pipeline.chunk import chunk_document
+from extractor.pipeline.prompt import load_prompt
+from extractor.pipeline.wire import ChunkExtraction
+
+
+def messages() -> list[dict[str, str]]:
+    (chunk,) = chunk_document(ARTICLES["ningbo"])
+    return load_prompt().messages(chunk)
+
+
+def probe_aware(seen: Seen) -> Reply:
+    """Answers the mode probe as a JSON-schema-capable server does, else like a good model."""
+    fmt = (seen.body or {}).get("response_format") or {}
+    if fmt.get("type") == "json_schema" and "Answer" in seen.user_text:
+        return chat_completion(seen, {"ok": True})
+    return good_model(seen)
+
+
+def llama_cpp(seen: Seen) -> Reply:
+    """llama.cpp's server: HTTP 500 for response_format json_schema, tools are fine."""
+    if ((seen.body or {}).get("response_format") or {}).get("type") == "json_schema":
+        return Reply(error_body(500, "json_schema is not supported"), status=500)
+    return good_model(seen)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    with running_fake(probe_aware) as server:
+        yield server
+
+
+def config(url: str, tmp_path: Path, **overrides: Any) -> ExtractorConfig:
+    settings: dict[str, Any] = {"base_url": url, "home": tmp_path / "home", "retries": 1}
+    return ExtractorConfig(**(settings | overrides))
+
+
+@pytest_asyncio.fixture
+async def client_factory() -> AsyncIterator[Any]:
+    made: list[ModelClient] = []
+
+    def make(cfg: ExtractorConfig) -> ModelClient:
+        client = ModelClient(cfg)
+        made.append(client)
+        return client
+
+    yield make
+    for client in made:
+        await client.aclose()
+
+
+@pytest.mark.asyncio
+async def test_model_and_mode_are_resolved_once(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    client = client_factory(config(fake.base_url, tmp_path))
+    assert await client.setup() == (MODEL, ModeChoice.JSON_SCHEMA)
+    assert await client.setup() == (MODEL, ModeChoice.JSON_SCHEMA)
+    paths = [(r.method, r.path) for r in fake.requests]
+    assert paths == [("GET", "/v1/models"), ("POST", "/v1/chat/completions")]
+
+
+@pytest.mark.asyncio
+async def test_auto_mode_falls_back_to_tools_on_llama_cpp(
+    tmp_path: Path, client_factory: Any
+) -> None:
+    with running_fake(llama_cpp) as fake:
+        client = client_factory(config(fake.base_url, tmp_path, model="local"))
+        assert await client.setup() == ("local", ModeChoice.TOOLS)
+        answer = await client.extract(messages(), 2)
+    assert answer.model_dump() == ChunkExtraction.model_validate(ANSWERS["ningbo"]).model_dump()
+
+
+@pytest.mark.asyncio
+async def test_configured_model_and_mode_need_no_request(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    client = client_factory(config(fake.base_url, tmp_path, model="m", mode=ModeChoice.TOOLS))
+    assert await client.setup() == ("m", ModeChoice.TOOLS)
+    assert fake.requests == []
+
+
+@pytest.mark.asyncio
+async def test_the_request_carries_key_and_sampling_settings(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    cfg = config(
+        fake.base_url,
+        tmp_path,
+        model="m",
+        mode=ModeChoice.JSON_SCHEMA,
+        api_key="sk-test",
+        temperature=0.2,
+        max_output_tokens=321,
+        seed=7,
+    )
+    answer = await client_factory(cfg).extract(messages(), 2)
+    assert answer.projects
+    (request,) = fake.chat_requests
+    body = request.body or {}
+    assert request.headers["authorization"] == "Bearer sk-test"
+    assert (body["temperature"], body["max_tokens"], body["seed"]) == (0.2, 321, 7)
+    assert body["messages"] == messages()
+
+
+@pytest.mark.asyncio
+async def test_an_endpoint_without_models_is_a_config_error(
+    tmp_path: Path, client_factory: Any
+) -> None:
+    with running_fake(good_model) as fake:
+        fake.models = []
+        client = client_factory(config(fake.base_url, tmp_path))
+        with pytest.raises(ConfigError, match="lists no models"):
+            await client.setup()
+
+
+@pytest.mark.asyncio
+async def test_answers_that_never_validate_raise_response_invalid(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    fake.fallback = lambda seen: chat_completion(seen, '{"projects": "none"}')
+    cfg = config(fake.base_url, tmp_path, model="m", mode=ModeChoice.TOOLS, max_reasks=2)
+    with pytest.raises(ResponseInvalid) as caught:
+        await client_factory(cfg).extract(messages(), 2)
+    assert caught.value.attempts == 3
+    assert len(fake.chat_requests) == 3
+    assert caught.value.last_completion is not None
+    assert "3 attempt" in str(caught.value)
+
+
+@pytest.mark.asyncio
+async def test_http_errors_name_the_provider(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    fake.fallback = lambda seen: Reply(error_body(503, "overloaded"), status=503)
+    cfg = config(fake.base_url, tmp_path, model="m", mode=ModeChoice.TOOLS, retries=1)
+    with pytest.raises(EndpointError, match="HTTP 503") as caught:
+        await client_factory(cfg).extract(messages(), 2)
+    assert caught.value.provider == fake.base_url
+    assert caught.value.__cause__ is not None
+
+
+@pytest.mark.asyncio
+async def test_replay_never_opens_a_connection(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    cfg = config(fake.base_url, tmp_path, model="m", mode=ModeChoice.TOOLS, replay=True)
+    client = client_factory(cfg)
+    token = current_call.set(CallContext(doc_id="ningbo", chunk=0))
+    try:
+        with pytest.raises(ReplayMiss, match="'ningbo', chunk 0"):
+            await client.extract(messages(), 2)
+    finally:
+        current_call.reset(token)
+    assert fake.requests == []
+
+
+def test_no_endpoint_and_no_local_model_says_what_to_do(tmp_path: Path) -> None:
+    cfg = ExtractorConfig(home=tmp_path / "home")
+    assert cfg.effective_backend is Backend.LOCAL
+    with pytest.raises(BackendUnavailable) as caught:
+        ModelClient(cfg)
+    message = str(caught.value)
+    assert "extract models pull" in message
+    assert "EXTRACTOR_BASE_URL" in message
+    assert "\n" not in message
+
+
+def test_the_endpoint_backend_needs_a_url(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="--base-url"):
+        ModelClient(ExtractorConfig(backend=Backend.ENDPOINT, home=tmp_path))

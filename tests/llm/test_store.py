@@ -1,0 +1,73 @@
+"""The response cache (SQLite) and the recordings (JSONL) behind ``--replay``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from extractor.llm.store import RecordingStore, ResponseStore, request_key
+
+PATH = "/v1/chat/completions"
+
+
+def key(**body: object) -> str:
+    return request_key(PATH, json.dumps(body).encode())
+
+
+def test_the_key_is_the_canonical_request() -> None:
+    a = request_key(PATH, b'{"model": "m", "temperature": 0, "messages": []}')
+    b = request_key(PATH, b'{"messages":[],"temperature":0,"model":"m"}')
+    assert a == b
+    assert len(a) == 64
+
+
+def test_the_key_changes_with_anything_that_changes_the_answer() -> None:
+    base = key(model="m", temperature=0, messages=[{"role": "user", "content": "A"}])
+    assert base != key(model="n", temperature=0, messages=[{"role": "user", "content": "A"}])
+    assert base != key(model="m", temperature=0.5, messages=[{"role": "user", "content": "A"}])
+    assert base != key(model="m", temperature=0, messages=[{"role": "user", "content": "B"}])
+    assert base != request_key("/v1/completions", json.dumps({"model": "m"}).encode())
+
+
+def test_a_body_that_is_not_json_still_has_a_key() -> None:
+    assert request_key(PATH, b"\xff not json") == request_key(PATH, b"\xff not json")
+
+
+def test_the_cache_persists_across_connections(tmp_path: Path) -> None:
+    path = tmp_path / "nested" / "cache.sqlite"
+    store = ResponseStore(path)
+    store.put("k1", "m", 200, '{"a": 1}')
+    store.put("k1", "m", 200, '{"a": 2}')  # the last answer wins
+    assert store.get("missing") is None
+    store.close()
+    reopened = ResponseStore(path)
+    try:
+        assert reopened.get("k1") == (200, '{"a": 2}')
+    finally:
+        reopened.close()
+
+
+def test_recordings_append_and_reload(tmp_path: Path) -> None:
+    folder = tmp_path / "recordings"
+    store = RecordingStore(folder)
+    assert len(store) == 0
+    store.put("k1", "m", 200, '{"answer": "one"}', "doc#0")
+    store.put("k1", "m", 200, '{"answer": "changed"}', "doc#0")  # the first recording stays
+    store.put("k2", "m", 200, '{"answer": "two"}', "doc#1")
+    lines = (folder / "responses.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(line)["key"] for line in lines] == ["k1", "k2"]
+
+    (folder / "older.jsonl").write_text(
+        json.dumps({"key": "k3", "response": {"answer": "three"}}) + "\n\n", encoding="utf-8"
+    )
+    reloaded = RecordingStore(folder)
+    assert len(reloaded) == 3
+    assert reloaded.get("k1") == (200, json.dumps({"answer": "one"}))
+    assert reloaded.get("k3") == (200, json.dumps({"answer": "three"}))
+    assert reloaded.get("nope") is None
+    assert reloaded.used == {"k1", "k3"}
+
+
+def test_a_missing_recordings_folder_is_empty(tmp_path: Path) -> None:
+    assert len(RecordingStore(tmp_path / "absent")) == 0
+    assert not (tmp_path / "absent").exists()

@@ -1,0 +1,187 @@
+"""Stage 2: sentences and chunks keep exact offsets, respect the budget, overlap, and prefer
+paragraph breaks."""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.pipeline.chunk import Chunk, chunk_document, estimate_tokens, split_sentences
+
+ARTICLE = (
+    "  In BYD's Nanning Qingxiu Park, batteries are waiting to be loaded.  Photo by Liang Feng\n"
+    "\n"
+    "Mr. Liu said the Qingxiu project is one of the major bases. It rose 15.4% year-on-year!\r\n"
+    "Ningbo Junjia Electric Appliance Co., Ltd. began building its base. "
+    '"It is huge," he said. The output grew......Next, the plan.\n'
+    "\n"
+    "\n"
+    "南宁市工业增加值增长9%。新能源产业成为最大动力。\n"
+)
+
+
+def tokens(chunk: Chunk) -> int:
+    return sum(estimate_tokens(s.text) for s in chunk.sentences)
+
+
+def test_every_sentence_is_its_exact_span() -> None:
+    sentences = split_sentences(ARTICLE)
+    assert sentences
+    for s in sentences:
+        assert ARTICLE[s.start : s.end] == s.text
+        assert s.text == s.text.strip()
+    starts = [s.start for s in sentences]
+    assert starts == sorted(starts)
+    assert all(a.end <= b.start for a, b in pairwise(sentences))
+
+
+def test_sentences_split_where_a_reader_would() -> None:
+    texts = [s.text for s in split_sentences(ARTICLE)]
+    assert texts == [
+        "In BYD's Nanning Qingxiu Park, batteries are waiting to be loaded.",
+        "Photo by Liang Feng",
+        "Mr. Liu said the Qingxiu project is one of the major bases.",  # "Mr." is no end
+        "It rose 15.4% year-on-year!",
+        "Ningbo Junjia Electric Appliance Co., Ltd. began building its base.",
+        '"It is huge," he said.',
+        "The output grew......Next, the plan.",  # no space after the ellipsis
+        "南宁市工业增加值增长9%。新能源产业成为最大动力。",
+    ]
+
+
+def test_blank_lines_start_paragraphs_and_line_breaks_end_sentences() -> None:
+    sentences = split_sentences("One.\nTwo\n\n\nThree. Four.\n \nFive")
+    assert [(s.text, s.paragraph) for s in sentences] == [
+        ("One.", 0),
+        ("Two", 0),
+        ("Three.", 1),
+        ("Four.", 1),
+        ("Five", 2),
+    ]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\n \t\n", "\r\n"])
+def test_empty_text_has_no_sentences_and_no_chunks(text: str) -> None:
+    assert split_sentences(text) == []
+    assert chunk_document(text) == []
+
+
+def test_a_short_document_is_one_chunk() -> None:
+    (chunk,) = chunk_document(ARTICLE, max_tokens=400, overlap_tokens=50)
+    assert chunk.index == 0
+    assert chunk.sentences == tuple(split_sentences(ARTICLE))
+    assert (chunk.start, chunk.end) == (chunk.sentences[0].start, chunk.sentences[-1].end)
+
+
+def sentence(n: int, words: int = 8) -> str:
+    """A sentence of about ``words`` * 6 characters."""
+    return f"Sentence {n} " + " ".join(["words"] * words) + "."
+
+
+def test_chunks_stay_within_budget_and_overlap() -> None:
+    text = " ".join(sentence(n) for n in range(20))  # ~14 tokens a sentence
+    chunks = chunk_document(text, max_tokens=50, overlap_tokens=20)
+    assert len(chunks) > 3
+    for previous, chunk in pairwise(chunks):
+        assert tokens(chunk) <= 50
+        carried = [s for s in chunk.sentences if s in previous.sentences]
+        assert carried, "each chunk repeats the end of the previous one"
+        assert tuple(carried) == previous.sentences[-len(carried) :]
+        assert chunk.sentences[: len(carried)] == tuple(carried)
+        assert sum(estimate_tokens(s.text) for s in carried) <= 20
+    assert tokens(chunks[0]) <= 50
+
+
+def test_no_overlap_when_overlap_is_zero() -> None:
+    text = " ".join(sentence(n) for n in range(10))
+    chunks = chunk_document(text, max_tokens=50, overlap_tokens=0)
+    flat = [s for c in chunks for s in c.sentences]
+    assert flat == split_sentences(text)
+
+
+def test_a_sentence_longer_than_the_budget_gets_a_chunk_of_its_own() -> None:
+    long = "A very long sentence " + "with many words " * 40 + "ends here."
+    text = f"{sentence(1)} {long} {sentence(2)}"
+    chunks = chunk_document(text, max_tokens=50, overlap_tokens=10)
+    (alone,) = [c for c in chunks if any(s.text == long for s in c.sentences)]
+    assert [s.text for s in alone.sentences] == [long]
+
+
+def test_chunks_prefer_to_end_at_a_paragraph_break() -> None:
+    first = " ".join(sentence(n) for n in range(5))  # ~70 tokens
+    second = " ".join(sentence(n) for n in range(5, 9))  # ~56 tokens
+    text = f"{first}\n\n{second}"
+    chunks = chunk_document(text, max_tokens=100, overlap_tokens=0)
+    paragraphs = [{s.paragraph for s in c.sentences} for c in chunks]
+    # Without the preference the first chunk would take two sentences of the second paragraph.
+    assert paragraphs == [{0}, {1}]
+
+
+def test_sentences_are_never_lost_or_reordered_by_chunking() -> None:
+    text = "\n\n".join(" ".join(sentence(10 * p + n) for n in range(4)) for p in range(6))
+    chunks = chunk_document(text, max_tokens=60, overlap_tokens=15)
+    seen: list[object] = []
+    for chunk in chunks:
+        seen.extend(s for s in chunk.sentences if s not in seen)
+    assert seen == split_sentences(text)
+    assert [c.index for c in chunks] == list(range(len(chunks)))
+
+
+def test_budget_must_be_positive() -> None:
+    with pytest.raises(ValueError, match="max_tokens"):
+        chunk_document("Text.", max_tokens=0)
+
+
+PIECES = st.sampled_from(
+    [
+        "Ningbo",
+        " ",
+        "  ",
+        ".",
+        ". ",
+        "\n",
+        "\n\n",
+        "\r\n",
+        "\t",
+        "。",
+        "！",
+        "...",
+        "……",
+        " Co.",
+        " Mr.",
+        " A",
+        " 5",
+        '"',
+        "”",
+        " rose 15.4%",
+        "(",
+        " Zhaoqing signed 12 projects",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.lists(PIECES, max_size=50).map("".join),
+    budget=st.integers(5, 60),
+    overlap=st.integers(0, 30),
+)
+def test_offsets_budget_and_coverage_hold_for_any_text(
+    text: str, budget: int, overlap: int
+) -> None:
+    sentences = split_sentences(text)
+    covered: set[int] = set()
+    for s in sentences:
+        assert s.text
+        assert text[s.start : s.end] == s.text == s.text.strip()
+        covered.update(range(s.start, s.end))
+    assert all(text[i].isspace() for i in range(len(text)) if i not in covered)
+    chunks = chunk_document(text, max_tokens=budget, overlap_tokens=overlap)
+    seen: list[object] = []
+    for chunk in chunks:
+        assert tokens(chunk) <= budget or len(chunk.sentences) == 1
+        seen.extend(s for s in chunk.sentences if s not in seen)
+    assert seen == sentences

@@ -1,0 +1,282 @@
+"""Stage 5: quotes are located in the text, evidence offsets are computed in code, and records
+the text does not support are dropped (or kept flagged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from extractor.pipeline.chunk import Chunk, chunk_document
+from extractor.pipeline.ground import Grounded, ground_chunk, locate
+from extractor.pipeline.wire import ChunkExtraction
+from extractor.records import DocumentRecord, Role
+
+TEXT = (
+    "Ningbo held an industry meeting on Monday.\n"
+    "Ningbo Junjia Electric Appliance Co., Ltd. began building its kitchen appliance base "
+    "in Qianwan New District.\n"
+    "The base will cost 1.5 billion yuan and produce 40,000 tons a year.\n"
+    "Ningbo's industrial investment rose 15.4% year-on-year in the first half of the year.\n"
+)
+
+
+def one_chunk(text: str = TEXT) -> Chunk:
+    (chunk,) = chunk_document(text)
+    return chunk
+
+
+def ground(answer: dict[str, Any], *, keep: bool = False, text: str = TEXT) -> Grounded:
+    return ground_chunk(
+        text, one_chunk(text), ChunkExtraction.model_validate(answer), keep_ungrounded=keep
+    )
+
+
+def sentence_span(text: str, snippet: str) -> tuple[int, int]:
+    start = text.index(snippet)
+    return start, start + len(snippet)
+
+
+def assert_exact(text: str, grounded: Grounded) -> None:
+    """Every evidence span is the document's own text at its offsets."""
+    for record in [*grounded.projects, *grounded.indicators, *grounded.roles]:
+        for e in record.evidence:
+            assert text[e.start : e.end] == e.text
+    DocumentRecord.model_validate(
+        {
+            "doc_id": "t",
+            "text_sha256": "0" * 64,
+            "projects": [p.model_dump() for p in grounded.projects],
+            "indicators": [i.model_dump() for i in grounded.indicators],
+            "enterprise_roles": [r.model_dump() for r in grounded.roles],
+        },
+        context={"text": text},
+    )
+
+
+# ---- locate -------------------------------------------------------------------------------
+
+
+def test_locate_exact() -> None:
+    found = locate("kitchen appliance base", TEXT)
+    assert found is not None
+    assert found.how == "exact"
+    assert TEXT[found.start : found.end] == "kitchen appliance base"
+
+
+def test_locate_shifts_by_the_offset_of_a_slice() -> None:
+    start = TEXT.index("The base")
+    found = locate("1.5 billion yuan", TEXT[start:], offset=start)
+    assert found is not None
+    assert TEXT[found.start : found.end] == "1.5 billion yuan"
+
+
+@pytest.mark.parametrize(
+    ("quote", "spelled"),
+    [
+        ("NINGBO JUNJIA electric", "Ningbo Junjia Electric"),
+        ("appliance   base in\nqianwan", "appliance base in Qianwan"),
+        ("  1.5 Billion Yuan ", "1.5 billion yuan"),
+    ],
+)
+def test_locate_folds_case_and_white_space(quote: str, spelled: str) -> None:
+    found = locate(quote, TEXT)
+    assert found is not None
+    assert found.how in {"exact", "folded"}
+    assert TEXT[found.start : found.end] == spelled
+
+
+def test_locate_folded_maps_back_across_runs_of_white_space() -> None:
+    text = "The   Shanshan\n\n  anode   base opened."
+    found = locate("shanshan anode base", text)
+    assert found is not None
+    assert found.how == "folded"
+    assert text[found.start : found.end] == "Shanshan\n\n  anode   base"
+
+
+def test_locate_fuzzy_finds_a_misspelt_name() -> None:
+    found = locate("Ningbo Junjia Electrical Appliances", TEXT)
+    assert found is not None
+    assert found.how == "fuzzy"
+    assert "Junjia Electric Appliance" in TEXT[found.start : found.end]
+
+
+@pytest.mark.parametrize("quote", ["", "   ", "Tesla Gigafactory Berlin", "xyz"])
+def test_locate_gives_none_when_absent(quote: str) -> None:
+    assert locate(quote, TEXT) is None
+
+
+# ---- ground_chunk ---------------------------------------------------------------------------
+
+
+def test_cited_sentences_become_exact_evidence() -> None:
+    grounded = ground(
+        {
+            "projects": [
+                {
+                    "sentences": [2, 3],
+                    "name": "kitchen appliance base",
+                    "location": "Qianwan New District",
+                    "investment": "1.5 billion yuan",
+                    "capacity": ["40,000 tons"],
+                    "status": "under_construction",
+                    "enterprises": ["Ningbo Junjia Electric Appliance Co., Ltd."],
+                }
+            ],
+            "indicators": [
+                {
+                    "sentences": [4],
+                    "name": "industrial investment",
+                    "region": "Ningbo",
+                    "change": "15.4%",
+                }
+            ],
+            "roles": [
+                {
+                    "sentences": [2],
+                    "enterprise": "Ningbo Junjia Electric Appliance Co., Ltd.",
+                    "role": "developer",
+                    "project": "kitchen appliance base",
+                }
+            ],
+        }
+    )
+    assert grounded.warnings == []
+    (project,) = grounded.projects
+    spans = [(e.start, e.end) for e in project.evidence]
+    assert spans == [
+        sentence_span(TEXT, TEXT.splitlines()[1]),
+        sentence_span(TEXT, TEXT.splitlines()[2]),
+    ]
+    assert project.investment is not None
+    assert (project.investment.amount, project.investment.raw) == (1.5e9, "1.5 billion yuan")
+    assert [(q.value, q.unit) for q in project.capacity] == [(40000, "t/yr")]
+    (indicator,) = grounded.indicators
+    assert indicator.change is not None
+    assert indicator.change.value == 15.4
+    assert [e.text for e in indicator.evidence] == [TEXT.splitlines()[3]]
+    (role,) = grounded.roles
+    assert role.role is Role.DEVELOPER
+    assert_exact(TEXT, grounded)
+
+
+def test_evidence_offsets_are_document_offsets_in_a_later_chunk() -> None:
+    filler = " ".join(f"Filler sentence number {n} says nothing at all." for n in range(12))
+    text = f"{filler}\n\n{TEXT}"
+    chunks = chunk_document(text, max_tokens=60, overlap_tokens=0)
+    last = chunks[-1]
+    assert last.start > 0
+    number = next(
+        i for i, s in enumerate(last.sentences, start=1) if "15.4%" in s.text
+    )  # the chunk-local sentence number the model would cite
+    answer = ChunkExtraction.model_validate(
+        {"indicators": [{"sentences": [number], "name": "investment", "change": "15.4%"}]}
+    )
+    grounded = ground_chunk(text, last, answer)
+    (indicator,) = grounded.indicators
+    (evidence,) = indicator.evidence
+    assert evidence.start > len(filler)
+    assert text[evidence.start : evidence.end] == evidence.text
+    assert_exact(text, grounded)
+
+
+def test_raw_takes_the_documents_own_spelling() -> None:
+    grounded = ground(
+        {
+            "projects": [
+                {
+                    "sentences": [3],
+                    "name": "THE BASE",
+                    "investment": "1.5  Billion YUAN",
+                    "enterprises": ["ningbo junjia electric appliance co., ltd."],
+                }
+            ]
+        }
+    )
+    (project,) = grounded.projects
+    assert project.investment is not None
+    assert project.investment.raw == "1.5 billion yuan"
+    assert project.name == "The base"
+    # the enterprise is found (fuzzily, in another sentence): its spelling is kept as written
+    assert project.enterprises == ["ningbo junjia electric appliance co., ltd."]
+
+
+def test_a_figure_found_in_an_uncited_sentence_moves_the_evidence_there() -> None:
+    grounded = ground(
+        {"indicators": [{"sentences": [2], "name": "industrial investment", "change": "15.4%"}]}
+    )
+    (indicator,) = grounded.indicators
+    assert TEXT.splitlines()[3] in [e.text for e in indicator.evidence]
+    assert_exact(TEXT, grounded)
+
+
+def test_a_wrong_citation_is_replaced_not_kept() -> None:
+    grounded = ground(
+        {"indicators": [{"sentences": [1], "name": "industrial investment", "change": "15.4%"}]}
+    )
+    (indicator,) = grounded.indicators
+    assert [e.text for e in indicator.evidence] == [TEXT.splitlines()[3]]
+
+
+def test_sentence_numbers_out_of_range_are_ignored() -> None:
+    grounded = ground(
+        {"roles": [{"sentences": [99], "enterprise": "Ningbo Junjia Electric", "role": "investor"}]}
+    )
+    (role,) = grounded.roles
+    assert [e.text for e in role.evidence] == [TEXT.splitlines()[1]]
+    assert role.enterprise == "Ningbo Junjia Electric"
+
+
+UNSUPPORTED = {
+    "projects": [{"sentences": [1], "name": "Berlin battery plant"}],
+    "indicators": [{"sentences": [4], "name": "exports", "change": "99.9%"}],
+    "roles": [{"sentences": [2], "enterprise": "Contemporary Amperex", "role": "supplier"}],
+}
+
+
+def test_ungrounded_records_are_dropped_with_a_warning() -> None:
+    grounded = ground(UNSUPPORTED)
+    assert (grounded.projects, grounded.indicators, grounded.roles) == ([], [], [])
+    joined = "\n".join(grounded.warnings)
+    assert "'Berlin battery plant': ungrounded, dropped" in joined
+    assert "figure '99.9%' not found" in joined
+    assert "'Contemporary Amperex': ungrounded, dropped" in joined
+
+
+def test_ungrounded_records_are_kept_flagged_on_request() -> None:
+    grounded = ground(UNSUPPORTED, keep=True)
+    records = [*grounded.projects, *grounded.indicators, *grounded.roles]
+    assert len(records) == 3
+    assert all(r.ungrounded and r.evidence == [] for r in records)
+    assert all("kept (flagged)" in w for w in grounded.warnings if "ungrounded" in w)
+    assert_exact(TEXT, grounded)
+
+
+def test_a_project_is_grounded_by_its_name_when_it_has_no_figure() -> None:
+    grounded = ground({"projects": [{"sentences": [2], "name": "kitchen appliance base"}]})
+    (project,) = grounded.projects
+    assert not project.ungrounded
+    assert [e.text for e in project.evidence] == [TEXT.splitlines()[1]]
+
+
+def test_an_unreadable_figure_is_a_warning_not_a_crash() -> None:
+    grounded = ground(
+        {"projects": [{"sentences": [2], "name": "kitchen appliance base", "investment": "base"}]}
+    )
+    (project,) = grounded.projects
+    assert project.investment is None
+    assert any("no number" in w for w in grounded.warnings)
+
+
+def test_a_figure_with_other_digits_is_not_grounded() -> None:
+    text = "The digital park will cost 5.9 billion yuan in total.\n"
+    grounded = ground(
+        {
+            "projects": [
+                {"sentences": [1], "name": "digital park", "investment": "5.8 billion yuan"}
+            ]
+        },
+        text=text,
+    )
+    (project,) = grounded.projects
+    assert project.investment is None

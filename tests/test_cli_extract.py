@@ -1,0 +1,401 @@
+"""``extract``: a thin CLI over the batch runner, checked end to end against a real local
+OpenAI-compatible server: exit codes, the errors file, cache, replay, resume, help."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from fakes.articles import ARTICLES, article_in, good_model, write_articles
+from fakes.openai_server import (
+    MODEL,
+    FakeOpenAI,
+    Reply,
+    Seen,
+    error_body,
+    running_fake,
+    unused_port,
+)
+from typer.testing import CliRunner, Result
+
+from extractor.cli.extract import app
+from extractor.config import ExtractorConfig
+from extractor.errors import ConfigError
+from extractor.records import DocumentRecord
+
+ENVIRONMENT = (
+    "EXTRACTOR_BASE_URL",
+    "EXTRACTOR_MODEL",
+    "EXTRACTOR_API_KEY",
+    "EXTRACTOR_HOME",
+    "EXTRACTOR_MODEL_PATH",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_KEY",
+)
+EXTRACT = Path(sys.executable).with_name("extract")
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No endpoint from the environment, and no eval/recordings from the working folder."""
+    for name in ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeOpenAI]:
+    with running_fake(good_model) as server:
+        yield server
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    write_articles(tmp_path / "in")
+    return tmp_path / "in"
+
+
+def extract(*args: str | Path) -> Result:
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def endpoint(url: str, tmp_path: Path, *extra: str) -> list[str]:
+    """Options for a quick run against ``url``: tools mode, one retry, quiet."""
+    return [
+        "--base-url",
+        url,
+        "--model",
+        MODEL,
+        "--mode",
+        "tools",
+        "--retries",
+        "1",
+        "--home",
+        str(tmp_path / "home"),
+        "-q",
+        *extra,
+    ]
+
+
+def flat(text: str) -> str:
+    """Terminal output with its line wrapping undone."""
+    return " ".join(text.split())
+
+
+def doc_ids(path: Path) -> list[str]:
+    return [json.loads(line)["doc_id"] for line in path.read_text().splitlines()]
+
+
+def errors_of(path: Path) -> dict[str, dict[str, str]]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return {e["doc_id"]: e for e in map(json.loads, lines)}
+
+
+def failing_for(doc_id: str, reply: Reply) -> Callable[[Seen], Reply]:
+    def respond(seen: Seen) -> Reply:
+        return reply if article_in(seen) == doc_id else good_model(seen)
+
+    return respond
+
+
+# ---- runs -------------------------------------------------------------------------------------
+
+
+def test_a_run_writes_every_document_and_exits_0(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    result = extract("run", inputs, "-o", out, *endpoint(fake.base_url, tmp_path))
+    assert result.exit_code == 0, result.output
+    assert doc_ids(out) == ["ningbo", "zhaoqing"]
+    for line in out.read_text().splitlines():
+        record = DocumentRecord.model_validate_json(line)
+        DocumentRecord.model_validate(
+            record.model_dump(), context={"text": ARTICLES[record.doc_id]}
+        )
+    assert "2 extracted, 0 skipped, 0 failed" in result.stderr
+    assert "2 model calls, 0 cache hits" in result.stderr
+    assert not (tmp_path / "out.errors.jsonl").exists()
+
+
+def test_run_is_the_default_command_and_shows_progress(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    args = [a for a in endpoint(fake.base_url, tmp_path) if a != "-q"]
+    result = extract(inputs, "-o", out, *args)
+    assert result.exit_code == 0, result.output
+    assert f"model {MODEL} · mode tools · 2 document(s)" in result.stderr
+    assert doc_ids(out) == ["ningbo", "zhaoqing"]
+
+
+def test_500_forever_fails_one_document_exit_1(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    with running_fake(failing_for("ningbo", Reply(error_body(500, "boom"), status=500))) as fake:
+        result = extract(inputs, "-o", out, *endpoint(fake.base_url, tmp_path))
+    assert result.exit_code == 1, result.output
+    assert doc_ids(out) == ["zhaoqing"]
+    errors = errors_of(tmp_path / "out.errors.jsonl")
+    assert list(errors) == ["ningbo"]
+    assert "HTTP 500" in errors["ningbo"]["message"]
+    assert "1 extracted, 0 skipped, 1 failed" in result.stderr
+    assert "out.errors.jsonl" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_the_errors_file_can_be_named(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    named = tmp_path / "logs" / "failed.jsonl"
+    with running_fake(failing_for("zhaoqing", Reply(error_body(503, "down"), status=503))) as fake:
+        result = extract(inputs, "-o", out, "--errors", named, *endpoint(fake.base_url, tmp_path))
+    assert result.exit_code == 1
+    assert list(errors_of(named)) == ["zhaoqing"]
+
+
+def test_a_timeout_fails_its_document_cleanly(inputs: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.jsonl"
+    slow = Reply({}, delay=30)
+    with running_fake(failing_for("ningbo", slow)) as fake:
+        result = extract(inputs, "-o", out, *endpoint(fake.base_url, tmp_path), "--timeout", "0.3")
+    assert result.exit_code == 1, result.output
+    assert "timed out" in errors_of(tmp_path / "out.errors.jsonl")["ningbo"]["message"]
+    assert doc_ids(out) == ["zhaoqing"]
+    assert "Traceback" not in result.output
+
+
+def test_a_second_run_is_all_cache_hits(fake: FakeOpenAI, inputs: Path, tmp_path: Path) -> None:
+    options = endpoint(fake.base_url, tmp_path)
+    assert extract(inputs, "-o", tmp_path / "a.jsonl", *options).exit_code == 0
+    before = len(fake.requests)
+    result = extract(inputs, "-o", tmp_path / "b.jsonl", *options)
+    assert result.exit_code == 0
+    assert len(fake.requests) == before
+    assert "0 model calls, 2 cache hits" in result.stderr
+    result = extract(inputs, "-o", tmp_path / "c.jsonl", *options, "--no-cache")
+    assert len(fake.requests) == before + 2
+    assert "2 model calls, 0 cache hits" in result.stderr
+
+
+def test_replay_with_an_empty_cache_names_document_and_chunk(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    result = extract(inputs, "-o", out, *endpoint(fake.base_url, tmp_path), "--replay")
+    assert result.exit_code == 1, result.output
+    assert fake.requests == []
+    errors = errors_of(tmp_path / "out.errors.jsonl")
+    assert errors["ningbo"]["error"] == "ReplayMiss"
+    assert "document 'ningbo', chunk 0" in errors["ningbo"]["message"]
+    assert "document 'zhaoqing', chunk 0" in errors["zhaoqing"]["message"]
+
+
+def test_record_then_replay_from_the_recordings(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    recordings = tmp_path / "recordings"
+    live = extract(
+        inputs,
+        "-o",
+        tmp_path / "live.jsonl",
+        *endpoint(fake.base_url, tmp_path),
+        "--record",
+        "--recordings",
+        recordings,
+    )
+    assert live.exit_code == 0, live.output
+    before = len(fake.requests)
+    replayed = extract(
+        inputs,
+        "-o",
+        tmp_path / "replay.jsonl",
+        *endpoint(fake.base_url, tmp_path / "other"),
+        "--replay",
+        "--no-cache",
+        "--recordings",
+        recordings,
+    )
+    assert replayed.exit_code == 0, replayed.output
+    assert len(fake.requests) == before
+    live_lines = [json.loads(line) for line in (tmp_path / "live.jsonl").read_text().splitlines()]
+    replay_lines = [
+        json.loads(line) for line in (tmp_path / "replay.jsonl").read_text().splitlines()
+    ]
+    for a, b in zip(live_lines, replay_lines, strict=True):
+        a.pop("meta")
+        b.pop("meta")
+        assert a == b
+
+
+def test_resume_skips_a_done_document(fake: FakeOpenAI, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    write_articles(folder, ("zhaoqing",))
+    out = tmp_path / "out.jsonl"
+    options = [*endpoint(fake.base_url, tmp_path), "--no-cache"]
+    assert extract(folder, "-o", out, *options).exit_code == 0
+    write_articles(folder, ("ningbo",))
+    result = extract(folder, "-o", out, *options, "--resume")
+    assert result.exit_code == 0, result.output
+    assert "1 extracted, 1 skipped, 0 failed" in result.stderr
+    assert [article_in(r) for r in fake.chat_requests] == ["zhaoqing", "ningbo"]
+    assert doc_ids(out) == ["ningbo", "zhaoqing"]
+
+
+# ---- usage errors: exit 2, one line ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [[], ["--model", MODEL, "--mode", "auto"]],
+    ids=["model-listing", "mode-probe"],
+)
+def test_an_unreachable_endpoint_is_exit_2(inputs: Path, tmp_path: Path, extra: list[str]) -> None:
+    url = f"http://127.0.0.1:{unused_port()}/v1"
+    out = tmp_path / "out.jsonl"
+    result = extract(
+        inputs, "-o", out, "--base-url", url, "--retries", "1", "--home", tmp_path / "h", *extra
+    )
+    assert result.exit_code == 2, result.output
+    said = flat(result.stderr)
+    assert said.startswith("error: ")
+    assert url in said
+    assert "Traceback" not in result.output
+
+
+def test_an_unreachable_endpoint_is_exit_2_with_model_and_mode(
+    inputs: Path, tmp_path: Path
+) -> None:
+    url = f"http://127.0.0.1:{unused_port()}/v1"
+    result = extract(inputs, "-o", tmp_path / "out.jsonl", *endpoint(url, tmp_path))
+    assert result.exit_code == 2, result.output
+
+
+def run_extract(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
+    return subprocess.run(
+        [str(EXTRACT), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def test_an_unreachable_endpoint_prints_one_line(inputs: Path, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{unused_port()}/v1"
+    done = run_extract(
+        inputs,
+        "-o",
+        tmp_path / "out.jsonl",
+        "--base-url",
+        url,
+        "--model",
+        MODEL,
+        "--retries",
+        "1",
+        "--home",
+        tmp_path / "h",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ")
+    assert url in lines[0]
+
+
+def test_debug_shows_the_exception(inputs: Path, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{unused_port()}/v1"
+    result = extract(
+        inputs, "-o", tmp_path / "o.jsonl", "--base-url", url, "--retries", "1", "--debug"
+    )
+    assert result.exit_code != 0
+    assert isinstance(result.exception, ConfigError)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing", "does not exist"),
+        (lambda p: p / "empty", "holds no documents"),
+    ],
+    ids=["missing", "empty-folder"],
+)
+def test_bad_paths_are_usage_errors(
+    fake: FakeOpenAI, tmp_path: Path, make: Callable[[Path], Path], message: str
+) -> None:
+    (tmp_path / "empty").mkdir()
+    path = make(tmp_path)
+    result = extract(path, "-o", tmp_path / "out.jsonl", *endpoint(fake.base_url, tmp_path))
+    assert result.exit_code == 2, result.output
+    assert message in flat(result.stderr)
+    assert fake.requests == []
+
+
+def test_an_unknown_option_is_exit_2(tmp_path: Path) -> None:
+    result = extract(tmp_path, "-o", tmp_path / "out.jsonl", "--colour", "blue")
+    assert result.exit_code == 2
+
+
+def test_a_bad_setting_is_exit_2(inputs: Path, tmp_path: Path) -> None:
+    result = extract(inputs, "-o", tmp_path / "o.jsonl", "--concurrency", "0", "-q")
+    assert result.exit_code == 2
+    assert "concurrency" in flat(result.stderr)
+
+
+# ---- help ------------------------------------------------------------------------------------
+
+
+def run_options() -> list[Any]:
+    """The options of ``extract run`` (typer vendors click: read them by duck typing)."""
+    group: Any = typer.main.get_command(app)
+    command = group.commands["run"]
+    return [p for p in command.params if p.param_type_name == "option"]
+
+
+def long_names() -> list[str]:
+    names = [o for p in run_options() for o in p.opts if o.startswith("--")]
+    return [n for n in names if n != "--help"]
+
+
+def test_run_help_mentions_every_option() -> None:
+    result = extract("run", "--help")
+    assert result.exit_code == 0
+    missing = [name for name in long_names() if name not in result.output]
+    assert missing == []
+
+
+def test_top_level_help_mentions_every_option() -> None:
+    result = extract("--help")
+    assert result.exit_code == 0
+    missing = [name for name in long_names() if name not in result.output]
+    assert missing == []
+
+
+def test_run_help_documents_the_environment_variables() -> None:
+    result = extract("run", "--help")
+    for name in ("EXTRACTOR_BASE_URL", "EXTRACTOR_MODEL", "EXTRACTOR_API_KEY", "EXTRACTOR_HOME"):
+        assert name in result.output
+
+
+def test_every_option_has_help_text() -> None:
+    assert [p.name for p in run_options() if not (p.help or "").strip()] == []
+
+
+def test_every_setting_is_an_option_of_run() -> None:
+    names = set(long_names())
+    wanted = {
+        "--no-cache" if f.name == "cache" else "--" + f.name.replace("_", "-")
+        for f in fields(ExtractorConfig)
+    }
+    assert sorted(wanted - names) == []

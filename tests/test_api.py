@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fakes.articles import ARTICLES, article_in, good_model, write_articles
+from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import MODEL, FakeOpenAI, Reply, error_body, running_fake
 
 import extractor
@@ -61,20 +62,10 @@ PUBLIC = [
     "extract_text",
 ]
 
-ENVIRONMENT = (
-    "EXTRACTOR_BASE_URL",
-    "EXTRACTOR_MODEL",
-    "EXTRACTOR_API_KEY",
-    "EXTRACTOR_HOME",
-    "EXTRACTOR_MODEL_PATH",
-    "OPENAI_BASE_URL",
-    "OPENAI_API_KEY",
-)
-
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ENVIRONMENT:
+    for name in EXTRACTOR_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
 
 

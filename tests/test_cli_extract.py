@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import typer
 from fakes.articles import ARTICLES, article_in, good_model, write_articles
+from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import (
     MODEL,
     FakeOpenAI,
@@ -31,22 +32,13 @@ from extractor.config import ExtractorConfig
 from extractor.errors import ConfigError
 from extractor.records import DocumentRecord
 
-ENVIRONMENT = (
-    "EXTRACTOR_BASE_URL",
-    "EXTRACTOR_MODEL",
-    "EXTRACTOR_API_KEY",
-    "EXTRACTOR_HOME",
-    "EXTRACTOR_MODEL_PATH",
-    "OPENAI_BASE_URL",
-    "OPENAI_API_KEY",
-)
 EXTRACT = Path(sys.executable).with_name("extract")
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No endpoint from the environment, and no eval/recordings from the working folder."""
-    for name in ENVIRONMENT:
+    for name in EXTRACTOR_ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -278,7 +270,7 @@ def test_an_unreachable_endpoint_is_exit_2_with_model_and_mode(
 
 
 def run_extract(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ENVIRONMENT}
+    env = {k: v for k, v in os.environ.items() if k not in EXTRACTOR_ENVIRONMENT}
     return subprocess.run(
         [str(EXTRACT), *map(str, args)],
         capture_output=True,

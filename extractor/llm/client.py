@@ -188,7 +188,7 @@ class ModelClient:
             return ModeChoice.JSON_SCHEMA  # it answered; the tiny reply just did not parse
         return ModeChoice.JSON_SCHEMA
 
-    async def extract(self, messages: list[dict[str, str]], sentence_count: int) -> ChunkExtraction:
+    async def extract(self, messages: list[dict[str, str]]) -> ChunkExtraction:
         """One chunk's answer, validated (with re-asks)."""
         model, mode = await self.setup()
         client = instructor.from_openai(self._openai, mode=INSTRUCTOR_MODES[mode])
@@ -197,7 +197,6 @@ class ModelClient:
             "messages": messages,
             "response_model": ChunkExtraction,
             "max_retries": self.config.max_reasks,
-            "context": {"sentence_count": sentence_count},
             "temperature": self.config.temperature,
             "frequency_penalty": self.config.frequency_penalty,
             "max_tokens": self.config.max_output_tokens,

@@ -29,7 +29,7 @@ async def _chunk(
     token = current_call.set(CallContext(doc_id=document.doc_id, chunk=chunk.index, meter=meter))
     try:
         async with limit:
-            answer = await client.extract(prompt.messages(chunk), len(chunk.sentences))
+            answer = await client.extract(prompt.messages(chunk))
     finally:
         current_call.reset(token)
     return ground_chunk(document.text, chunk, answer, keep_ungrounded=keep_ungrounded)

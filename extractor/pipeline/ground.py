@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from extractor.names import normalize_name
 from extractor.pipeline.chunk import Chunk, Sentence
 from extractor.pipeline.normalize import (
+    CURRENCY_CODES,
     UNITLESS,
     Figure,
     FigureError,
@@ -269,7 +270,7 @@ class _Grounder:
             quantity = self.quantity(record, text)
             if quantity is None:
                 continue
-            if quantity.unit in _CURRENCIES:  # money is an investment, never a capacity
+            if quantity.unit in CURRENCY_CODES:  # money is an investment, never a capacity
                 if investment is None:
                     investment = Money(
                         amount=quantity.value,
@@ -367,7 +368,6 @@ class _Grounder:
         return keep_ungrounded
 
 
-_CURRENCIES = frozenset({"CNY", "USD", "EUR", "HKD"})
 _GOVERNMENT = re.compile(
     r"\b(government|bureau|committee|commission|ministry|department|office|people's congress"
     r"|municipal|autonomous region|province|prefecture|county|district|city|region|zone"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from extractor.records import Basis, Change, ChangeUnit, Money, Qualifier, Quantity
 
 __all__ = [
+    "CURRENCY_CODES",
     "UNITLESS",
     "Figure",
     "FigureError",
@@ -28,6 +29,10 @@ __all__ = [
 
 UNITLESS = "units"
 """The unit of a count whose noun the text does not give."""
+
+
+CURRENCY_CODES = frozenset({"CNY", "USD", "EUR", "HKD"})
+"""The currencies the parser reads (ISO 4217)."""
 
 
 class FigureError(ValueError):
@@ -201,7 +206,7 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
             unit = noun
         elif scale >= 1e6:
             unit = "CNY"
-    if unit is not None and unit not in {"%", "pp", "times", "CNY", "USD", "EUR", "HKD"}:
+    if unit is not None and unit not in {"%", "pp", "times", *CURRENCY_CODES}:
         context = f"{before[-40:]} {text} {after[:20]}"
         if _ANNUAL.search(context) and not unit.endswith("/yr") and unit[0].isupper() is False:
             unit = f"{unit}/yr"
@@ -213,7 +218,7 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
 
 def to_money(figure: Figure, *, default_currency: str = "CNY") -> Money:
     """A Money from a figure; a figure without a currency is taken in ``default_currency``."""
-    currency = figure.unit if figure.unit in {"CNY", "USD", "EUR", "HKD"} else default_currency
+    currency = figure.unit if figure.unit in CURRENCY_CODES else default_currency
     return Money(
         amount=figure.value,
         currency=currency,

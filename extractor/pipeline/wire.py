@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from extractor.records import Role, Status
 
-__all__ = ["ChunkExtraction", "WireIndicator", "WireProject", "WireRole"]
+__all__ = ["PLACEHOLDERS", "ChunkExtraction", "WireIndicator", "WireProject", "WireRole"]
 
 MAX_PROJECTS = 4
 MAX_INDICATORS = 8
@@ -29,15 +29,16 @@ class _Wire(BaseModel):
     sentences: list[int] = Field(min_length=1, max_length=3, description=_SENTENCES_DOC)
 
 
-_PLACEHOLDERS = frozenset({"", "unknown", "none", "null", "n/a", "na", "not stated", "-", "?"})
+PLACEHOLDERS = frozenset({"", "unknown", "none", "null", "n/a", "na", "not stated", "-", "?"})
+"""What small models write for a key they have nothing for (compared lower-cased, stripped)."""
 
 
 def _absent_as_none(value: object) -> object:
     """Small models fill keys they should omit with 'unknown'; read that as absent."""
-    if isinstance(value, str) and value.strip().lower() in _PLACEHOLDERS:
+    if isinstance(value, str) and value.strip().lower() in PLACEHOLDERS:
         return None
     if isinstance(value, list):
-        return [v for v in value if not (isinstance(v, str) and v.strip().lower() in _PLACEHOLDERS)]
+        return [v for v in value if not (isinstance(v, str) and v.strip().lower() in PLACEHOLDERS)]
     return value
 
 

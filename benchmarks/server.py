@@ -1,0 +1,125 @@
+"""llama.cpp's native server (through the xllamacpp wheel) with N parallel slots.
+
+``python -m benchmarks.server MODEL --port P --parallel N`` serves until it is terminated;
+``ModelServer`` starts that as a child process, waits for ``/health`` and samples the
+child's resident memory so the report can give the server's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from benchmarks.measure import PeakMemory
+
+__all__ = ["CTX_PER_SLOT", "ModelServer", "free_port"]
+
+CTX_PER_SLOT = 8192
+"""Context per slot: the longest seed (about 4,600 tokens) plus a whole-document answer."""
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ModelServer:
+    """A llama.cpp server on 127.0.0.1 for the length of a ``with`` block."""
+
+    def __init__(self, model: Path, parallel: int = 1, threads: int = 2, log: Path | None = None):
+        self.model = model
+        self.parallel = parallel
+        self.threads = threads
+        self.port = free_port()
+        self.log = log
+        self._process: subprocess.Popen[bytes] | None = None
+        self._memory: PeakMemory | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def __enter__(self) -> ModelServer:
+        command = [
+            sys.executable, "-m", "benchmarks.server", str(self.model),
+            "--port", str(self.port), "--parallel", str(self.parallel),
+            "--threads", str(self.threads),
+        ]  # fmt: skip
+        sink = self.log.open("ab") if self.log else subprocess.DEVNULL
+        self._process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if self._process.poll() is not None:
+                raise RuntimeError(f"the model server exited with {self._process.returncode}")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/health", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.5)
+        else:
+            self.__exit__(None, None, None)
+            raise RuntimeError("the model server did not become healthy within 300 s")
+        self._memory = PeakMemory(self._process.pid)
+        return self
+
+    @property
+    def peak_rss(self) -> int:
+        """The server's peak resident memory so far (its ``VmHWM``)."""
+        return self._memory.peak if self._memory else 0
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if self._memory is not None:
+            self._memory.stop()
+        if self._process is not None and self._process.poll() is None:
+            self._process.send_signal(signal.SIGTERM)
+            try:
+                self._process.wait(30)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait()
+
+
+def _serve(argv: list[str] | None = None) -> None:
+    import xllamacpp as xlc  # the bench extra
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("model", type=Path)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--parallel", type=int, default=1)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args(argv)
+    params = xlc.CommonParams()
+    params.model.path = str(args.model)
+    params.n_parallel = args.parallel
+    params.n_ctx = CTX_PER_SLOT * args.parallel
+    params.cpuparams.n_threads = args.threads
+    params.cpuparams_batch.n_threads = args.threads
+    params.hostnames = ["127.0.0.1"]
+    params.port = args.port
+    server = xlc.Server(params)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    print(f"serving {args.model.name} at {server.listening_address}", flush=True)
+    stop.wait()
+    del server
+
+
+if __name__ == "__main__":
+    _serve()

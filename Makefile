@@ -20,7 +20,7 @@ $(VENV)/.local-installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e ".[dev,local]"
+	$(PIP) install --quiet -e ".[dev,local,bench]"
 	@touch $@
 
 install-local: $(VENV)/.local-installed
@@ -39,6 +39,10 @@ record: models
 	rm -rf $(RECORDINGS).new
 	$(BIN)/extract seeds/ -o eval/seeds.pred.jsonl --no-cache --record --recordings $(RECORDINGS).new
 	rm -rf $(RECORDINGS) && mv $(RECORDINGS).new $(RECORDINGS)
+
+## Benchmarks against naive instructor and LangExtract: writes BENCHMARKS.md (about 1 h here).
+bench: install-dev models
+	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
 
 ## The browser test of the review page needs Chromium; install it when we are allowed to.
 browser:

@@ -1,0 +1,318 @@
+"""``make bench``: this project, naive instructor and LangExtract side by side.
+
+One run, one machine, one model behind one llama.cpp server (xllamacpp) on 127.0.0.1; every
+system reaches it through the metering proxy. Steps, each saved to ``WORK/results.json`` as
+soon as it finishes (``--resume`` skips finished steps):
+
+1. quality: each system on DOCS at concurrency 1, with a fresh single-slot server each;
+   this project runs cold (an empty cache in ``WORK/home``) and is scored with the harness;
+2. warm: this project again on the same cache, ``--warm-repeats`` times (median);
+3. throughput: this project with the cache off at concurrency 1, 2 and 4 against a server
+   with ``--parallel`` slots, on the ``--throughput-docs`` smallest documents.
+
+Then ``report`` writes BENCHMARKS.md from ``results.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from benchmarks.measure import run_measured
+from benchmarks.meter import Meter
+from benchmarks.report import write_report
+from benchmarks.server import ModelServer
+from extractor.evaluation.report_json import write_report_json
+from extractor.evaluation.run import EvaluationConfig, evaluate
+from extractor.evaluation.settings import ScoringSettings
+from extractor.provisioning import default_registry
+from extractor.provisioning.pull import ModelState, model_file, model_state
+
+console = Console(stderr=True)
+SCORING = ScoringSettings(allow_missing=True)
+"""A document a system failed on is scored as an empty prediction, not an error."""
+SYSTEMS = ("ours", "naive", "langextract")
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One measured run of one system."""
+
+    seconds: float
+    peak_rss_bytes: int
+    returncode: int
+    calls: int
+    failed_calls: int
+    prompt_tokens: int
+    completion_tokens: int
+    model_wait_seconds: float
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.work: Path = args.work
+        self.results_path = self.work / "results.json"
+        self.results: dict[str, Any] = {}
+        if (args.resume or args.report_only) and self.results_path.exists():
+            self.results = json.loads(self.results_path.read_text())
+        entry = default_registry().get(args.model)
+        if model_state(entry) is not ModelState.VERIFIED:
+            sys.exit(f"bench: model {args.model} is not pulled and verified: extract models pull")
+        self.model_path = model_file(entry)
+        self.model_sha256 = entry.sha256
+
+    def save(self, key: str, value: Any) -> None:
+        self.results[key] = value
+        tmp = self.results_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.results, indent=1, sort_keys=True))
+        tmp.replace(self.results_path)
+
+    def command(self, system: str, docs: Path, out: Path, base_url: str, workers: int) -> list[str]:
+        py = sys.executable
+        if system == "ours":
+            extract = [str(Path(py).with_name("extract"))]
+            return [*extract, str(docs), "-o", str(out), "--base-url", base_url,
+                    "--model", self.args.model, "--concurrency", str(workers)]  # fmt: skip
+        module = f"benchmarks.systems.{'naive' if system == 'naive' else 'langextract_run'}"
+        extra = ["--workers", str(workers)] if system == "langextract" else []
+        return [py, "-m", module, str(docs), str(out), "--base-url", base_url,
+                "--model", self.args.model, *extra]  # fmt: skip
+
+    def measure(self, meter: Meter, command: list[str], env: dict[str, str]) -> Run:
+        meter.reset()
+        measured = run_measured(command, env=env, log=self.work / "systems.log")
+        calls = list(meter.calls)
+        return Run(
+            seconds=round(measured.seconds, 2),
+            peak_rss_bytes=measured.peak_rss_bytes,
+            returncode=measured.returncode,
+            calls=len(calls),
+            failed_calls=sum(c.status >= 400 for c in calls),
+            prompt_tokens=sum(c.prompt_tokens for c in calls),
+            completion_tokens=sum(c.completion_tokens for c in calls),
+            model_wait_seconds=round(meter.model_wait(), 2),
+        )
+
+    def env(self, home: Path) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_"))}
+        return env | {"EXTRACTOR_HOME": str(home), "NO_COLOR": "1"}
+
+    def score(self, system: str, pred: Path) -> dict[str, Any]:
+        config = EvaluationConfig(self.args.gold, pred, self.args.docs, scoring=SCORING)
+        evaluation = evaluate(config)
+        path = self.work / f"{system}.report.json"
+        write_report_json(path, evaluation.report)
+        report: dict[str, Any] = json.loads(path.read_text())
+        return report
+
+    def quality(self, system: str) -> None:
+        key = f"quality.{system}"
+        if key in self.results:
+            console.print(f"[bold]{key}[/]: done before, skipped (--resume)")
+            return
+        console.rule(f"{system}: quality run on {self.args.docs} (concurrency 1)")
+        home = self.work / "home"
+        if system == "ours":
+            shutil.rmtree(home, ignore_errors=True)
+        pred = self.work / f"{system}.jsonl"
+        with (
+            ModelServer(self.model_path, parallel=1, log=self.work / "server.log") as server,
+            Meter(server.base_url) as meter,
+        ):
+            command = self.command(system, self.args.docs, pred, meter.base_url, 1)
+            run = self.measure(meter, command, self.env(home))
+            result: dict[str, Any] = {"run": asdict(run), "server_peak_rss_bytes": server.peak_rss}
+            if system == "ours":
+                warm = []
+                for i in range(self.args.warm_repeats):
+                    console.print(f"ours: warm-cache rerun {i + 1}/{self.args.warm_repeats}")
+                    again = self.work / "ours.warm.jsonl"
+                    command = self.command(system, self.args.docs, again, meter.base_url, 1)
+                    warm.append(asdict(self.measure(meter, command, self.env(home))))
+                result["warm"] = warm
+                result["warm_identical"] = _records(again) == _records(pred)
+        if run.returncode not in (0, 1):
+            console.print(f"[red]{system} exited with {run.returncode}[/]")
+        result["report"] = self.score(system, pred)
+        self.save(key, result)
+        console.print(f"{system}: {run.seconds:.0f} s, {run.calls} calls")
+
+    def compare(self, systems: list[str]) -> None:
+        """Paired bootstrap of this project against each other system (same documents)."""
+        for other in systems:
+            if other == "ours" or "quality.ours" not in self.results:
+                continue
+            config = EvaluationConfig(
+                self.args.gold, self.work / "ours.jsonl", self.args.docs,
+                baseline=self.work / f"{other}.report.json",
+                scoring=SCORING,
+            )  # fmt: skip
+            comparison = evaluate(config).report.baseline
+            if comparison is not None:
+                self.save(f"compare.{other}", comparison.model_dump(mode="json"))
+
+    def throughput(self) -> None:
+        docs = sorted(self.args.docs.glob("*.txt"), key=lambda p: p.stat().st_size)
+        subset = self.work / "throughput-docs"
+        shutil.rmtree(subset, ignore_errors=True)
+        subset.mkdir(parents=True)
+        for path in docs[: self.args.throughput_docs]:
+            shutil.copy(path, subset / path.name)
+        with (
+            ModelServer(
+                self.model_path, parallel=self.args.parallel, log=self.work / "server.log"
+            ) as server,
+            Meter(server.base_url) as meter,
+        ):
+            for concurrency in self.args.concurrency:
+                key = f"throughput.{concurrency}"
+                if key in self.results:
+                    continue
+                runs = []
+                for i in range(self.args.throughput_repeats):
+                    console.rule(
+                        f"ours: throughput at concurrency {concurrency}, run {i + 1}/"
+                        f"{self.args.throughput_repeats}, {server.parallel} server slots"
+                    )
+                    out = self.work / f"throughput.{concurrency}.jsonl"
+                    command = [*self.command("ours", subset, out, meter.base_url, concurrency),
+                               "--no-cache"]  # fmt: skip
+                    runs.append(asdict(self.measure(meter, command, self.env(self.work / "home"))))
+                self.save(
+                    key,
+                    {
+                        "runs": runs,
+                        "documents": sorted(p.name for p in subset.iterdir()),
+                        "characters": sum(len(p.read_text()) for p in subset.iterdir()),
+                        "server_slots": server.parallel,
+                        "server_peak_rss_bytes": server.peak_rss,
+                    },
+                )
+
+    def environment(self) -> None:
+        def version(name: str) -> str:
+            try:
+                return metadata.version(name)
+            except metadata.PackageNotFoundError:
+                return "-"
+
+        cpu = next(
+            (
+                line.split(":", 1)[1].strip()
+                for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        memory = next(
+            (
+                int(line.split()[1]) * 1024
+                for line in Path("/proc/meminfo").read_text().splitlines()
+                if line.startswith("MemTotal")
+            ),
+            0,
+        )
+        self.save(
+            "environment",
+            {
+                "date": time.strftime("%Y-%m-%d"),
+                "cpu": cpu,
+                "cores": os.cpu_count(),
+                "memory_bytes": memory,
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "model": self.args.model,
+                "model_sha256": self.model_sha256,
+                "versions": {
+                    name: version(name)
+                    for name in (
+                        "extractor",
+                        "xllamacpp",
+                        "instructor",
+                        "openai",
+                        "langextract",
+                        "pydantic",
+                    )
+                },
+                "command": " ".join(["python -m benchmarks.run", *sys.argv[1:]]),
+                "docs": str(self.args.docs),
+                "gold": str(self.args.gold),
+                "warm_repeats": self.args.warm_repeats,
+                "throughput_repeats": self.args.throughput_repeats,
+            },
+        )
+
+
+def _failed_documents(pred: Path, docs: Path) -> int:
+    """Documents of ``docs`` with no line in ``pred`` or a line written after a failure."""
+    lines = [json.loads(line) for line in pred.read_text().splitlines() if line.strip()]
+    failed = {
+        line["doc_id"]
+        for line in lines
+        if any(w.startswith("failed") for w in (line.get("meta") or {}).get("warnings", []))
+    }
+    written = {line["doc_id"] for line in lines}
+    missing = {p.stem for p in docs.glob("*.txt")} - written
+    return len(failed | missing)
+
+
+def _records(path: Path) -> list[Any]:
+    """The record lists of a prediction file, without the run metadata."""
+    lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [{k: v for k, v in line.items() if k != "meta"} for line in lines]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=Path, default=Path("seeds"))
+    parser.add_argument("--gold", type=Path, default=Path("gold/seeds.jsonl"))
+    parser.add_argument("--model", default="qwen2.5-coder-1.5b-instruct")
+    parser.add_argument("--work", type=Path, default=Path(".build/bench"))
+    parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
+    parser.add_argument("--systems", default=",".join(SYSTEMS))
+    parser.add_argument("--warm-repeats", type=int, default=5)
+    parser.add_argument("--throughput-docs", type=int, default=2)
+    parser.add_argument("--throughput-repeats", type=int, default=1)
+    parser.add_argument("--concurrency", default="1,2,4")
+    parser.add_argument("--parallel", type=int, default=4, help="Server slots for throughput.")
+    parser.add_argument("--resume", action="store_true", help="Keep finished steps.")
+    parser.add_argument("--report-only", action="store_true", help="Only rewrite --out.")
+    args = parser.parse_args(argv)
+    args.concurrency = [int(c) for c in args.concurrency.split(",")]
+    systems = [s for s in args.systems.split(",") if s]
+    if unknown := set(systems) - set(SYSTEMS):
+        parser.error(f"unknown systems: {', '.join(sorted(unknown))}")
+    if not args.resume and not args.report_only:
+        shutil.rmtree(args.work, ignore_errors=True)
+    args.work.mkdir(parents=True, exist_ok=True)
+    bench = Bench(args)
+    if not args.report_only:
+        bench.environment()
+        for system in systems:
+            bench.quality(system)
+        bench.compare(systems)
+        bench.throughput()
+    for system in systems:
+        key, pred = f"quality.{system}", args.work / f"{system}.jsonl"
+        if key in bench.results and pred.exists():
+            entry = bench.results[key] | {"failed_documents": _failed_documents(pred, args.docs)}
+            bench.save(key, entry)
+    write_report(bench.results, args.out)
+    console.print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

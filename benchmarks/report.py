@@ -138,7 +138,8 @@ def _throughput(results: Mapping[str, Any]) -> list[str]:
     for key in keys:
         entry = results[key]
         runs = entry["runs"]
-        seconds = statistics.median(r["seconds"] for r in runs)
+        times = [r["seconds"] for r in runs]
+        seconds = statistics.median(times)
         tokens = statistics.median(r["completion_tokens"] for r in runs)
         calls = statistics.median(r["calls"] for r in runs)
         rate = entry["characters"] / seconds * 60
@@ -147,30 +148,32 @@ def _throughput(results: Mapping[str, Any]) -> list[str]:
             [
                 key.split(".")[1],
                 str(len(runs)),
-                f"{seconds:,.0f} s",
+                f"{seconds:,.0f} s ({min(times):,.0f}–{max(times):,.0f})",
                 f"{calls:.0f}",
                 f"{tokens / seconds:.1f}",
                 f"{rate:,.0f}",
                 f"{rate / base:.2f}×",
-                _mib(entry["server_peak_rss_bytes"]),
             ]
         )
     first = results[keys[0]]
+    peak = max(results[key]["server_peak_rss_bytes"] for key in keys)
     return [
         f"This project with the cache off on the smallest {len(first['documents'])} document(s) "
         f"({', '.join(first['documents'])}; {first['characters']:,} characters), against one "
-        f"server with {first['server_slots']} parallel slots:",
+        f"server with {first['server_slots']} parallel slots (its peak RSS: {_mib(peak)}). The "
+        "levels are run in rounds (1, 2, 4, 1, 2, 4, ...) so that a slow spell of the shared "
+        "machine falls on each alike; the wall time is the median with the range of the runs, "
+        "and the speed-up compares medians.",
         "",
         *_table(
             [
                 "concurrency",
                 "runs",
-                "wall time (median)",
+                "wall time: median (range)",
                 "model calls",
                 "completion tokens/s",
                 "characters/min",
                 "speed-up",
-                "server peak RSS",
             ],
             rows,
         ),

@@ -8,7 +8,8 @@ soon as it finishes (``--resume`` skips finished steps):
    this project runs cold (an empty cache in ``WORK/home``) and is scored with the harness;
 2. warm: this project again on the same cache, ``--warm-repeats`` times (median);
 3. throughput: this project with the cache off at concurrency 1, 2 and 4 against a server
-   with ``--parallel`` slots, on the ``--throughput-docs`` smallest documents.
+   with ``--parallel`` slots, on the ``--throughput-docs`` smallest documents, in
+   ``--throughput-repeats`` rounds over the levels (medians).
 
 Then ``report`` writes BENCHMARKS.md from ``results.json``.
 """
@@ -164,42 +165,50 @@ class Bench:
                 self.save(f"compare.{other}", comparison.model_dump(mode="json"))
 
     def throughput(self) -> None:
+        """Rounds over the concurrency levels (1, 2, 4, 1, 2, 4, ...), so that a slow spell of
+        the shared machine falls on every level alike; each level is saved after each round."""
         docs = sorted(self.args.docs.glob("*.txt"), key=lambda p: p.stat().st_size)
         subset = self.work / "throughput-docs"
         shutil.rmtree(subset, ignore_errors=True)
         subset.mkdir(parents=True)
         for path in docs[: self.args.throughput_docs]:
             shutil.copy(path, subset / path.name)
+        repeats = self.args.throughput_repeats
+        runs: dict[int, list[dict[str, Any]]] = {
+            c: list(self.results.get(f"throughput.{c}", {}).get("runs", []))
+            for c in self.args.concurrency
+        }
+        if all(len(r) >= repeats for r in runs.values()):
+            return
         with (
             ModelServer(
                 self.model_path, parallel=self.args.parallel, log=self.work / "server.log"
             ) as server,
             Meter(server.base_url) as meter,
         ):
-            for concurrency in self.args.concurrency:
-                key = f"throughput.{concurrency}"
-                if key in self.results:
-                    continue
-                runs = []
-                for i in range(self.args.throughput_repeats):
+            for round_ in range(1, repeats + 1):
+                for concurrency in self.args.concurrency:
+                    if len(runs[concurrency]) >= round_:
+                        continue  # done before (--resume)
                     console.rule(
-                        f"ours: throughput at concurrency {concurrency}, run {i + 1}/"
-                        f"{self.args.throughput_repeats}, {server.parallel} server slots"
+                        f"ours: throughput at concurrency {concurrency}, round {round_}/"
+                        f"{repeats}, {server.parallel} server slots"
                     )
                     out = self.work / f"throughput.{concurrency}.jsonl"
                     command = [*self.command("ours", subset, out, meter.base_url, concurrency),
                                "--no-cache"]  # fmt: skip
-                    runs.append(asdict(self.measure(meter, command, self.env(self.work / "home"))))
-                self.save(
-                    key,
-                    {
-                        "runs": runs,
-                        "documents": sorted(p.name for p in subset.iterdir()),
-                        "characters": sum(len(p.read_text()) for p in subset.iterdir()),
-                        "server_slots": server.parallel,
-                        "server_peak_rss_bytes": server.peak_rss,
-                    },
-                )
+                    run = self.measure(meter, command, self.env(self.work / "home"))
+                    runs[concurrency].append(asdict(run))
+                    self.save(
+                        f"throughput.{concurrency}",
+                        {
+                            "runs": runs[concurrency],
+                            "documents": sorted(p.name for p in subset.iterdir()),
+                            "characters": sum(len(p.read_text()) for p in subset.iterdir()),
+                            "server_slots": server.parallel,
+                            "server_peak_rss_bytes": server.peak_rss,
+                        },
+                    )
 
     def environment(self) -> None:
         def version(name: str) -> str:
@@ -284,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--systems", default=",".join(SYSTEMS))
     parser.add_argument("--warm-repeats", type=int, default=5)
     parser.add_argument("--throughput-docs", type=int, default=2)
-    parser.add_argument("--throughput-repeats", type=int, default=1)
+    parser.add_argument("--throughput-repeats", type=int, default=3)
     parser.add_argument("--concurrency", default="1,2,4")
     parser.add_argument("--parallel", type=int, default=4, help="Server slots for throughput.")
     parser.add_argument("--resume", action="store_true", help="Keep finished steps.")

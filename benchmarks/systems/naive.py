@@ -20,8 +20,15 @@ from openai import OpenAI
 from pydantic import BaseModel, Field
 
 from benchmarks.systems.common import arguments, run_folder
-from extractor.records import EnterpriseRole, Indicator, Project, Usage
-from extractor.records.document import _IndicatorFields, _ProjectFields, _RoleFields
+from extractor.records import (
+    EnterpriseRole,
+    Indicator,
+    IndicatorFields,
+    Project,
+    ProjectFields,
+    RoleFields,
+    Usage,
+)
 
 SYSTEM = (
     "You extract structured data from English news articles about regional industrial "
@@ -36,15 +43,15 @@ class _Quoted(BaseModel):
     evidence: list[str] = Field(description="The sentences that state this record, quoted.")
 
 
-class NaiveProject(_ProjectFields, _Quoted):
+class NaiveProject(ProjectFields, _Quoted):
     pass
 
 
-class NaiveIndicator(_IndicatorFields, _Quoted):
+class NaiveIndicator(IndicatorFields, _Quoted):
     pass
 
 
-class NaiveRole(_RoleFields, _Quoted):
+class NaiveRole(RoleFields, _Quoted):
     pass
 
 

@@ -15,8 +15,11 @@ __all__ = [
     "DocumentRecord",
     "EnterpriseRole",
     "Indicator",
+    "IndicatorFields",
     "Project",
+    "ProjectFields",
     "Role",
+    "RoleFields",
     "RunMeta",
     "Status",
     "Usage",
@@ -83,7 +86,7 @@ class _Grounded(RecordModel):
         return self
 
 
-class _ProjectFields(RecordModel):
+class ProjectFields(RecordModel):
     """A specific investment or construction undertaking: a factory, production base,
     production line, power station, R&D centre, park construction project or signed deal."""
 
@@ -119,7 +122,7 @@ class _ProjectFields(RecordModel):
     )
 
 
-class _IndicatorFields(RecordModel):
+class IndicatorFields(RecordModel):
     """A quantitative statistic about a region, an industry or an enterprise over a period."""
 
     name: str = Field(
@@ -145,7 +148,7 @@ class _IndicatorFields(RecordModel):
     change: Change | None = Field(default=None, description="The stated change, if any.")
 
 
-class _RoleFields(RecordModel):
+class RoleFields(RecordModel):
     """Which enterprise plays which economic role, for one project or in general."""
 
     enterprise: str = Field(min_length=1, description="The enterprise's name as written.")
@@ -156,16 +159,16 @@ class _RoleFields(RecordModel):
     )
 
 
-class Project(_Grounded, _ProjectFields):
-    __doc__ = _ProjectFields.__doc__
+class Project(_Grounded, ProjectFields):
+    __doc__ = ProjectFields.__doc__
 
 
-class Indicator(_Grounded, _IndicatorFields):
-    __doc__ = _IndicatorFields.__doc__
+class Indicator(_Grounded, IndicatorFields):
+    __doc__ = IndicatorFields.__doc__
 
 
-class EnterpriseRole(_Grounded, _RoleFields):
-    __doc__ = _RoleFields.__doc__
+class EnterpriseRole(_Grounded, RoleFields):
+    __doc__ = RoleFields.__doc__
 
 
 class Usage(BaseModel):

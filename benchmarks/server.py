@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -27,8 +28,7 @@ CTX_PER_SLOT = 8192
 
 
 def free_port() -> int:
-    import socket
-
+    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])

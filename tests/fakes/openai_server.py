@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import socket
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -19,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from benchmarks.server import free_port as unused_port
 
 __all__ = [
     "FakeOpenAI",
@@ -257,10 +258,3 @@ def running_fake(answers: Responder | None = None) -> Iterator[FakeOpenAI]:
         yield fake
     finally:
         fake.stop()
-
-
-def unused_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound, then released)."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])

@@ -5,7 +5,6 @@ provides both, so here a missing model is a failure, not a skip."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from benchmarks.server import free_port
 from extractor.provisioning import default_registry, resolve_model_path
 
 
@@ -28,18 +28,12 @@ def model_name() -> str:
     return default_registry().default.name
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def llama_server(
     model_path: Path, model_name: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """``python -m llama_cpp.server`` on a free loopback port; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     threads = str(len(os.sched_getaffinity(0)))
     with log.open("wb") as sink:

@@ -34,6 +34,8 @@ from benchmarks.measure import run_measured
 from benchmarks.meter import Meter
 from benchmarks.report import write_report
 from benchmarks.server import ModelServer
+from benchmarks.systems.common import FAILED
+from extractor.evaluation.loading import read_jsonl
 from extractor.evaluation.report_json import write_report_json
 from extractor.evaluation.run import EvaluationConfig, evaluate
 from extractor.evaluation.settings import ScoringSettings
@@ -112,11 +114,9 @@ class Bench:
 
     def score(self, system: str, pred: Path) -> dict[str, Any]:
         config = EvaluationConfig(self.args.gold, pred, self.args.docs, scoring=SCORING)
-        evaluation = evaluate(config)
-        path = self.work / f"{system}.report.json"
-        write_report_json(path, evaluation.report)
-        report: dict[str, Any] = json.loads(path.read_text())
-        return report
+        report = evaluate(config).report
+        write_report_json(self.work / f"{system}.report.json", report)  # compare()'s baseline
+        return report.model_dump(mode="json")
 
     def quality(self, system: str) -> None:
         key = f"quality.{system}"
@@ -147,6 +147,7 @@ class Bench:
         if run.returncode not in (0, 1):
             console.print(f"[red]{system} exited with {run.returncode}[/]")
         result["report"] = self.score(system, pred)
+        result["failed_documents"] = _failed_documents(pred, self.args.docs)
         self.save(key, result)
         console.print(f"{system}: {run.seconds:.0f} s, {run.calls} calls")
 
@@ -173,6 +174,10 @@ class Bench:
         subset.mkdir(parents=True)
         for path in docs[: self.args.throughput_docs]:
             shutil.copy(path, subset / path.name)
+        described = {
+            "documents": sorted(p.name for p in subset.iterdir()),
+            "characters": sum(len(p.read_text()) for p in subset.iterdir()),
+        }
         repeats = self.args.throughput_repeats
         runs: dict[int, list[dict[str, Any]]] = {
             c: list(self.results.get(f"throughput.{c}", {}).get("runs", []))
@@ -203,8 +208,7 @@ class Bench:
                         f"throughput.{concurrency}",
                         {
                             "runs": runs[concurrency],
-                            "documents": sorted(p.name for p in subset.iterdir()),
-                            "characters": sum(len(p.read_text()) for p in subset.iterdir()),
+                            **described,
                             "server_slots": server.parallel,
                             "server_peak_rss_bytes": server.peak_rss,
                         },
@@ -264,13 +268,17 @@ class Bench:
         )
 
 
+def _lines(path: Path) -> list[dict[str, Any]]:
+    return [line.obj for line in read_jsonl(path) if line.obj is not None]
+
+
 def _failed_documents(pred: Path, docs: Path) -> int:
     """Documents of ``docs`` with no line in ``pred`` or a line written after a failure."""
-    lines = [json.loads(line) for line in pred.read_text().splitlines() if line.strip()]
+    lines = _lines(pred)
     failed = {
         line["doc_id"]
         for line in lines
-        if any(w.startswith("failed") for w in (line.get("meta") or {}).get("warnings", []))
+        if any(w.startswith(FAILED) for w in (line.get("meta") or {}).get("warnings", []))
     }
     written = {line["doc_id"] for line in lines}
     missing = {p.stem for p in docs.glob("*.txt")} - written
@@ -279,8 +287,7 @@ def _failed_documents(pred: Path, docs: Path) -> int:
 
 def _records(path: Path) -> list[Any]:
     """The record lists of a prediction file, without the run metadata."""
-    lines = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    return [{k: v for k, v in line.items() if k != "meta"} for line in lines]
+    return [{k: v for k, v in line.items() if k != "meta"} for line in _lines(path)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -313,11 +320,6 @@ def main(argv: list[str] | None = None) -> int:
             bench.quality(system)
         bench.compare(systems)
         bench.throughput()
-    for system in systems:
-        key, pred = f"quality.{system}", args.work / f"{system}.jsonl"
-        if key in bench.results and pred.exists():
-            entry = bench.results[key] | {"failed_documents": _failed_documents(pred, args.docs)}
-            bench.save(key, entry)
     write_report(bench.results, args.out)
     console.print(f"wrote {args.out}")
     return 0

@@ -15,7 +15,10 @@ import jsonlines
 
 from extractor.records import DocumentRecord, RunMeta
 
-__all__ = ["Extract", "arguments", "run_folder"]
+__all__ = ["FAILED", "Extract", "arguments", "run_folder"]
+
+FAILED = "failed: "
+"""How a warning in ``meta.warnings`` says the document produced no records."""
 
 Extract = Callable[[str, list[str]], tuple[dict[str, list[Any]], dict[str, Any]]]
 """``(text, warnings) -> (record lists by key, extra RunMeta fields)``; may raise."""
@@ -45,7 +48,7 @@ def run_folder(args: argparse.Namespace, name: str, extract: Extract) -> int:
             try:
                 records, extra = extract(data.decode("utf-8"), warnings)
             except Exception as e:  # the comparison must survive any one document
-                warnings.append(f"failed: {type(e).__name__}: {str(e).splitlines()[0][:200]}")
+                warnings.append(f"{FAILED}{type(e).__name__}: {str(e).splitlines()[0][:200]}")
             meta = RunMeta(
                 model=args.model,
                 backend="endpoint",
@@ -60,7 +63,7 @@ def run_folder(args: argparse.Namespace, name: str, extract: Extract) -> int:
                 **records,
             )
             out.write(record.model_dump(mode="json"))
-            failed = any(w.startswith("failed") for w in warnings)
+            failed = any(w.startswith(FAILED) for w in warnings)
             state = "failed" if failed else f"{sum(map(len, records.values()))} records"
             print(f"{name} [{number}/{len(paths)}] {path.stem}: {state}", file=sys.stderr)
     return 0

@@ -128,43 +128,46 @@ class _Attributes:
         self.said = extraction.extraction_text
         self.warnings = warnings
 
+    def text(self, key: str) -> str | None:
+        return _text(self.raw.get(key))
+
+    def items(self, key: str) -> list[str]:
+        return _list(self.raw.get(key))
+
     def texts(self, *keys: str) -> dict[str, str | None]:
-        return {key: _text(self.raw.get(key)) for key in keys}
+        return {key: self.text(key) for key in keys}
 
     def figure(self, kind: str, key: str) -> Any:
-        return _figure(kind, _text(self.raw.get(key)), self.said, self.warnings)
+        return _figure(kind, self.text(key), self.said, self.warnings)
 
     def project(self) -> Project:
         capacity = (
-            _figure("quantity", c, self.said, self.warnings) for c in self._list("capacity")
+            _figure("quantity", c, self.said, self.warnings) for c in self.items("capacity")
         )
         return Project(
             **self.texts("location", "sector"),
             **self.grounding,
-            name=_text(self.raw.get("name")) or self.said,
+            name=self.text("name") or self.said,
             investment=self.figure("money", "investment"),
             output_value=self.figure("money", "output_value"),
             capacity=[q for q in capacity if q is not None],
-            status=_enum(Status, _text(self.raw.get("status"))),
-            enterprises=self._list("enterprises"),
+            status=_enum(Status, self.text("status")),
+            enterprises=self.items("enterprises"),
         )
 
     def indicator(self) -> Indicator:
         return Indicator(
             **self.texts("region", "enterprise", "period"),
             **self.grounding,
-            name=_text(self.raw.get("name")) or self.said,
+            name=self.text("name") or self.said,
             value=self.figure("quantity", "value"),
             change=self.figure("change", "change"),
         )
 
     def role(self) -> EnterpriseRole:
-        role = _enum(Role, _text(self.raw.get("role"))) or Role.OTHER
-        project = _text(self.raw.get("project"))
+        role = _enum(Role, self.text("role")) or Role.OTHER
+        project = self.text("project")
         return EnterpriseRole(enterprise=self.said, role=role, project=project, **self.grounding)
-
-    def _list(self, key: str) -> list[str]:
-        return _list(self.raw.get(key))
 
 
 def to_records(

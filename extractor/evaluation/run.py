@@ -8,6 +8,8 @@ Input rules (the contract):
   scored as an empty prediction and listed in the report;
 * a prediction line that is not JSON or not a valid record is scored as the empty prediction
   of its document (when its ``doc_id`` can be read) and listed in the report;
+* a prediction's ``meta`` is not scored: it is set aside before validation, so that keys
+  other systems write there (``usage.total_tokens``, costs) never cost a document;
 * prediction lines for documents the gold does not have are listed and ignored.
 
 In agreement mode the second file is gold too: it must be valid, and ``optional`` counts on
@@ -19,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -90,6 +93,11 @@ def _checked(path: Path, docs: Path | None) -> GoldCheck:
     return check
 
 
+def _unscored_removed(obj: dict[str, Any]) -> dict[str, Any]:
+    """The line without ``meta``: run information is the system's own business."""
+    return {k: v for k, v in obj.items() if k != "meta"}
+
+
 def _predictions(config: EvaluationConfig) -> _Predictions:
     if config.scoring.agreement:
         check = _checked(config.pred, config.docs)
@@ -110,7 +118,7 @@ def _predictions(config: EvaluationConfig) -> _Predictions:
             broken.append(LineNote(line=line.number, doc_id=line.doc_id, problem=line.error or ""))
             continue
         try:
-            record = DocumentRecord.model_validate(line.obj)
+            record = DocumentRecord.model_validate(_unscored_removed(line.obj))
         except ValidationError as e:
             found = describe_validation_error(e, line.obj)
             where, message = found[0]

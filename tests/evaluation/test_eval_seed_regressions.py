@@ -1,0 +1,123 @@
+"""Issue 11: eight ways the scorer misreported quality, each reproduced on a perturbed copy of
+``gold/seeds.jsonl`` (the predictions start as the gold itself, which scores 1.0 everywhere,
+and one thing is changed), plus the table-driven and property tests of the rules they needed.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
+from extractor.evaluation.settings import (
+    BootstrapSettings,
+    Level,
+    Mode,
+    RecordType,
+    ScoringSettings,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+GOLD = ROOT / "gold" / "seeds.jsonl"
+LISTS = {
+    RecordType.PROJECT: "projects",
+    RecordType.INDICATOR: "indicators",
+    RecordType.ENTERPRISE_ROLE: "enterprise_roles",
+}
+
+Line = dict[str, Any]
+
+
+def seed_gold() -> list[Line]:
+    return [json.loads(line) for line in GOLD.read_text(encoding="utf-8").splitlines() if line]
+
+
+def as_prediction(doc: Line) -> Line:
+    """The gold line as an extractor would write it: no gold-only keys."""
+    out = copy.deepcopy(doc)
+    out.pop("annotation", None)
+    for key in LISTS.values():
+        for record in out[key]:
+            record.pop("optional", None)
+            record.pop("aliases", None)
+    return out
+
+
+def by_id(lines: list[Line], prefix: str) -> Line:
+    return next(line for line in lines if line["doc_id"].startswith(prefix))
+
+
+def named(records: list[Line], name: str, key: str = "name") -> Line:
+    return next(r for r in records if r[key] == name)
+
+
+def write(path: Path, lines: list[Line]) -> Path:
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def run(
+    tmp_path: Path,
+    pred: list[Line],
+    gold: list[Line] | None = None,
+    *,
+    strict_input: bool = False,
+) -> Evaluation:
+    config = EvaluationConfig(
+        gold=write(tmp_path / "gold.jsonl", gold if gold is not None else seed_gold()),
+        pred=write(tmp_path / "pred.jsonl", pred),
+        docs=SEEDS,
+        scoring=ScoringSettings(
+            bootstrap=BootstrapSettings(resamples=0),
+            **({"strict_input": True} if strict_input else {}),
+        ),
+    )
+    return evaluate(config)
+
+
+def identity() -> list[Line]:
+    return [as_prediction(doc) for doc in seed_gold()]
+
+
+def counts(
+    evaluation: Evaluation, level: Level, mode: Mode, record_type: RecordType | None = None
+) -> tuple[int, int, int]:
+    found = next(r for r in evaluation.report.results if (r.level, r.mode) == (level, mode))
+    score = found.overall if record_type is None else found.by_type[record_type]
+    return (score.tp, score.fp, score.fn)
+
+
+def gold_support(evaluation: Evaluation, record_type: RecordType | None = None) -> int:
+    tp, _, fn = counts(evaluation, Level.DETECTION, Mode.STRICT, record_type)
+    return tp + fn
+
+
+def test_the_unperturbed_gold_scores_perfectly(tmp_path: Path) -> None:
+    evaluation = run(tmp_path, identity())
+    for level, mode in itertools.product(Level, Mode):
+        tp, fp, fn = counts(evaluation, level, mode)
+        assert (fp, fn) == (0, 0)
+        assert tp > 0
+    assert evaluation.errors == ()
+
+
+# 1. Unknown keys in meta ---------------------------------------------------------------------
+
+
+def test_unknown_meta_keys_do_not_drop_a_prediction_line(tmp_path: Path) -> None:
+    pred = identity()
+    pred[0]["meta"] = {
+        "model": "other-system",
+        "usage": {"calls": 1, "prompt_tokens": 900, "completion_tokens": 80, "total_tokens": 980},
+        "cost_usd": 0.002,
+    }
+    pred[1]["meta"] = "free text"  # not even an object: still not scored
+    evaluation = run(tmp_path, pred)
+    assert evaluation.report.validity.unparseable_lines == []
+    assert [d.status for d in evaluation.report.documents] == ["scored"] * 5
+    for mode in Mode:
+        assert counts(evaluation, Level.DETECTION, mode)[1:] == (0, 0)

@@ -10,7 +10,9 @@ Levels (for each mode):
   unaligned records as in detection.
 
 A record whose ``optional`` flag is honoured (gold; in agreement mode either side) counts
-nothing whether aligned or not. Alignment is done once per document and type (on the
+nothing whether aligned or not. ``aliases`` are honoured on the same terms: a prediction's
+aliases are dropped before anything is compared, so a prediction can neither name itself
+the gold enterprise nor widen the document's alias table (``context``). Alignment is done once per document and type (on the
 similarity of ``similarity``) and shared by both modes; projects are aligned first so that a
 role's ``project`` can be judged through the project alignment.
 """
@@ -83,8 +85,14 @@ def make_items(
     honour_optional: bool,
     text: str | None = None,
 ) -> tuple[Item, ...]:
-    """The records of one type in canonical order (independent of their order in the file)."""
+    """The records of one type in canonical order (independent of their order in the file).
+
+    Where ``optional`` is not honoured (a prediction), ``aliases`` are not either: they are
+    removed from the records.
+    """
     records = records_of(doc, record_type)
+    if not honour_optional:
+        records = [r.model_copy(update={"aliases": []}) if r.aliases else r for r in records]
     order = sorted(range(len(records)), key=lambda i: (canonical_key(records[i]), i))
     items = []
     for rank, index in enumerate(order):

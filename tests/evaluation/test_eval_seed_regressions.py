@@ -121,3 +121,28 @@ def test_unknown_meta_keys_do_not_drop_a_prediction_line(tmp_path: Path) -> None
     assert [d.status for d in evaluation.report.documents] == ["scored"] * 5
     for mode in Mode:
         assert counts(evaluation, Level.DETECTION, mode)[1:] == (0, 0)
+
+
+# 2. Aliases in a prediction ------------------------------------------------------------------
+
+
+def test_prediction_aliases_earn_no_credit(tmp_path: Path) -> None:
+    pred = identity()
+    doc = by_id(pred, "003")
+    huayi = "Shanghai Huayi Holding Group Co., Ltd."
+    role = named(doc["enterprise_roles"], huayi, key="enterprise")
+    role["enterprise"] = "Huawei"
+    role["aliases"] = [huayi]  # a prediction cannot declare itself the gold company
+    # nor widen the names of the whole document through that alias table
+    base = named(doc["projects"], "integrated base for chemical new materials")
+    base["enterprises"] = ["Huawei"]
+    evaluation = run(tmp_path, pred)
+    for mode in Mode:
+        tp, fp, fn = counts(evaluation, Level.DETECTION, mode, RecordType.ENTERPRISE_ROLE)
+        assert (fp, fn) == (1, 1)
+        assert tp == gold_support(evaluation, RecordType.ENTERPRISE_ROLE) - 1
+    wrong = [e for e in evaluation.errors if e.field == "enterprises"]
+    assert sorted((e.error_class.value, str(e.gold), str(e.pred)) for e in wrong) == [
+        ("missing", huayi, "None"),
+        ("spurious", "None", "Huawei"),
+    ]

@@ -12,8 +12,10 @@ Levels (for each mode):
 A record whose ``optional`` flag is honoured (gold; in agreement mode either side) counts
 nothing whether aligned or not. ``aliases`` are honoured on the same terms: a prediction's
 aliases are dropped before anything is compared, so a prediction can neither name itself
-the gold enterprise nor widen the document's alias table (``context``). Alignment is done once per document and type (on the
-similarity of ``similarity``) and shared by both modes; projects are aligned first so that a
+the gold enterprise nor widen the document's alias table (``context``).
+
+Alignment is done once per document and type (on the similarity of ``similarity``, by the
+assignment of ``align``) and shared by both modes; projects are aligned first so that a
 role's ``project`` can be judged through the project alignment.
 """
 

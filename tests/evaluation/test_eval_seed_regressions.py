@@ -11,6 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.evaluation.align import assign
 from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
 from extractor.evaluation.settings import (
     BootstrapSettings,
@@ -146,3 +151,101 @@ def test_prediction_aliases_earn_no_credit(tmp_path: Path) -> None:
         ("missing", huayi, "None"),
         ("spurious", "None", "Huawei"),
     ]
+
+
+# 4. One pair preferred over two -------------------------------------------------------------
+
+
+def test_the_assignment_prefers_more_pairs_above_threshold(tmp_path: Path) -> None:
+    gold = seed_gold()
+    doc = by_id(gold, "003")
+    base = named(doc["projects"], "integrated base for chemical new materials")
+    second = copy.deepcopy(base)
+    second.update(
+        name="second integrated base for chemical new materials",
+        location=None,
+        investment=None,
+        output_value=None,
+        enterprises=[],
+    )
+    doc["projects"].append(second)
+    pred = [as_prediction(d) for d in gold]
+    moved = by_id(pred, "003")["projects"]
+    first_p = named(moved, base["name"])
+    second_p = named(moved, second["name"])
+    for key in ("location", "investment"):  # the place and money put on the other base
+        first_p[key], second_p[key] = second_p[key], first_p[key]
+    evaluation = run(tmp_path, pred, gold)
+    support = gold_support(evaluation, RecordType.PROJECT)
+    for mode in Mode:
+        tp, fp, fn = counts(evaluation, Level.DETECTION, mode, RecordType.PROJECT)
+        assert (tp, fp, fn) == (support, 0, 0)
+    found = sorted((e.field, e.error_class.value) for e in evaluation.errors)
+    assert found == [
+        ("investment", "missing"),
+        ("investment", "spurious"),
+        ("location", "missing"),
+        ("location", "spurious"),
+    ]
+
+
+def brute_force(similarity: np.ndarray, threshold: float) -> tuple[int, float]:
+    """The best (pairs above threshold, their total similarity) over every matching."""
+    n_rows, n_cols = similarity.shape
+    best = (0, 0.0)
+    for k in range(min(n_rows, n_cols) + 1):
+        for rows in itertools.combinations(range(n_rows), k):
+            for cols in itertools.permutations(range(n_cols), k):
+                values = [similarity[r, c] for r, c in zip(rows, cols, strict=True)]
+                if all(v >= threshold for v in values):
+                    best = max(best, (k, round(sum(values), 6)))
+    return best
+
+
+SIMILARITIES = st.sampled_from([0.0, 0.3, 0.5, 0.55, 0.6, 0.7, 0.9, 1.0])
+matrices = st.integers(1, 4).flatmap(
+    lambda rows: st.integers(1, 4).flatmap(
+        lambda cols: st.lists(
+            st.lists(SIMILARITIES, min_size=cols, max_size=cols), min_size=rows, max_size=rows
+        )
+    )
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(values=matrices, threshold=st.sampled_from([0.5, 0.55, 0.6]))
+def test_assignment_is_lexicographically_optimal_against_brute_force(
+    values: list[list[float]], threshold: float
+) -> None:
+    similarity = np.array(values, dtype=np.float64)
+    found = assign(similarity, threshold)
+    assert all(s >= threshold for _, _, s in found.pairs)
+    assert len({r for r, _, _ in found.pairs}) == len(found.pairs)
+    assert len({c for _, c, _ in found.pairs}) == len(found.pairs)
+    got = (len(found.pairs), round(sum(s for _, _, s in found.pairs), 6))
+    assert got == brute_force(similarity, threshold)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    values=matrices,
+    ties=st.lists(st.integers(0, 3), min_size=16, max_size=16),
+)
+def test_assignment_breaks_remaining_ties_on_field_agreement(
+    values: list[list[float]], ties: list[int]
+) -> None:
+    similarity = np.array(values, dtype=np.float64)
+    n_rows, n_cols = similarity.shape
+    agreement = np.array(ties[: n_rows * n_cols], dtype=np.float64).reshape(n_rows, n_cols)
+    found = assign(similarity, 0.55, tiebreak=agreement)  # type: ignore[call-arg,unused-ignore]
+    best: tuple[int, float, float] = (0, 0.0, 0.0)
+    for k in range(min(n_rows, n_cols) + 1):
+        for rows in itertools.combinations(range(n_rows), k):
+            for cols in itertools.permutations(range(n_cols), k):
+                pairs = list(zip(rows, cols, strict=True))
+                if all(similarity[r, c] >= 0.55 for r, c in pairs):
+                    sims = round(sum(similarity[r, c] for r, c in pairs), 6)
+                    best = max(best, (k, sims, sum(agreement[r, c] for r, c in pairs)))
+    got_sims = round(sum(s for _, _, s in found.pairs), 6)
+    got_ties = sum(agreement[r, c] for r, c, _ in found.pairs)
+    assert (len(found.pairs), got_sims, got_ties) == best

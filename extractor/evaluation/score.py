@@ -14,18 +14,21 @@ nothing whether aligned or not. ``aliases`` are honoured on the same terms: a pr
 aliases are dropped before anything is compared, so a prediction can neither name itself
 the gold enterprise nor widen the document's alias table (``context``).
 
-Alignment is done once per document and type (on the similarity of ``similarity``, by the
-assignment of ``align``) and shared by both modes; projects are aligned first so that a
-role's ``project`` can be judged through the project alignment.
+Alignment is done once per document and type, on the similarity of ``similarity``, by the
+assignment of ``align``; of pairings equally similar, the one whose fields agree most (field
+units right minus units wrong, both modes) is taken. It is shared by both modes; projects are
+aligned first so that a role's ``project`` can be judged through the project alignment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
-from extractor.evaluation.align import assign
+import numpy as np
+
+from extractor.evaluation.align import admissible, assign
 from extractor.evaluation.compare import Comparator
 from extractor.evaluation.context import DocContext
 from extractor.evaluation.fields import FIELD_SPECS, Item, canonical_key, records_of
@@ -105,9 +108,7 @@ def make_items(
     return tuple(items)
 
 
-def _aligned(
-    gold: Item, pred: Item, similarity: float, settings: ScoringSettings, ctx: DocContext
-) -> PairResult:
+def _aligned(gold: Item, pred: Item, settings: ScoringSettings, ctx: DocContext) -> PairResult:
     fields: dict[Mode, tuple[FieldOutcome, ...]] = {}
     detected: dict[Mode, bool] = {}
     exact: dict[Mode, bool] = {}
@@ -119,7 +120,7 @@ def _aligned(
         detected[mode] = all(o.agrees for s, o in zip(specs, outcomes, strict=True) if s.identity)
         exact[mode] = all(o.agrees for o in outcomes)
     counted = not (gold.optional or pred.optional)
-    return PairResult(gold.record_type, gold, pred, similarity, counted, fields, detected, exact)
+    return PairResult(gold.record_type, gold, pred, None, counted, fields, detected, exact)
 
 
 def _alone(record_type: RecordType, gold: Item | None, pred: Item | None) -> PairResult:
@@ -129,20 +130,37 @@ def _alone(record_type: RecordType, gold: Item | None, pred: Item | None) -> Pai
     return PairResult(record_type, gold, pred, None, counted, {}, never, never)
 
 
+def _agreement(pair: PairResult) -> int:
+    """Field units the pair gets right minus those it gets wrong, both modes together."""
+    total = 0
+    for outcomes in pair.fields.values():
+        for outcome in outcomes:
+            total += outcome.counts.tp - outcome.counts.fp - outcome.counts.fn
+    return total
+
+
 def _align_type(
     gold: Sequence[Item], pred: Sequence[Item], settings: ScoringSettings, ctx: DocContext
 ) -> list[PairResult]:
+    """Align one record type; ties of similarity go to the pairing whose fields agree most."""
     record_type = gold[0].record_type if gold else pred[0].record_type if pred else None
     if record_type is None:
         return []
     matrix = similarity_matrix(gold, pred, settings, ctx)
-    found = assign(matrix, settings.thresholds.for_type(record_type))
+    threshold = settings.thresholds.for_type(record_type)
+    candidates: dict[tuple[int, int], PairResult] = {}
+    agreement = np.zeros_like(matrix)
+    for r, c in zip(*np.nonzero(admissible(matrix, threshold)), strict=True):
+        pair = _aligned(gold[r], pred[c], settings, ctx)
+        candidates[int(r), int(c)] = pair
+        agreement[r, c] = _agreement(pair)
+    found = assign(matrix, threshold, tiebreak=agreement)
     partner = {r: (c, s) for r, c, s in found.pairs}
     out: list[PairResult] = []
     for r, g in enumerate(gold):
         if r in partner:
             c, s = partner[r]
-            out.append(_aligned(g, pred[c], s, settings, ctx))
+            out.append(replace(candidates[r, c], similarity=s))
         else:
             out.append(_alone(record_type, g, None))
     out.extend(_alone(record_type, None, pred[c]) for c in found.unmatched_cols)

@@ -153,6 +153,29 @@ def test_prediction_aliases_earn_no_credit(tmp_path: Path) -> None:
     ]
 
 
+# 3. Ties between copies that differ in an ignored field ---------------------------------------
+
+
+def test_ties_go_to_the_copy_whose_fields_agree(tmp_path: Path) -> None:
+    pred = identity()
+    copies = 0
+    for doc in pred:
+        for project in list(doc["projects"]):
+            if project["status"] is None:
+                continue
+            wrong = copy.deepcopy(project)
+            wrong["status"] = "completed" if project["status"] != "completed" else "planned"
+            doc["projects"].append(wrong)
+            copies += 1
+    assert copies > 10
+    evaluation = run(tmp_path, pred)
+    support = gold_support(evaluation, RecordType.PROJECT)
+    for level, mode in itertools.product((Level.DETECTION, Level.EXACT), Mode):
+        assert counts(evaluation, level, mode, RecordType.PROJECT) == (support, copies, 0)
+    status = [e for e in evaluation.errors if e.field == "status"]
+    assert status == []
+
+
 # 4. One pair preferred over two -------------------------------------------------------------
 
 

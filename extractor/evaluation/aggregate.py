@@ -92,6 +92,10 @@ def level_results(docs: Sequence[DocumentResult], resampling: Resampling) -> lis
         for mode in Mode:
             per_type = {t: [d.counts[level, mode, t] for d in docs] for t in RecordType}
             overall = [Counts.total(d.counts[level, mode, t] for t in RecordType) for d in docs]
+            grounded = None
+            if level is Level.DETECTION:
+                found = [Counts.total(d.grounded_counts[mode, t] for t in RecordType) for d in docs]
+                grounded = _score(found, resampling)
             out.append(
                 LevelResult(
                     level=level,
@@ -99,6 +103,7 @@ def level_results(docs: Sequence[DocumentResult], resampling: Resampling) -> lis
                     overall=_score(overall, resampling),
                     by_type={t: _score(c, resampling) for t, c in per_type.items()},
                     macro=_macro(per_type, resampling),
+                    grounded=grounded,
                 )
             )
     return out

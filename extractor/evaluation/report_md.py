@@ -83,6 +83,8 @@ def _level_section(report: Report, result: LevelResult, labels: tuple[str, str])
         header.append("ΔF1")
     level, mode = result.level, result.mode
     rows = [_score_row("all (micro)", result.overall, _delta(report, level, mode, None), baseline)]
+    if result.grounded is not None:
+        rows.append(_score_row("all, grounded only", result.grounded, None, baseline))
     for t, score in result.by_type.items():
         rows.append(_score_row(t.value, score, _delta(report, level, mode, t), baseline))
     m = result.macro
@@ -157,8 +159,13 @@ def _validity(report: Report) -> list[str]:
         + (f" ({', '.join(v.sha_mismatches)})" if v.sha_mismatches else ""),
         f"- predictions for documents not in the gold (ignored): {len(v.extra_documents)}"
         + (f" ({', '.join(v.extra_documents)})" if v.extra_documents else ""),
-        f"- ungrounded predicted records: {v.ungrounded_records}"
+        f"- ungrounded predicted records (never a strict TP; lenient 'grounded only' row "
+        f"leaves them out): {v.ungrounded_records}"
         + ("" if v.texts_checked else " (evidence not checked: no --docs)"),
+        *(
+            f"  - {n.doc_id} {n.record_type.value} #{n.index} {n.label}: {n.problem}"
+            for n in v.ungrounded
+        ),
         f"- predicted records marked optional (ignored): {v.optional_flags_ignored}",
     ]
     for note in v.unparseable_lines[:_LISTED_LINES]:

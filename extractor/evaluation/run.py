@@ -41,6 +41,7 @@ from extractor.evaluation.report_model import (
     ErrorCount,
     Inputs,
     LineNote,
+    RecordNote,
     Report,
     SettingsModel,
     Validity,
@@ -210,9 +211,32 @@ def _validity(
         ungrounded_records=sum(
             1 for d in docs for items in d.pred_items.values() for i in items if i.ungrounded
         ),
+        ungrounded=_ungrounded(docs),
         optional_flags_ignored=0 if agreement else optional_flags,
         texts_checked=bool(gold.texts),
     )
+
+
+def _ungrounded(docs: list[DocumentResult]) -> list[RecordNote]:
+    """Every prediction without valid evidence, in document, type and file order."""
+    out = []
+    for d in docs:
+        for t in RecordType:
+            for item in sorted(d.pred_items[t], key=lambda i: i.index):
+                if not item.ungrounded:
+                    continue
+                flagged = item.record.ungrounded
+                problem = "flagged ungrounded" if flagged else "evidence not in the document"
+                out.append(
+                    RecordNote(
+                        doc_id=d.doc_id,
+                        record_type=t,
+                        index=item.index,
+                        label=item.label,
+                        problem=problem,
+                    )
+                )
+    return out
 
 
 def _error_counts(errors: list[ErrorRecord]) -> list[ErrorCount]:

@@ -9,6 +9,12 @@ Levels (for each mode):
 * ``exact``: an aligned pair whose fields all agree is a TP, else an FP and an FN;
   unaligned records as in detection.
 
+A prediction without valid evidence (flagged ``ungrounded``, no evidence, or evidence that
+is not the document's text at its offsets) is never a TP at the detection and exact levels
+in strict mode. Lenient mode still counts it; beside it, ``grounded`` keeps the detection
+counts of each mode with ungrounded predictions held to the strict rule, which the report
+shows as "grounded P/R/F1".
+
 A record whose ``optional`` flag is honoured (gold; in agreement mode either side) counts
 nothing whether aligned or not. ``aliases`` are honoured on the same terms: a prediction's
 aliases are dropped before anything is compared, so a prediction can neither name itself
@@ -42,6 +48,7 @@ __all__ = ["DocStatus", "DocumentResult", "PairResult", "make_items", "score_doc
 
 CountKey = tuple[Level, Mode, RecordType]
 FieldKey = tuple[Mode, RecordType, str]
+GroundedKey = tuple[Mode, RecordType]
 
 
 class DocStatus(StrEnum):
@@ -66,6 +73,11 @@ class PairResult:
     detected: Mapping[Mode, bool]
     exact: Mapping[Mode, bool]
 
+    @property
+    def grounded(self) -> bool:
+        """The prediction's evidence is valid (``False`` when there is no prediction)."""
+        return self.pred is not None and not self.pred.ungrounded
+
 
 @dataclass(frozen=True, slots=True)
 class DocumentResult:
@@ -74,6 +86,8 @@ class DocumentResult:
     pairs: tuple[PairResult, ...]
     counts: Mapping[CountKey, Counts]
     field_counts: Mapping[FieldKey, Counts]
+    grounded_counts: Mapping[GroundedKey, Counts]
+    """Detection counts in which only a grounded prediction can be a TP."""
     gold_items: Mapping[RecordType, tuple[Item, ...]]
     pred_items: Mapping[RecordType, tuple[Item, ...]]
 
@@ -117,8 +131,10 @@ def _aligned(gold: Item, pred: Item, settings: ScoringSettings, ctx: DocContext)
         cmp = Comparator.for_mode(mode, settings)
         outcomes = tuple(compare_field(spec, gold, pred, cmp, ctx) for spec in specs)
         fields[mode] = outcomes
-        detected[mode] = all(o.agrees for s, o in zip(specs, outcomes, strict=True) if s.identity)
-        exact[mode] = all(o.agrees for o in outcomes)
+        grounded = mode is Mode.LENIENT or not pred.ungrounded
+        identity = all(o.agrees for s, o in zip(specs, outcomes, strict=True) if s.identity)
+        detected[mode] = grounded and identity
+        exact[mode] = grounded and all(o.agrees for o in outcomes)
     counted = not (gold.optional or pred.optional)
     return PairResult(gold.record_type, gold, pred, None, counted, fields, detected, exact)
 
@@ -165,6 +181,19 @@ def _align_type(
             out.append(_alone(record_type, g, None))
     out.extend(_alone(record_type, None, pred[c]) for c in found.unmatched_cols)
     return out
+
+
+def _tally_grounded(pair: PairResult, grounded: dict[GroundedKey, Counts]) -> None:
+    if not pair.counted:
+        return
+    t = pair.record_type
+    for mode in Mode:
+        if pair.gold is not None and pair.pred is not None:
+            hit = pair.detected[mode] and pair.grounded
+            found = Counts(tp=1) if hit else Counts(fp=1, fn=1)
+        else:
+            found = Counts(fn=1) if pair.gold is not None else Counts(fp=1)
+        grounded[mode, t] = grounded[mode, t] + found
 
 
 def _tally(
@@ -237,8 +266,10 @@ def score_document(
         for t in RecordType
         for spec in FIELD_SPECS[t]
     }
+    grounded = {(mode, t): Counts() for mode in Mode for t in RecordType}
     for pair in pairs:
         _tally(pair, counts, field_counts)
+        _tally_grounded(pair, grounded)
     return DocumentResult(
-        doc_id, status, tuple(pairs), counts, field_counts, gold_items, pred_items
+        doc_id, status, tuple(pairs), counts, field_counts, grounded, gold_items, pred_items
     )

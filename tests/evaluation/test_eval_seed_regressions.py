@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.evaluation.align import assign
+from extractor.evaluation.report_md import render_markdown
 from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
 from extractor.evaluation.settings import (
     BootstrapSettings,
@@ -272,3 +273,39 @@ def test_assignment_breaks_remaining_ties_on_field_agreement(
     got_sims = round(sum(s for _, _, s in found.pairs), 6)
     got_ties = sum(agreement[r, c] for r, c, _ in found.pairs)
     assert (len(found.pairs), got_sims, got_ties) == best
+
+
+# 5. Ungrounded predictions -------------------------------------------------------------------
+
+
+def test_ungrounded_predictions_are_not_strict_true_positives(tmp_path: Path) -> None:
+    pred = identity()
+    doc = by_id(pred, "002")
+    text_length = len((SEEDS / f"{doc['doc_id']}.txt").read_text(encoding="utf-8"))
+    outside = doc["indicators"][0]
+    snippet = outside["evidence"][0]["text"]
+    start = text_length + 10
+    outside["evidence"] = [{"start": start, "end": start + len(snippet), "text": snippet}]
+    flagged = doc["indicators"][1]
+    flagged["evidence"] = []
+    flagged["ungrounded"] = True
+    outside_label = "industrial investment [Zhaoqing, January to August this year]"
+    flagged_label = "investment in the automobile industry [Zhaoqing, January to August this year]"
+    evaluation = run(tmp_path, pred)
+    support = gold_support(evaluation)
+    assert counts(evaluation, Level.DETECTION, Mode.STRICT) == (support - 2, 2, 2)
+    assert counts(evaluation, Level.EXACT, Mode.STRICT) == (support - 2, 2, 2)
+    assert counts(evaluation, Level.DETECTION, Mode.LENIENT) == (support, 0, 0)
+    lenient = next(
+        r for r in evaluation.report.results if (r.level, r.mode) == (Level.DETECTION, Mode.LENIENT)
+    )
+    assert lenient.grounded is not None
+    assert (lenient.grounded.tp, lenient.grounded.fp, lenient.grounded.fn) == (support - 2, 2, 2)
+    listed = evaluation.report.validity.ungrounded
+    assert [(u.doc_id, u.record_type, u.index, u.label) for u in listed] == [
+        (doc["doc_id"], RecordType.INDICATOR, 0, outside_label),
+        (doc["doc_id"], RecordType.INDICATOR, 1, flagged_label),
+    ]
+    markdown = render_markdown(evaluation.report)
+    assert "grounded" in markdown
+    assert "investment in the automobile industry" in markdown

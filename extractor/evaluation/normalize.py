@@ -18,7 +18,9 @@ _SPACES = re.compile(r"\s+")
 
 __all__ = [
     "CanonicalUnit",
+    "EnterpriseWords",
     "canonical_unit",
+    "enterprise_words",
     "marker_tokens",
     "normalize_name",
     "normalize_text",
@@ -32,6 +34,58 @@ def period_tokens(text: str) -> tuple[str, ...]:
     """Content tokens of a period, number words as digits ("the past four years": past 4 years)."""
     tokens = (NUMBER_WORDS.get(t, t) for t in normalize_text(text).split())
     return tuple(t for t in tokens if t not in _PERIOD_STOP_WORDS)
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_PLACES = _word_set(
+    """
+    china chinese beijing shanghai tianjin chongqing guangzhou shenzhen hangzhou ningbo nanjing
+    suzhou wuxi changzhou nantong xuzhou yangzhou wuhan chengdu xian changsha zhengzhou jinan
+    qingdao yantai weifang hefei fuzhou xiamen quanzhou nanning guilin liuzhou qinzhou beihai
+    fangchenggang yulin zhaoqing foshan dongguan zhuhai huizhou zhongshan jiangmen shantou
+    kunming guiyang lanzhou xining yinchuan urumqi harbin changchun shenyang dalian
+    shijiazhuang taiyuan hohhot nanchang haikou lhasa wenzhou jiaxing shaoxing jinhua taizhou
+    huzhou guangdong guangxi zhejiang jiangsu fujian shandong henan hebei hubei hunan sichuan
+    yunnan guizhou shaanxi shanxi gansu qinghai ningxia xinjiang tibet xizang mongolia
+    heilongjiang jilin liaoning anhui jiangxi hainan hong kong macau macao taiwan yong yinzhou
+    qianwan gaoyao duanzhou huaiji qingxiu yongning pingxiang dawang asean
+    """
+)
+"""Place words removed from enterprise names before their distinctive words are compared."""
+_GENERIC_ENTERPRISE_WORDS = _word_set(
+    """
+    automobile auto automotive motor vehicle car group holding corporation corp company co ltd
+    limited inc llc plc enterprise joint stock share technology tech hi high science sci
+    electric electrical electronic appliance new material energy power industrial industry
+    investment development international equipment manufacturing intelligent smart machinery
+    heavy national state owned trading trade logistics construction engineering the and of
+    """
+)
+"""Words that describe what a company does or is, not which company it is."""
+
+
+@dataclass(frozen=True, slots=True)
+class EnterpriseWords:
+    """An enterprise name's distinctive words (in order) and all its words."""
+
+    distinctive: tuple[str, ...]
+    every: frozenset[str]
+
+    @property
+    def glued(self) -> str:
+        """The distinctive words written together ("Sun Paper" and "Sunpaper" agree)."""
+        return "".join(self.distinctive)
+
+
+def enterprise_words(name: str) -> EnterpriseWords:
+    """Singular words of a normalized enterprise name; distinctive ones lose places and
+    generic words ("Shenzhen Huaxing Electric Co., Ltd." -> ("huaxing",))."""
+    words = [_singular(w) for w in normalize_name(name).split()]
+    distinctive = tuple(w for w in words if w not in _PLACES and w not in _GENERIC_ENTERPRISE_WORDS)
+    return EnterpriseWords(distinctive, frozenset(words))
 
 
 @dataclass(frozen=True, slots=True)

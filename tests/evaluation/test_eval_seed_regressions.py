@@ -12,10 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractor.evaluation.align import assign
+from extractor.evaluation.compare import Comparator, text_similarity
 from extractor.evaluation.report_md import render_markdown
 from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
 from extractor.evaluation.settings import (
@@ -309,3 +311,54 @@ def test_ungrounded_predictions_are_not_strict_true_positives(tmp_path: Path) ->
     markdown = render_markdown(evaluation.report)
     assert "grounded" in markdown
     assert "investment in the automobile industry" in markdown
+
+
+# 6. Near-miss company names ------------------------------------------------------------------
+
+
+def test_a_different_company_with_a_close_name_is_not_detected(tmp_path: Path) -> None:
+    pred = identity()
+    renamed = {"Huaxin Zhenbang": "Huaxing Zhenbang", "Nanning Chuxin": "Nanning Chuxing"}
+    for role in by_id(pred, "000")["enterprise_roles"]:
+        if role["role"] == "chain_leader":  # two main records of two other companies
+            role["enterprise"] = renamed.get(role["enterprise"], role["enterprise"])
+    evaluation = run(tmp_path, pred)
+    support = gold_support(evaluation, RecordType.ENTERPRISE_ROLE)
+    for mode in Mode:
+        tp, fp, fn = counts(evaluation, Level.DETECTION, mode, RecordType.ENTERPRISE_ROLE)
+        assert (tp, fp, fn) == (support - 2, 2, 2), mode
+
+
+NEAR_MISSES = [
+    # (a, b, same company?)
+    ("Shenzhen Huaxing Electric Co., Ltd.", "Shenzhen Huaxin Electric Co., Ltd.", False),
+    ("Chongqing Lifan Automobile Corporation", "Chongqing Lingfan Automobile Corporation", False),
+    ("Chongqing Changan Automobile Corporation", "Chongqing Changhe Automobile Corporation", False),
+    ("Huaxin Zhenbang", "Longdian Huaxin", False),
+    ("Nanning Chuxin", "Huaxin Zhenbang", False),
+    ("Shanghai Electric Group", "Shenzhen Electric Group", False),
+    ("Xihua Technology", "Xinhua Technology", False),
+    ("Guoren Technology", "Guoxin Technology", False),
+    ("BYD", "BYA", False),
+    ("Ningbo Junjia Electric Appliance Co., Ltd.", "Junjia Electric Appliances", True),
+    ("Ningbo Junjia Electric Appliance Co., Ltd.", "Junjia Electric", True),
+    ("Shanghai Huayi Holding Group Co., Ltd.", "Huayi Group", True),
+    ("Ningbo Qinbang New Material Technology Co., Ltd.", "Qinbang New Materials", True),
+    ("Nanning Tektronix Semiconductor", "Nanning Tektronix", True),
+    ("Xpeng Motors", "XPeng", True),
+    ("Sun Paper", "Sunpaper", True),
+    ("Chongqing Chang'an Automobile Co., Ltd.", "Chongqing Changan Automobile", True),
+    ("BYD Company Limited", "BYD", True),
+    ("Shenzhen Energy", "Shenzhen Energy Group", True),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "same"), NEAR_MISSES)
+def test_near_miss_company_pairs(a: str, b: str, same: bool) -> None:
+    scoring = ScoringSettings()
+    lenient = Comparator.for_mode(Mode.LENIENT, scoring)
+    assert lenient.enterprises((a,), (b,)) is same
+    assert lenient.enterprises((b,), (a,)) is same
+    # alignment: a role of the other company is never paired with this one's
+    similarity = text_similarity((a,), (b,), enterprise=True)
+    assert (similarity >= scoring.thresholds.role_enterprise) is same

@@ -167,6 +167,11 @@ def _validity(report: Report) -> list[str]:
             for n in v.ungrounded
         ),
         f"- predicted records marked optional (ignored): {v.optional_flags_ignored}",
+        f"- invalid predicted records (dropped, not scored): {len(v.invalid_records)}",
+        *(
+            f"  - {n.doc_id} {n.record_type.value} #{n.index} {n.label}: {n.problem}"
+            for n in v.invalid_records
+        ),
     ]
     for note in v.unparseable_lines[:_LISTED_LINES]:
         lines.append(f"  - line {note.line} ({note.doc_id or 'doc_id unknown'}): {note.problem}")
@@ -236,6 +241,9 @@ def render_markdown(report: Report) -> str:
         f"bootstrap {int(b['resamples'])} document resamples, seed {int(b['seed'])}, "
         f"{b['confidence']:.0%} percentile intervals",
         f"- Gate ({gate.metric} = {_num(gate.value)}; {thresholds}): {verdict}",
+        f"- {len(report.validity.invalid_records)} invalid predicted record(s) dropped before "
+        f"scoring; {len(report.validity.unparseable_lines)} unusable prediction line(s) "
+        "scored as empty (see Validity)",
         "",
         "## Scores",
         "",

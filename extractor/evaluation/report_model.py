@@ -139,6 +139,8 @@ class Validity(_Model):
     """Predicted records flagged ungrounded or whose evidence is not in the text."""
     ungrounded: list[RecordNote] = []
     """Each of those records."""
+    invalid_records: list[RecordNote] = []
+    """Predicted records that did not validate, dropped before scoring (gold documents only)."""
     optional_flags_ignored: int
     """Predicted records marked ``optional`` (honoured only in agreement mode)."""
     texts_checked: bool

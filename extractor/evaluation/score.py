@@ -103,11 +103,13 @@ def make_items(
     *,
     honour_optional: bool,
     text: str | None = None,
+    positions: Sequence[int] | None = None,
 ) -> tuple[Item, ...]:
     """The records of one type in canonical order (independent of their order in the file).
 
     Where ``optional`` is not honoured (a prediction), ``aliases`` are not either: they are
-    removed from the records.
+    removed from the records. ``positions`` are the records' places in the file when some
+    were dropped as invalid (an item's ``index`` is its place in the file).
     """
     records = records_of(doc, record_type)
     if not honour_optional:
@@ -118,7 +120,8 @@ def make_items(
         record = records[index]
         ungrounded = record.ungrounded or (text is not None and not _evidence_found(record, text))
         optional = record.optional and honour_optional
-        items.append(Item(record_type, index, rank, record, optional, ungrounded))
+        place = positions[index] if positions is not None else index
+        items.append(Item(record_type, place, rank, record, optional, ungrounded))
     return tuple(items)
 
 
@@ -240,11 +243,19 @@ def score_document(
     *,
     status: DocStatus = DocStatus.SCORED,
     text: str | None = None,
+    positions: Mapping[RecordType, Sequence[int]] | None = None,
 ) -> DocumentResult:
     """Align and count one document (``pred`` is ``None`` for an empty prediction)."""
     gold_items = {t: make_items(gold, t, honour_optional=True) for t in RecordType}
     pred_items = {
-        t: make_items(pred, t, honour_optional=settings.agreement, text=text) for t in RecordType
+        t: make_items(
+            pred,
+            t,
+            honour_optional=settings.agreement,
+            text=text,
+            positions=positions.get(t) if positions is not None else None,
+        )
+        for t in RecordType
     }
     roles = (*gold_items[RecordType.ENTERPRISE_ROLE], *pred_items[RecordType.ENTERPRISE_ROLE])
     projects_g, projects_p = gold_items[RecordType.PROJECT], pred_items[RecordType.PROJECT]

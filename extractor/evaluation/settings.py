@@ -76,6 +76,7 @@ class ErrorClass(StrEnum):
     WRONG_ROLE = "wrong_role"
     WRONG_PROJECT = "wrong_project"
     UNGROUNDED = "ungrounded"
+    INVALID = "invalid"  # a predicted record that does not validate, dropped before scoring
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +142,8 @@ class ScoringSettings:
 
     ``agreement`` compares two gold files: ``optional`` is then honoured on both sides (in a
     normal evaluation a prediction cannot excuse its own records by marking them optional).
+    ``strict_input`` makes an invalid predicted record or an unusable prediction line an
+    error instead of a dropped record or an empty document.
     """
 
     tolerances: Tolerances = field(default_factory=Tolerances)
@@ -148,3 +151,4 @@ class ScoringSettings:
     bootstrap: BootstrapSettings = field(default_factory=BootstrapSettings)
     allow_missing: bool = False
     agreement: bool = False
+    strict_input: bool = False

@@ -15,13 +15,18 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from extractor.cli.evaluate import app
+from extractor.errors import InputError
 from extractor.evaluation.align import assign
 from extractor.evaluation.compare import Comparator, text_similarity
+from extractor.evaluation.error_log import write_errors
 from extractor.evaluation.report_md import render_markdown
 from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
 from extractor.evaluation.settings import (
     BootstrapSettings,
+    ErrorClass,
     Level,
     Mode,
     RecordType,
@@ -80,8 +85,7 @@ def run(
         pred=write(tmp_path / "pred.jsonl", pred),
         docs=SEEDS,
         scoring=ScoringSettings(
-            bootstrap=BootstrapSettings(resamples=0),
-            **({"strict_input": True} if strict_input else {}),
+            bootstrap=BootstrapSettings(resamples=0), strict_input=strict_input
         ),
     )
     return evaluate(config)
@@ -362,3 +366,52 @@ def test_near_miss_company_pairs(a: str, b: str, same: bool) -> None:
     # alignment: a role of the other company is never paired with this one's
     similarity = text_similarity((a,), (b,), enterprise=True)
     assert (similarity >= scoring.thresholds.role_enterprise) is same
+
+
+# 7. One invalid record ------------------------------------------------------------------------
+
+
+def invalid_records() -> list[Line]:
+    pred = identity()
+    doc = by_id(pred, "004")
+    doc["indicators"][0]["change"]["unit"] = "percent"  # not an enum value
+    evidence = doc["projects"][1]["evidence"][0]
+    evidence["end"] += 3  # the span no longer has the length of its text
+    return pred
+
+
+def test_an_invalid_record_is_dropped_alone(tmp_path: Path) -> None:
+    evaluation = run(tmp_path, invalid_records())
+    doc_id = by_id(identity(), "004")["doc_id"]
+    assert next(d.status for d in evaluation.report.documents if d.doc_id == doc_id) == "scored"
+    support = gold_support(evaluation)
+    for mode in Mode:
+        assert counts(evaluation, Level.DETECTION, mode) == (support - 2, 0, 2)
+    dropped = evaluation.report.validity.invalid_records
+    assert [(d.doc_id, d.record_type, d.index) for d in dropped] == [
+        (doc_id, RecordType.PROJECT, 1),
+        (doc_id, RecordType.INDICATOR, 0),
+    ]
+    invalid = [e for e in evaluation.errors if e.error_class is ErrorClass.INVALID]
+    assert [(e.record_type, e.pred_index) for e in invalid] == [
+        (RecordType.PROJECT, 1),
+        (RecordType.INDICATOR, 0),
+    ]
+    assert all(e.detail for e in invalid)
+    scored = next(d for d in evaluation.documents if d.doc_id == doc_id)
+    kept = sorted(i.index for i in scored.pred_items[RecordType.PROJECT])
+    assert kept == [0, 2, 3]  # records keep their places in the file
+    errors_file = tmp_path / "errors.jsonl"
+    write_errors(errors_file, evaluation.errors)
+    assert sum('"class": "invalid"' in line for line in errors_file.read_text().splitlines()) == 2
+    assert "2 invalid predicted record(s) dropped" in render_markdown(evaluation.report)
+
+
+def test_strict_input_makes_an_invalid_record_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="invalid"):
+        run(tmp_path, invalid_records(), strict_input=True)
+    gold = write(tmp_path / "g.jsonl", seed_gold())
+    pred = write(tmp_path / "p.jsonl", invalid_records())
+    args = ["--gold", str(gold), "--pred", str(pred), "--docs", str(SEEDS), "--resamples", "0"]
+    assert CliRunner().invoke(app, args).exit_code == 0
+    assert CliRunner().invoke(app, [*args, "--strict-input"]).exit_code == 2

@@ -8,7 +8,11 @@
 |               |                                     | below); never fuzzy ratio alone      |
 | place, phrase | normalized equal                    | or fuzzy as names, or one's words    |
 |               |                                     | all within the other's               |
-| period        | normalized equal                    | or token Jaccard >= 0.5              |
+| indicator name| as name                             | or, when figure, region and period   |
+|               |                                     | agree: one name's words within the   |
+|               |                                     | other's, or one standard statistic   |
+| period        | normalized equal (quarters, halves, | or years/this/last do not conflict   |
+|               | month spans spelled one way)        | and the other tokens' Jaccard >= 0.5 |
 | Money         | same currency, amount within 0.5 %  | ... within 2 %                       |
 | Quantity      | same canonical unit, within 0.5 %   | ... within 2 %                       |
 | Change        | same unit and basis, within 0.5 %   | ... within 2 %                       |
@@ -16,6 +20,31 @@
 
 "Within x %" is ``|a - b| <= x * max(|a|, |b|)``, symmetric so that swapping gold and
 prediction cannot change a verdict. Whatever strict accepts, lenient accepts too.
+
+Indicator names. Detection needs an indicator's identity (name, region or enterprise,
+period) to agree, and the text's statistic names are long ("total investment of key
+projects", "added value of industries above designated size") while a prediction often
+writes the short or standard form. When the rest of the identity and the figure already
+agree (``outcome.indicator_names_agree``: region/enterprise and period agree leniently, at
+least one of value/change is filled on both sides, and every figure filled on both sides
+agrees), the lenient mode also accepts a name whose content words (singular, without
+of/the/in/...) are all among the other's with the same numbers ("total investment" in
+"total investment of companies signed to enter"), or two spellings of one standard
+statistic (``normalize.standard_indicator``: "industrial added value" is the guide's
+"industrial added value above designated size", "added value of industries above designated
+size"). It still rejects a name that adds a word the other lacks on both sides: "industrial
+added value" is not "added value of the mining industry" (a sector's statistic), and
+"industrial investment" is not "investment in the automobile industry". Strict names stay
+normalized-equal.
+
+Periods. "first quarter", "Q1", "first season" (a common mistranslation), "January to
+March" and "first three months" are one token (q1), likewise the other quarters, halves
+(h1, "first half", "January to June") and spans of months from January ("first seven
+months" and "January to July": m1to7), in both modes. Leniently, the years and
+this/last/next/previous of two periods must not conflict where both name one ("January to
+August this year" is not "... last year", "Q1 2023" is not "Q1 2024"; "first half of the
+year" is "first half of this year"), and their other tokens must overlap by token Jaccard
+>= 0.5.
 
 Enterprise names. Two different companies of one city often differ in one short word
 ("Shenzhen Huaxing Electric" and "Shenzhen Huaxin Electric" score 98.6 by fuzzy ratio), so
@@ -40,10 +69,13 @@ from rapidfuzz import fuzz
 from extractor.evaluation.normalize import (
     canonical_unit,
     enterprise_words,
+    indicator_words,
     marker_tokens,
     normalize_name,
     normalize_text,
+    period_anchors,
     period_tokens,
+    standard_indicator,
 )
 from extractor.evaluation.settings import Mode, ScoringSettings
 from extractor.records import Change, Money, Quantity
@@ -168,13 +200,36 @@ class Comparator:
             return True
         return _subset(x, y) and marker_tokens(x) == marker_tokens(y)
 
+    def related_indicator_names(self, a: Sequence[str], b: Sequence[str]) -> bool:
+        """Lenient only: one name's content words within the other's (same numbers), or
+        one standard statistic; the caller checks that figure, region and period agree."""
+        if not self.lenient:
+            return False
+        for x in a:
+            for y in b:
+                sx, sy = standard_indicator(x), standard_indicator(y)
+                if sx is not None and sx == sy:
+                    return True
+                wx, wy = indicator_words(x), indicator_words(y)
+                same_numbers = marker_tokens(normalize_text(x)) == marker_tokens(normalize_text(y))
+                if wx and wy and (wx <= wy or wy <= wx) and same_numbers:
+                    return True
+        return False
+
     def period(self, a: str, b: str) -> bool:
+        """Equal tokens; lenient: anchors (years, this/last) that do not conflict and the
+        rest of the tokens overlapping by ``period_overlap`` (token Jaccard)."""
         x, y = period_tokens(a), period_tokens(b)
         if x == y:
             return True
         if not self.lenient or not x or not y:
             return False
-        xs, ys = set(x), set(y)
+        ax, ay = period_anchors(x), period_anchors(y)
+        if ax and ay and ax != ay:
+            return False
+        xs, ys = set(x) - ax, set(y) - ay
+        if xs == ys:
+            return True
         return len(xs & ys) / len(xs | ys) >= self.period_overlap
 
     def money(self, a: Money, b: Money) -> bool:

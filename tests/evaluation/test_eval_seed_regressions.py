@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,10 @@ from typer.testing import CliRunner
 
 from extractor.cli.evaluate import app
 from extractor.errors import InputError
+from extractor.evaluation import outcome
 from extractor.evaluation.align import assign
 from extractor.evaluation.compare import Comparator, text_similarity
+from extractor.evaluation.context import DocContext
 from extractor.evaluation.error_log import write_errors
 from extractor.evaluation.report_md import render_markdown
 from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
@@ -32,6 +35,7 @@ from extractor.evaluation.settings import (
     RecordType,
     ScoringSettings,
 )
+from extractor.records import Change, Indicator, Quantity
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
@@ -415,3 +419,168 @@ def test_strict_input_makes_an_invalid_record_an_error(tmp_path: Path) -> None:
     args = ["--gold", str(gold), "--pred", str(pred), "--docs", str(SEEDS), "--resamples", "0"]
     assert CliRunner().invoke(app, args).exit_code == 0
     assert CliRunner().invoke(app, [*args, "--strict-input"]).exit_code == 2
+
+
+# 8. Lenient indicator names and periods ------------------------------------------------------
+
+
+def rename_indicator(
+    gold: list[Line], pred: list[Line], prefix: str, name: str, change: Callable[[Line, Line], None]
+) -> None:
+    g = named(by_id(gold, prefix)["indicators"], name)
+    p = named(by_id(pred, prefix)["indicators"], name)
+    change(g, p)
+
+
+def test_lenient_indicator_names_and_periods(tmp_path: Path) -> None:
+    gold = seed_gold()
+    pred = [as_prediction(d) for d in gold]
+
+    def shortened(g: Line, p: Line) -> None:
+        p["name"] = "total investment"  # gold: total investment of companies signed to enter
+
+    def standard(g: Line, p: Line) -> None:
+        g["name"] = "added value of industries above designated size"
+        p["name"] = "industrial added value"
+
+    def quarter(g: Line, p: Line) -> None:
+        g["period"] = "January to March 2023"
+        p["period"] = "first season of 2023"
+
+    rename_indicator(gold, pred, "003", "total investment of companies signed to enter", shortened)
+    rename_indicator(gold, pred, "000", "added value of high-tech manufacturing industry", standard)
+    rename_indicator(gold, pred, "004", "output value", quarter)
+    evaluation = run(tmp_path, pred, gold)
+    support = gold_support(evaluation, RecordType.INDICATOR)
+    assert counts(evaluation, Level.DETECTION, Mode.LENIENT, RecordType.INDICATOR) == (
+        support,
+        0,
+        0,
+    )
+    # strict names stay strict; the quarter is one period in both modes
+    assert counts(evaluation, Level.DETECTION, Mode.STRICT, RecordType.INDICATOR) == (
+        support - 2,
+        2,
+        2,
+    )
+
+
+def test_a_sector_statistic_is_not_the_industrial_one(tmp_path: Path) -> None:
+    gold = seed_gold()
+    pred = [as_prediction(d) for d in gold]
+
+    def mining(g: Line, p: Line) -> None:
+        g["name"] = "added value of the mining industry"
+        p["name"] = "industrial added value"
+
+    rename_indicator(gold, pred, "000", "added value of high-tech manufacturing industry", mining)
+    evaluation = run(tmp_path, pred, gold)
+    support = gold_support(evaluation, RecordType.INDICATOR)
+    for mode in Mode:
+        tp, fp, fn = counts(evaluation, Level.DETECTION, mode, RecordType.INDICATOR)
+        assert (tp, fp, fn) == (support - 1, 1, 1)
+
+
+def quantity(value: float, unit: str = "CNY") -> Quantity:
+    return Quantity(value=value, unit=unit, raw=str(value))
+
+
+def change(value: float) -> Change:
+    return Change.model_validate({"value": value, "unit": "%", "basis": "yoy", "raw": f"{value}%"})
+
+
+def indicator(name: str, **fields: Any) -> Indicator:
+    fields.setdefault("region", "Ningbo")
+    fields.setdefault("period", "2023")
+    fields.setdefault("change", change(6.2))
+    return Indicator.model_validate({"name": name, "ungrounded": True, **fields})
+
+
+INDICATOR_NAMES = [
+    # (gold, prediction, differences in the prediction, agrees leniently?)
+    ("total investment of key projects", "total investment", {}, True),
+    ("total investment of companies signed to enter", "total investment", {}, True),
+    ("added value of industries above designated size", "industrial added value", {}, True),
+    ("industrial added value above designated size", "industrial added value", {}, True),
+    (
+        "added value of industrial enterprises above designated size",
+        "industrial added value",
+        {},
+        True,
+    ),
+    (
+        "added value of high-tech manufacturing industry",
+        "high-tech manufacturing added value",
+        {},
+        True,
+    ),
+    ("fixed asset investment", "investment in fixed assets", {}, True),
+    ("gross domestic product", "GDP", {}, True),
+    ("industrial output value", "total industrial output value", {}, True),
+    # different statistics
+    ("added value of the mining industry", "industrial added value", {}, False),
+    ("added value of the mining industry", "added value", {}, True),
+    ("industrial investment", "investment in the automobile industry", {}, False),
+    (
+        "number of manufacturing projects completed",
+        "number of manufacturing projects put into production",
+        {},
+        False,
+    ),
+    ("industrial output value", "industrial added value", {}, False),
+    ("number of phase 1 projects", "number of projects", {}, False),
+    # containment only when the figure, region and period agree
+    ("total investment of key projects", "total investment", {"change": change(7.5)}, False),
+    ("total investment of key projects", "total investment", {"region": "Zhaoqing"}, False),
+    ("total investment of key projects", "total investment", {"period": "2022"}, False),
+    (
+        "total investment of key projects",
+        "total investment",
+        {"change": None, "value": quantity(5e9)},
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("gold", "pred", "diff", "agrees"), INDICATOR_NAMES)
+def test_lenient_indicator_name_agreement(
+    gold: str, pred: str, diff: dict[str, Any], agrees: bool
+) -> None:
+    lenient = Comparator.for_mode(Mode.LENIENT, ScoringSettings())
+    strict = Comparator.for_mode(Mode.STRICT, ScoringSettings())
+    agree = outcome.indicator_names_agree  # type: ignore[attr-defined,unused-ignore]
+    ctx = DocContext.build((), (), (), {})
+    g, p = indicator(gold), indicator(pred, **diff)
+    assert agree(g, p, lenient, ctx) is agrees
+    assert agree(p, g, lenient, ctx) is agrees  # symmetric: agreement mode swaps the files
+    assert agree(g, p, strict, ctx) is (gold == pred)
+
+
+PERIODS = [
+    ("first quarter of 2023", "Q1 2023", True),
+    ("first quarter of 2023", "first season of 2023", True),
+    ("first quarter of 2023", "January to March 2023", True),
+    ("January-March 2023", "1st quarter 2023", True),
+    ("the first quarter of this year", "January to March this year", True),
+    ("second quarter of 2023", "April to June 2023", True),
+    ("first half of 2023", "H1 2023", True),
+    ("first seven months of this year", "January to July this year", True),
+    ("first half of 2023", "January to June 2023", True),
+    ("fourth quarter of 2023", "Q4 2023", True),
+    ("first quarter of 2023", "first quarter of 2024", False),
+    ("first quarter of 2023", "second quarter of 2023", False),
+    ("January to March 2023", "January to April 2023", False),
+    ("first quarter of 2023", "first half of 2023", False),
+    ("first two months", "first quarter", False),
+    ("first three months of 2023", "Q1 2023", True),
+    ("first three quarters", "January to September", True),
+    ("January to August this year", "January to August last year", False),
+]
+
+
+@pytest.mark.parametrize(("a", "b", "same"), PERIODS)
+def test_quarter_and_half_year_spellings_are_one_period(a: str, b: str, same: bool) -> None:
+    for mode in Mode:
+        cmp = Comparator.for_mode(mode, ScoringSettings())
+        assert cmp.period(a, b) is same, mode
+        assert cmp.period(b, a) is same, mode

@@ -20,11 +20,11 @@ from typer.testing import CliRunner
 
 from extractor.cli.evaluate import app
 from extractor.errors import InputError
-from extractor.evaluation import outcome
 from extractor.evaluation.align import assign
 from extractor.evaluation.compare import Comparator, text_similarity
 from extractor.evaluation.context import DocContext
 from extractor.evaluation.error_log import write_errors
+from extractor.evaluation.outcome import indicator_names_agree
 from extractor.evaluation.report_md import render_markdown
 from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
 from extractor.evaluation.settings import (
@@ -271,7 +271,7 @@ def test_assignment_breaks_remaining_ties_on_field_agreement(
     similarity = np.array(values, dtype=np.float64)
     n_rows, n_cols = similarity.shape
     agreement = np.array(ties[: n_rows * n_cols], dtype=np.float64).reshape(n_rows, n_cols)
-    found = assign(similarity, 0.55, tiebreak=agreement)  # type: ignore[call-arg,unused-ignore]
+    found = assign(similarity, 0.55, tiebreak=agreement)
     best: tuple[int, float, float] = (0, 0.0, 0.0)
     for k in range(min(n_rows, n_cols) + 1):
         for rows in itertools.combinations(range(n_rows), k):
@@ -548,12 +548,13 @@ def test_lenient_indicator_name_agreement(
 ) -> None:
     lenient = Comparator.for_mode(Mode.LENIENT, ScoringSettings())
     strict = Comparator.for_mode(Mode.STRICT, ScoringSettings())
-    agree = outcome.indicator_names_agree  # type: ignore[attr-defined,unused-ignore]
     ctx = DocContext.build((), (), (), {})
     g, p = indicator(gold), indicator(pred, **diff)
-    assert agree(g, p, lenient, ctx) is agrees
-    assert agree(p, g, lenient, ctx) is agrees  # symmetric: agreement mode swaps the files
-    assert agree(g, p, strict, ctx) is (gold == pred)
+    assert indicator_names_agree(g, p, lenient, ctx) is agrees
+    assert (
+        indicator_names_agree(p, g, lenient, ctx) is agrees
+    )  # symmetric: agreement mode swaps the files
+    assert indicator_names_agree(g, p, strict, ctx) is (gold == pred)
 
 
 PERIODS = [

@@ -29,6 +29,9 @@ Modules, one job each:
 | report_md     | the Markdown report                                                  |
 | error_log     | errors.jsonl                                                         |
 | review_html   | the self-contained review page                                       |
+
+The scoring rules are versioned (``SCORER_VERSION``); ``VERSIONS.md`` beside this file says
+what each version changed and how it moved the committed baseline.
 """
 
 from __future__ import annotations

@@ -28,7 +28,13 @@ from extractor.evaluation.report_model import (
     level_key,
 )
 from extractor.evaluation.score import DocumentResult
-from extractor.evaluation.settings import BootstrapSettings, Level, Mode, RecordType
+from extractor.evaluation.settings import (
+    SCORER_VERSION,
+    BootstrapSettings,
+    Level,
+    Mode,
+    RecordType,
+)
 
 __all__ = ["compare_baseline", "document_entries", "field_results", "level_results", "rounded"]
 
@@ -200,6 +206,8 @@ def compare_baseline(
         gold_sha256=baseline.inputs.gold_sha256,
         same_gold=baseline.inputs.gold_sha256 == gold_sha256,
         same_settings=same_settings,
+        scorer_version=baseline.scorer_version,
+        same_scorer=baseline.scorer_version == SCORER_VERSION,
         common_documents=len(common),
         only_new=sorted(set(new_by_id) - set(old_by_id)),
         only_baseline=sorted(set(old_by_id) - set(new_by_id)),

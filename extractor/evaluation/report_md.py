@@ -184,6 +184,11 @@ def _baseline(b: BaselineComparison) -> list[str]:
     notes = [f"Baseline `{b.path}`, {b.common_documents} documents in common."]
     if not b.same_gold:
         notes.append("**Warning: the baseline was scored against a different gold file.**")
+    if not b.same_scorer:
+        notes.append(
+            f"**Warning: the baseline was scored by scorer {b.scorer_version}; a difference can "
+            "come from the scoring rules (extractor/evaluation/VERSIONS.md).**"
+        )
     if not b.same_settings:
         notes.append("**Warning: the baseline was scored with different settings.**")
     if b.only_new or b.only_baseline:

@@ -170,6 +170,9 @@ class BaselineComparison(_Model):
     gold_sha256: str
     same_gold: bool
     same_settings: bool
+    scorer_version: str | None = None
+    """The scorer version the baseline report was written by."""
+    same_scorer: bool = True
     common_documents: int
     only_new: list[str]
     only_baseline: list[str]

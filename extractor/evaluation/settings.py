@@ -35,8 +35,10 @@ __all__ = [
     "Tolerances",
 ]
 
-SCORER_VERSION = "1.0.0"
-"""Version of the scoring rules; bump it whenever a change can move a score."""
+SCORER_VERSION = "2.0.0"
+"""Version of the scoring rules; bump it whenever a change can move a score (what each
+version changed, and how it moved the committed baseline: ``VERSIONS.md`` beside this
+module)."""
 
 
 class Mode(StrEnum):

@@ -585,3 +585,24 @@ def test_quarter_and_half_year_spellings_are_one_period(a: str, b: str, same: bo
         cmp = Comparator.for_mode(mode, ScoringSettings())
         assert cmp.period(a, b) is same, mode
         assert cmp.period(b, a) is same, mode
+
+
+# Also: a baseline of another scorer version is flagged ------------------------------------
+
+
+def test_a_baseline_of_another_scorer_version_is_flagged(tmp_path: Path) -> None:
+    first = run(tmp_path, identity())
+    old = first.report.model_copy(update={"scorer_version": "1.0.0"})
+    baseline = tmp_path / "baseline.json"
+    baseline.write_text(old.model_dump_json(indent=2), encoding="utf-8")
+    config = EvaluationConfig(
+        gold=tmp_path / "gold.jsonl",
+        pred=tmp_path / "pred.jsonl",
+        docs=SEEDS,
+        baseline=baseline,
+        scoring=ScoringSettings(bootstrap=BootstrapSettings(resamples=0)),
+    )
+    comparison = evaluate(config).report.baseline
+    assert comparison is not None
+    assert (comparison.scorer_version, comparison.same_scorer) == ("1.0.0", False)
+    assert "baseline was scored by scorer 1.0.0" in render_markdown(evaluate(config).report)

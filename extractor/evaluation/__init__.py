@@ -8,14 +8,14 @@ Modules, one job each:
 | module        | job                                                                  |
 |---------------|----------------------------------------------------------------------|
 | settings      | tolerances, thresholds, bootstrap settings; Mode, Level, RecordType  |
-| loading       | read JSONL lines and document texts; describe validation errors      |
+| loading       | read JSONL lines and texts; validate predictions record by record    |
 | validate      | gold validation (``extract-eval validate``)                          |
 | normalize     | text, period and unit normalization                                  |
 | compare       | strict and lenient value comparators; text similarity                |
 | fields        | which fields each record type has, how each is compared              |
 | context       | enterprise aliases and project references within a document          |
 | similarity    | record similarity for alignment                                      |
-| align         | optimal one-to-one assignment (Hungarian)                            |
+| align         | one-to-one assignment: most pairs, then similarity, then tie-break   |
 | outcome       | field-level outcome of an aligned pair                               |
 | score         | one document: alignment and counts at three levels in two modes      |
 | classify      | the error class of every FN, FP and disagreement                     |

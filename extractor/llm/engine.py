@@ -81,6 +81,7 @@ class Engine:
         params.cache_prompt = True
         params.endpoint_metrics = True
         params.warmup = False
+        params.verbosity = -1  # llama.cpp's own log would bury the progress display
         if alias:
             params.model_alias = {alias}
         self._socket_dir = tempfile.mkdtemp(prefix="extractor-engine-")

@@ -193,6 +193,7 @@ async def test_a_repeated_request_is_served_from_the_cache(tmp_path: Path) -> No
     token = current_call.set(CallContext(doc_id="d", chunk=0, meter=meter))
     try:
         first = await send(transport, post())
+        transport.accept(current_call.get() or CallContext())
         # the same JSON with its keys in another order is the same request
         second = await send(transport, post(dict(reversed(list(BODY.items())))))
     finally:
@@ -207,7 +208,13 @@ async def test_a_repeated_request_is_served_from_the_cache(tmp_path: Path) -> No
 @pytest.mark.asyncio
 async def test_the_cache_survives_a_new_store(tmp_path: Path) -> None:
     transport, store = caching(Script(ok()), tmp_path)
-    await send(transport, post())
+    context = CallContext()
+    token = current_call.set(context)
+    try:
+        await send(transport, post())
+    finally:
+        current_call.reset(token)
+    transport.accept(context)
     store.close()
     again, store = caching(Script(status(500)), tmp_path)
     try:

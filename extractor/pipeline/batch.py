@@ -134,11 +134,11 @@ async def run_batch(
     """
     started = time.perf_counter()
     errors = errors or default_errors_path(output)
+    check_writable(output)
+    check_writable(errors, regular=False)
     items = list(
         iter_documents(paths, exclude=(output, errors), max_bytes=config.max_document_bytes)
     )
-    check_writable(output)
-    check_writable(errors, regular=False)
     prompt = load_prompt(config.prompt, config.prompts_dir)
     summary = BatchSummary(documents=len(items))
     own_client = client is None

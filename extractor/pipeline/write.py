@@ -44,6 +44,11 @@ def check_writable(path: Path, *, regular: bool = True) -> None:
     must be a regular file (or not exist), as the output is replaced by a rename."""
     if path.is_dir():
         raise OutputError(path, "it is a folder")
+    for folder in path.parents:
+        if folder.exists():
+            if not folder.is_dir():
+                raise OutputError(path, f"{folder} is a file, not a folder")
+            break
     if regular and path.exists() and not path.is_file():
         raise OutputError(path, "it is not a regular file")
     existed = path.exists()
@@ -113,9 +118,11 @@ def _replace(path: Path, lines: Iterable[str]) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except OSError as e:
+    except BaseException as e:  # interrupted too: leave no half-written temporary file
         tmp.unlink(missing_ok=True)
-        raise OutputError(path, _reason(e)) from e
+        if isinstance(e, OSError):
+            raise OutputError(path, _reason(e)) from e
+        raise
 
 
 class OutputFile:

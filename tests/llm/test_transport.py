@@ -299,3 +299,69 @@ async def test_a_compressed_answer_passes_through(tmp_path: Path) -> None:
         assert (await send(transport, post())).json() == COMPLETION
     finally:
         store.close()
+
+
+# ---- errors inside a 200, answers cached only once accepted ----------------------------------
+
+
+def error_in_200(message: str = "model crashed") -> httpx2.Response:
+    return httpx2.Response(200, json={"error": {"message": message, "code": 500}})
+
+
+@pytest.mark.asyncio
+async def test_an_error_inside_a_200_is_retried() -> None:
+    script = Script(error_in_200(), ok())
+    transport, sleeps = retrying(script)
+    response = await send(transport, post())
+    assert response.json() == COMPLETION
+    assert (script.calls, len(sleeps.waits)) == (2, 1)
+
+
+@pytest.mark.asyncio
+async def test_an_error_inside_a_200_that_persists_comes_out_as_a_502() -> None:
+    transport, _ = retrying(Script(error_in_200("model crashed")), attempts=2)
+    response = await send(transport, post())
+    assert response.status_code == 502
+    assert response.json()["error"]["message"] == (
+        "the endpoint answered HTTP 200 with an error: model crashed"
+    )
+
+
+@pytest.mark.asyncio
+async def test_an_error_inside_a_200_is_neither_cached_nor_recorded(tmp_path: Path) -> None:
+    recordings = RecordingStore(tmp_path / "recordings")
+    store = ResponseStore(tmp_path / "cache.sqlite")
+    script = Script(error_in_200())
+    transport = CachingTransport(
+        httpx2.MockTransport(script), cache=store, recordings=recordings, record=True
+    )
+    context = CallContext()
+    token = current_call.set(context)
+    try:
+        assert (await send(transport, post())).status_code == 502
+        transport.accept(context)
+        assert (await send(transport, post())).status_code == 502
+    finally:
+        current_call.reset(token)
+        store.close()
+    assert script.calls == 2
+    assert len(recordings) == 0
+
+
+@pytest.mark.asyncio
+async def test_an_answer_is_cached_only_when_accepted(tmp_path: Path) -> None:
+    script = Script(ok())
+    transport, store = caching(script, tmp_path)
+    try:
+        for accept in (False, True, False):
+            context = CallContext()
+            token = current_call.set(context)
+            try:
+                await send(transport, post())
+            finally:
+                current_call.reset(token)
+            if accept:
+                transport.accept(context)
+    finally:
+        store.close()
+    assert script.calls == 2  # asked again after the first, served after the second

@@ -479,14 +479,19 @@ def test_ctrl_c_says_how_to_go_on_and_keeps_the_finished_documents(
     with running_fake(slow_for_zhaoqing) as fake:
         args = [str(EXTRACT), str(inputs), "-o", str(out), *endpoint(fake.base_url, tmp_path)]
         child = subprocess.Popen(
-            args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            args,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         deadline = time.monotonic() + 30
         while not any(article_in(r) == "zhaoqing" for r in fake.chat_requests):
             assert time.monotonic() < deadline, "the run never reached the second document"
             time.sleep(0.05)
         child.send_signal(signal.SIGINT)
-        stdout, stderr = child.communicate(timeout=30)
+        _, stderr = child.communicate(timeout=30)
     assert child.returncode == 130, stderr
     assert stderr.splitlines()[-1] == f"interrupted; rerun with --resume to continue from {out}"
     assert "Traceback" not in stderr

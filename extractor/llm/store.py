@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -27,6 +28,7 @@ __all__ = ["COMMIT_EVERY", "COMMIT_SECONDS", "RecordingStore", "ResponseStore", 
 
 COMMIT_EVERY = 64
 COMMIT_SECONDS = 2.0
+_log = logging.getLogger("extractor.llm")
 
 
 def request_key(path: str, body: bytes) -> str:
@@ -55,6 +57,7 @@ class ResponseStore:
         )
         self._pending: dict[str, tuple[str, str, int, str, float]] = {}
         self._committed_at = time.monotonic()
+        self._broken = False
 
     def get(self, key: str) -> tuple[int, str] | None:
         with self._lock:
@@ -81,14 +84,20 @@ class ResponseStore:
             self._commit()
 
     def _commit(self) -> None:
-        if self._pending:
-            with self._db:  # one transaction
-                self._db.execute("BEGIN")
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
-                    list(self._pending.values()),
+        if self._pending and not self._broken:
+            try:
+                with self._db:  # one transaction
+                    self._db.execute("BEGIN")
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
+                        list(self._pending.values()),
+                    )
+            except sqlite3.Error as e:  # a full disk: the run goes on without caching
+                self._broken = True
+                _log.warning(
+                    "the response cache %s cannot be written (%s); not caching", self.path, e
                 )
-            self._pending.clear()
+        self._pending.clear()
         self._committed_at = time.monotonic()
 
     def close(self) -> None:

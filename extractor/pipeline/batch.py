@@ -101,7 +101,13 @@ async def _all(jobs: Iterable[Coroutine[Any, Any, None]]) -> None:
     tasks = [asyncio.ensure_future(job) for job in jobs]
     if not tasks:
         return
-    done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    except asyncio.CancelledError:  # Ctrl-C: stop every document before the files close
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)

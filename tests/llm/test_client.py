@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from pydantic.json_schema import GenerateJsonSchema
 from fakes.articles import ANSWERS, ARTICLES, good_model
 from fakes.openai_server import (
     MODEL,
@@ -22,6 +21,7 @@ from fakes.openai_server import (
     error_body,
     running_fake,
 )
+from pydantic.json_schema import GenerateJsonSchema
 
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.errors import (
@@ -235,7 +235,7 @@ async def test_a_probe_that_stays_rate_limited_is_an_endpoint_error(
 ) -> None:
     fake.fail_probes(429, times=PROBE_ATTEMPTS)
     client = client_factory(config(fake.base_url, tmp_path, model="m"))
-    with pytest.raises(EndpointError, match="HTTP 429.*pass --mode") as caught:
+    with pytest.raises(EndpointError, match=r"HTTP 429.*pass --mode") as caught:
         await client.setup()
     assert "\n" not in str(caught.value)
     assert client.mode is None

@@ -122,3 +122,20 @@ def committed(path: Path) -> int:
     """Rows another connection sees."""
     with contextlib.closing(sqlite3.connect(path)) as db:
         return int(db.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+
+
+def test_a_cache_that_cannot_be_written_is_given_up_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "cache.sqlite"
+    store = ResponseStore(path)
+    with contextlib.closing(sqlite3.connect(path)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # holds the lock, as a full disk would refuse
+        store._db.execute("PRAGMA busy_timeout = 0")
+        for n in range(COMMIT_EVERY):
+            store.put(f"k{n}", "m", 200, "{}")
+        other.rollback()
+    store.put("later", "m", 200, "{}")
+    store.close()
+    assert committed(path) == 0
+    assert "cannot be written" in caplog.text

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 import typer
-from fakes.articles import ARTICLES, article_in, good_model, write_articles
+from fakes.articles import ARTICLES, article_in, failing_for, good_model, write_articles
 from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import (
     MODEL,
@@ -92,13 +92,6 @@ def doc_ids(path: Path) -> list[str]:
 def errors_of(path: Path) -> dict[str, dict[str, str]]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return {e["doc_id"]: e for e in map(json.loads, lines)}
-
-
-def failing_for(doc_id: str, reply: Reply) -> Callable[[Seen], Reply]:
-    def respond(seen: Seen) -> Reply:
-        return reply if article_in(seen) == doc_id else good_model(seen)
-
-    return respond
 
 
 # ---- runs -------------------------------------------------------------------------------------
@@ -402,13 +395,11 @@ def test_every_setting_is_an_option_of_run() -> None:
 def test_an_answer_always_cut_at_the_limit_fails_its_document_exit_1(
     inputs: Path, tmp_path: Path
 ) -> None:
-    def respond(seen: Seen) -> Reply:
-        if article_in(seen) == "ningbo":
-            return chat_completion(seen, '{"projects": [', finish_reason="length")
-        return good_model(seen)
+    def cut(seen: Seen) -> Reply:
+        return chat_completion(seen, '{"projects": [', finish_reason="length")
 
     out = tmp_path / "out.jsonl"
-    with running_fake(respond) as fake:
+    with running_fake(failing_for("ningbo", cut)) as fake:
         result = extract(inputs, "-o", out, *endpoint(fake.base_url, tmp_path))
     assert result.exit_code == 1, result.output
     assert doc_ids(out) == ["zhaoqing"]

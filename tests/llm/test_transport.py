@@ -77,6 +77,17 @@ async def send(transport: httpx2.AsyncBaseTransport, request: httpx2.Request) ->
     return response
 
 
+async def send_for(
+    transport: httpx2.AsyncBaseTransport, context: CallContext, request: httpx2.Request
+) -> httpx2.Response:
+    """``send`` on behalf of ``context`` (one chunk's unit of work)."""
+    token = current_call.set(context)
+    try:
+        return await send(transport, request)
+    finally:
+        current_call.reset(token)
+
+
 def retrying(
     script: Script, attempts: int = 4, max_wait: float = 30.0
 ) -> tuple[RetryingTransport, Sleeps]:
@@ -209,11 +220,7 @@ async def test_a_repeated_request_is_served_from_the_cache(tmp_path: Path) -> No
 async def test_the_cache_survives_a_new_store(tmp_path: Path) -> None:
     transport, store = caching(Script(ok()), tmp_path)
     context = CallContext()
-    token = current_call.set(context)
-    try:
-        await send(transport, post())
-    finally:
-        current_call.reset(token)
+    await send_for(transport, context, post())
     transport.accept(context)
     store.close()
     again, store = caching(Script(status(500)), tmp_path)
@@ -336,13 +343,11 @@ async def test_an_error_inside_a_200_is_neither_cached_nor_recorded(tmp_path: Pa
         httpx2.MockTransport(script), cache=store, recordings=recordings, record=True
     )
     context = CallContext()
-    token = current_call.set(context)
     try:
-        assert (await send(transport, post())).status_code == 502
+        assert (await send_for(transport, context, post())).status_code == 502
         transport.accept(context)
-        assert (await send(transport, post())).status_code == 502
+        assert (await send_for(transport, context, post())).status_code == 502
     finally:
-        current_call.reset(token)
         store.close()
     assert script.calls == 2
     assert len(recordings) == 0
@@ -355,11 +360,7 @@ async def test_an_answer_is_cached_only_when_accepted(tmp_path: Path) -> None:
     try:
         for accept in (False, True, False):
             context = CallContext()
-            token = current_call.set(context)
-            try:
-                await send(transport, post())
-            finally:
-                current_call.reset(token)
+            await send_for(transport, context, post())
             if accept:
                 transport.accept(context)
     finally:

@@ -17,6 +17,7 @@ from fakes.articles import (
     LONG,
     article_in,
     chunk_model,
+    failing_for,
     good_model,
     write_articles,
 )
@@ -485,10 +486,8 @@ def test_an_answer_cut_at_the_token_limit_is_asked_again_with_a_larger_budget(
 def test_an_answer_always_cut_fails_only_its_document_with_a_reason(
     fake: FakeOpenAI, inputs: Path, tmp_path: Path
 ) -> None:
-    fake.fallback = lambda seen: (
-        chat_completion(seen, MALFORMED, finish_reason="length")
-        if article_in(seen) == "ningbo"
-        else good_model(seen)
+    fake.fallback = failing_for(
+        "ningbo", lambda seen: chat_completion(seen, MALFORMED, finish_reason="length")
     )
     out = tmp_path / "out.jsonl"
     summary = run(make_config(fake.base_url, tmp_path), [inputs], out)
@@ -539,9 +538,7 @@ def test_an_error_in_a_200_is_retried_and_never_cached(fake: FakeOpenAI, tmp_pat
 def test_an_error_in_a_200_that_persists_fails_its_document_as_an_endpoint_error(
     fake: FakeOpenAI, inputs: Path, tmp_path: Path
 ) -> None:
-    fake.fallback = lambda seen: (
-        error_in_200("the model crashed") if article_in(seen) == "ningbo" else good_model(seen)
-    )
+    fake.fallback = failing_for("ningbo", error_in_200("the model crashed"))
     out = tmp_path / "out.jsonl"
     config = make_config(fake.base_url, tmp_path, retries=2)
     summary = run(config, [inputs], out)
@@ -596,11 +593,7 @@ def test_the_output_and_errors_files_in_the_input_folder_are_not_read(
 def test_a_failing_errors_file_stops_the_run_keeping_what_was_written(
     fake: FakeOpenAI, inputs: Path, tmp_path: Path
 ) -> None:
-    fake.fallback = lambda seen: (
-        Reply(error_body(500, "boom"), status=500)
-        if article_in(seen) == "zhaoqing"
-        else good_model(seen)
-    )
+    fake.fallback = failing_for("zhaoqing", Reply(error_body(500, "boom"), status=500))
     out = tmp_path / "out.jsonl"
     config = make_config(fake.base_url, tmp_path, retries=1)
     with pytest.raises(OutputError, match="/dev/full"):

@@ -134,11 +134,14 @@ def run(
         ),
     ] = 2,
     concurrency: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="Concurrent model calls across documents and chunks.", rich_help_panel=_RUN
+            help="Concurrent model calls across documents and chunks (the embedded model's "
+            "parallel slots). Default: what the machine allows for the embedded model, 1 for "
+            "an endpoint.",
+            rich_help_panel=_RUN,
         ),
-    ] = 1,
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -276,7 +279,14 @@ def run(
     err.print(
         f"{summary.extracted} extracted, {summary.skipped} skipped, {summary.failed} failed · "
         f"{summary.records} records · {summary.calls} model calls, {summary.cache_hits} cache "
-        f"hits · {summary.prompt_tokens}+{summary.completion_tokens} tokens · "
+        f"hits · {summary.prompt_tokens}+{summary.completion_tokens} tokens"
+        + (
+            f" ({summary.cached_prompt_tokens / summary.prompt_tokens:.0%} of the prompt "
+            "from the prefix cache)"
+            if summary.cached_prompt_tokens
+            else ""
+        )
+        + " · "
         f"{summary.seconds:.1f}s → {output}"
         + (f" (failures: {errors_path})" if summary.failed else ""),
         markup=False,

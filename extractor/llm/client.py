@@ -45,7 +45,8 @@ from extractor.errors import (
     ResponseInvalid,
     ResponseTruncated,
 )
-from extractor.llm.local import LlamaTransport
+from extractor.llm.engine import EngineSettings
+from extractor.llm.local import LocalTransport
 from extractor.llm.store import RecordingStore, ResponseStore
 from extractor.llm.transport import CachingTransport, CallContext, RetryingTransport, current_call
 from extractor.pipeline.wire import ChunkExtraction
@@ -183,7 +184,12 @@ class ModelClient:
                 f"no model endpoint is set and no local model is usable ({e}); "
                 "or set EXTRACTOR_BASE_URL to an OpenAI-compatible endpoint"
             ) from e
-        return LlamaTransport(path, model_name=self._local_name(), n_ctx=self._context_size())
+        settings = EngineSettings(
+            model_path=path,
+            slots=self.config.effective_concurrency,
+            ctx_per_slot=self.config.context_per_slot,
+        )
+        return LocalTransport(settings, model_name=self._local_name())
 
     def _local_name(self) -> str:
         if self.config.model:
@@ -191,11 +197,6 @@ class ModelClient:
         if self.config.model_path is not None:
             return self.config.model_path.stem
         return default_registry().default.name
-
-    def _context_size(self) -> int:
-        """Room for the instructions, a chunk (with overlap) and the answer."""
-        needed = 1800 + self.config.chunk_tokens * 2 + self.config.max_output_tokens * 3
-        return min(32768, 1 << (needed - 1).bit_length())
 
     async def setup(self) -> tuple[str, ModeChoice]:
         """Resolve the model name and the mode (once per client)."""

@@ -32,7 +32,7 @@ from tenacity import (
     AsyncRetrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_random_exponential,
+    wait_exponential_jitter,
 )
 
 from extractor.config import Backend, ExtractorConfig, ModeChoice
@@ -265,7 +265,8 @@ class ModelClient:
         token = current_call.set(context)
         retrying = AsyncRetrying(
             stop=stop_after_attempt(PROBE_ATTEMPTS),
-            wait=wait_random_exponential(multiplier=0.5, max=10),
+            # at least 0.5, 1, 2 s: a server that is still loading gets a few seconds
+            wait=wait_exponential_jitter(initial=0.5, max=10, jitter=0.5),
             retry=retry_if_exception_type(_ProbeBusy),
             reraise=True,
         )

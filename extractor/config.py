@@ -120,6 +120,7 @@ class ExtractorConfig:
     mode: ModeChoice = ModeChoice.AUTO
     home: Path = field(default_factory=home_dir)
     concurrency: int | None = None  # None: see effective_concurrency
+    threads: int = 0  # the embedded model's CPU threads; 0: every core this process may use
     timeout: float = 600.0
     retries: int = 4
     max_reasks: int = 2
@@ -151,6 +152,8 @@ class ExtractorConfig:
                 object.__setattr__(self, name, Path(value).expanduser())
         if self.concurrency is not None and self.concurrency < 1:
             raise ConfigError("concurrency must be at least 1")
+        if self.threads < 0:
+            raise ConfigError("threads must be at least 0 (0: every core)")
         if self.timeout <= 0:
             raise ConfigError("timeout must be positive")
         if self.chunk_tokens < 50:

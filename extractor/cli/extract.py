@@ -142,6 +142,14 @@ def run(
             rich_help_panel=_RUN,
         ),
     ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help="CPU threads of the embedded model (0: every core). On a machine busy with "
+            "other work, 1 is often faster: llama.cpp's threads wait for each other.",
+            rich_help_panel=_RUN,
+        ),
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -242,6 +250,7 @@ def run(
     settings: dict[str, Any] = {
         "base_url": base_url, "model": model, "api_key": api_key, "backend": backend,
         "model_path": model_path, "mode": mode, "home": home, "concurrency": concurrency,
+        "threads": threads,
         "timeout": timeout, "retries": retries, "max_reasks": max_reasks,
         "cache": not no_cache, "replay": replay, "record": record, "recordings": recordings,
         "chunk_tokens": chunk_tokens, "overlap_tokens": overlap_tokens,

@@ -188,6 +188,7 @@ class ModelClient:
             model_path=path,
             slots=self.config.effective_concurrency,
             ctx_per_slot=self.config.context_per_slot,
+            threads=self.config.threads,
         )
         return LocalTransport(settings, model_name=self._local_name())
 

@@ -4,14 +4,15 @@ One ``ModelClient`` serves a whole run. It resolves the model name and the struc
 mode once (``auto`` probes an endpoint with a tiny ``json_schema`` request and falls back to
 tools: llama.cpp's server answers that request with HTTP 500), then answers one chunk per
 ``extract`` call, feeding validation errors back to the model for a bounded number of
-re-asks. Failures come out as this package's exceptions, naming the provider.
+re-asks. The caller names the response model of each call; this package imports nothing from
+``extractor.pipeline``. Failures come out as this package's exceptions, naming the provider.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx2
 import instructor
@@ -32,10 +33,9 @@ from extractor.llm.engine import EngineSettings
 from extractor.llm.local import LocalTransport
 from extractor.llm.store import RecordingStore, ResponseStore
 from extractor.llm.transport import CachingTransport, RetryingTransport
-from extractor.pipeline.wire import ChunkExtraction
 from extractor.provisioning import default_registry, resolve_model_path
 
-__all__ = ["INSTRUCTOR_MODES", "ModelClient"]
+__all__ = ["INSTRUCTOR_MODES", "AnswerT", "ModelClient"]
 
 INSTRUCTOR_MODES: dict[ModeChoice, instructor.Mode] = {
     ModeChoice.TOOLS: instructor.Mode.TOOLS,
@@ -44,6 +44,8 @@ INSTRUCTOR_MODES: dict[ModeChoice, instructor.Mode] = {
     ModeChoice.MD_JSON: instructor.Mode.MD_JSON,
 }
 _LOCAL_URL = "http://localhost/v1"  # never contacted: the in-process transport answers
+
+AnswerT = TypeVar("AnswerT", bound=BaseModel)
 
 
 class _Probe(BaseModel):
@@ -189,14 +191,20 @@ class ModelClient:
             return ModeChoice.JSON_SCHEMA  # it answered; the tiny reply just did not parse
         return ModeChoice.JSON_SCHEMA
 
-    async def extract(self, messages: list[dict[str, str]]) -> ChunkExtraction:
-        """One chunk's answer, validated (with re-asks)."""
+    async def extract(
+        self, messages: list[dict[str, str]], response_model: type[AnswerT]
+    ) -> AnswerT:
+        """The model's answer to ``messages`` as ``response_model``, validated (with re-asks).
+
+        The response model belongs to the caller (the pipeline's wire formats): this package
+        knows nothing of records.
+        """
         model, mode = await self.setup()
         client = instructor.from_openai(self._openai, mode=INSTRUCTOR_MODES[mode])
         kwargs: dict[str, Any] = {
             "model": model,
             "messages": messages,
-            "response_model": ChunkExtraction,
+            "response_model": response_model,
             "max_retries": self.config.max_reasks,
             "temperature": self.config.temperature,
             "frequency_penalty": self.config.frequency_penalty,
@@ -204,7 +212,7 @@ class ModelClient:
             "seed": self.config.seed,
         }
         try:
-            result: ChunkExtraction = await client.chat.completions.create(**kwargs)
+            result: AnswerT = await client.chat.completions.create(**kwargs)
         except InstructorRetryException as e:
             root = _root(e)
             if isinstance(root, ReplayMiss):

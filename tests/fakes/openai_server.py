@@ -49,7 +49,7 @@ class Seen:
         """The last user message (the numbered sentences of a chunk)."""
         messages = (self.body or {}).get("messages") or []
         users = [m.get("content") or "" for m in messages if m.get("role") == "user"]
-        return str(users[0]) if users else ""
+        return str(users[-1]) if users else ""
 
     @property
     def wants_tools(self) -> bool:

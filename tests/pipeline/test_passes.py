@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import re
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -289,5 +290,7 @@ def test_a_broken_example_is_a_config_error(tmp_path: Path) -> None:
     examples = json.loads(path.read_text(encoding="utf-8"))
     examples[0]["output"]["indicators"][0]["sentences"] = []
     path.write_text(json.dumps(examples), encoding="utf-8")
-    with pytest.raises(ConfigError, match="example 1 of prompt typed.v1, indicators pass"):
+    with pytest.raises(
+        ConfigError, match=re.escape("example 1 of prompt typed.v1, indicators pass")
+    ):
         load_prompt(PROMPT, folder)

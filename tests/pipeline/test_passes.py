@@ -16,8 +16,11 @@ from typing import Any
 
 import pytest
 from fakes.articles import ARTICLES, article_in, numbered, write_articles
+from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import MODEL, FakeOpenAI, Reply, Seen, chat_completion, running_fake
+from typer.testing import CliRunner
 
+from extractor.cli.extract import app
 from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError
 from extractor.pipeline.batch import BatchSummary, run_batch
@@ -294,3 +297,43 @@ def test_a_broken_example_is_a_config_error(tmp_path: Path) -> None:
         ConfigError, match=re.escape("example 1 of prompt typed.v1, indicators pass")
     ):
         load_prompt(PROMPT, folder)
+
+
+def test_the_cli_runs_typed_v1_records_it_and_replays_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in EXTRACTOR_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    write_articles(tmp_path / "in")
+    recordings = tmp_path / "recordings"
+    common = ["--prompt", PROMPT, "--model", MODEL, "--mode", "tools", "-q"]
+    common += ["--recordings", str(recordings), "--no-cache"]
+    with running_fake(by_pass) as fake:
+        live = CliRunner().invoke(
+            app,
+            [str(tmp_path / "in"), "-o", str(tmp_path / "live.jsonl"), "--base-url",
+             fake.base_url, "--home", str(tmp_path / "home"), "--record", *common],
+        )  # fmt: skip
+        assert live.exit_code == 0, live.output
+        asked = len(fake.chat_requests)
+    replayed = CliRunner().invoke(
+        app,
+        [str(tmp_path / "in"), "-o", str(tmp_path / "replay.jsonl"), "--base-url",
+         fake.base_url, "--home", str(tmp_path / "other"), "--replay", *common],
+    )  # fmt: skip
+    assert replayed.exit_code == 0, replayed.output
+    assert asked == 3 + 3  # ningbo: three passes; zhaoqing: one chunk, with figures
+    live_records, replayed_records = (
+        records(tmp_path / "live.jsonl"),
+        records(tmp_path / "replay.jsonl"),
+    )
+    for doc_id, record in live_records.items():
+        assert record.meta is not None
+        assert record.meta.prompt_version == PROMPT
+        assert record.meta.prompt_sha256 == load_prompt(PROMPT).sha256[:16]
+        again = replayed_records[doc_id]
+        assert again.model_dump(exclude={"meta"}) == record.model_dump(exclude={"meta"})
+        assert again.meta is not None
+        assert again.meta.usage is not None
+        assert again.meta.usage.calls == 0

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.articles import ARTICLES, article_in, numbered, write_articles
+from fakes.articles import ANSWERS, ARTICLES, article_in, numbered, write_articles
 from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import MODEL, FakeOpenAI, Reply, Seen, chat_completion, running_fake
 from typer.testing import CliRunner
@@ -43,27 +43,12 @@ KINDS = ("projects", "indicators", "roles")
 NINGBO_PASSES: dict[str, dict[str, Any]] = {
     "ProjectsAnswer": {
         "projects": [
-            {
-                "sentences": [1],
-                "name": "kitchen appliance base",
-                "investment": "1.5 billion yuan",
-                "enterprises": ["Ningbo Junjia Electric Appliance Co., Ltd."],
-            },
+            *ANSWERS["ningbo"]["projects"],
             # not in the text: grounding drops it, so the roles pass must not hear of it
             {"sentences": [2], "name": "moon base"},
         ]
     },
-    "IndicatorsAnswer": {
-        "indicators": [
-            {
-                "sentences": [2],
-                "name": "industrial investment",
-                "region": "Ningbo",
-                "period": "first half of the year",
-                "change": "15.4%",
-            }
-        ]
-    },
+    "IndicatorsAnswer": {"indicators": ANSWERS["ningbo"]["indicators"]},
     "RolesAnswer": {
         "roles": [
             {
@@ -306,23 +291,18 @@ def test_the_cli_runs_typed_v1_records_it_and_replays_it(
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     write_articles(tmp_path / "in")
-    recordings = tmp_path / "recordings"
-    common = ["--prompt", PROMPT, "--model", MODEL, "--mode", "tools", "-q"]
-    common += ["--recordings", str(recordings), "--no-cache"]
+    common = ["--prompt", PROMPT, "--model", MODEL, "--mode", "tools", "-q", "--no-cache"]
+    common += ["--recordings", str(tmp_path / "recordings"), str(tmp_path / "in")]
+
+    def extract(name: str, url: str, *extra: str) -> None:
+        out, home = str(tmp_path / f"{name}.jsonl"), str(tmp_path / f"{name}-home")
+        result = CliRunner().invoke(app, ["-o", out, "--home", home, "--base-url", url, *extra])
+        assert result.exit_code == 0, result.output
+
     with running_fake(by_pass) as fake:
-        live = CliRunner().invoke(
-            app,
-            [str(tmp_path / "in"), "-o", str(tmp_path / "live.jsonl"), "--base-url",
-             fake.base_url, "--home", str(tmp_path / "home"), "--record", *common],
-        )  # fmt: skip
-        assert live.exit_code == 0, live.output
+        extract("live", fake.base_url, "--record", *common)
         asked = len(fake.chat_requests)
-    replayed = CliRunner().invoke(
-        app,
-        [str(tmp_path / "in"), "-o", str(tmp_path / "replay.jsonl"), "--base-url",
-         fake.base_url, "--home", str(tmp_path / "other"), "--replay", *common],
-    )  # fmt: skip
-    assert replayed.exit_code == 0, replayed.output
+    extract("replay", fake.base_url, "--replay", *common)
     assert asked == 3 + 3  # ningbo: three passes; zhaoqing: one chunk, with figures
     live_records, replayed_records = (
         records(tmp_path / "live.jsonl"),

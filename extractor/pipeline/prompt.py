@@ -89,10 +89,11 @@ class PassPrompt:
     examples: tuple[dict[str, str], ...]
 
     def messages(self, question: str) -> list[dict[str, str]]:
-        """Instructions, the example turns, then ``question`` (built by a ``*_question``)."""
+        """Instructions, the example turns, then ``question`` (built by a ``*_question``).
+        Every message is a new dict: some instructor modes edit messages in place."""
         return [
             {"role": "system", "content": self.system},
-            *self.examples,
+            *(dict(turn) for turn in self.examples),
             {"role": "user", "content": question},
         ]
 

@@ -317,3 +317,31 @@ def test_the_cli_runs_typed_v1_records_it_and_replays_it(
         assert again.meta is not None
         assert again.meta.usage is not None
         assert again.meta.usage.calls == 0
+
+
+def test_a_malformed_pass_answer_is_re_asked_with_the_same_answer_model(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", ("ningbo",))
+    malformed: list[Seen] = []
+
+    def once_malformed(seen: Seen) -> Reply:
+        if answer_model(seen) == "ProjectsAnswer" and not malformed:
+            malformed.append(seen)
+            return chat_completion(seen, '{"projects": [{"sentences": [1], "name": ')
+        return by_pass(seen)
+
+    with running_fake(once_malformed) as fake:
+        summary, out = run(fake, tmp_path)
+        asked = sorted(answer_model(r) for r in fake.chat_requests)
+    assert summary.failed == 0
+    assert asked == ["IndicatorsAnswer", "ProjectsAnswer", "ProjectsAnswer", "RolesAnswer"]
+    assert [p.name for p in records(out)["ningbo"].projects] == ["kitchen appliance base"]
+
+
+def test_messages_are_new_dicts_each_time() -> None:
+    prompt = load_prompt(PROMPT)
+    assert isinstance(prompt, TypedPrompt)
+    first = prompt.roles.messages("q")
+    for message in first:
+        message["content"] += " edited"
+    assert prompt.roles.messages("q") != first
+    assert all(not m["content"].endswith(" edited") for m in prompt.roles.examples)

@@ -22,7 +22,7 @@ from extractor.llm import engine
 from extractor.llm.client import ModelClient
 from extractor.pipeline.document import extract_document
 from extractor.pipeline.load import Document, iter_documents
-from extractor.pipeline.prompt import Prompt, load_prompt
+from extractor.pipeline.prompt import AnyPrompt, load_prompt
 from extractor.records import DocumentRecord
 
 T = TypeVar("T")
@@ -49,10 +49,10 @@ class Extractor:
             raise TypeError("pass either a config or settings, not both")
         self.config = config or ExtractorConfig.resolve(**settings)
         self._client: ModelClient | None = None
-        self._prompt: Prompt | None = None
+        self._prompt: AnyPrompt | None = None
         self._limit: asyncio.Semaphore | None = None
 
-    def _parts(self) -> tuple[ModelClient, Prompt, asyncio.Semaphore]:
+    def _parts(self) -> tuple[ModelClient, AnyPrompt, asyncio.Semaphore]:
         if self._client is None:
             self._client = ModelClient(self.config)
         if self._prompt is None:

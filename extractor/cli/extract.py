@@ -203,7 +203,12 @@ def run(
         int, typer.Option(help="Tokens repeated from the previous chunk.", rich_help_panel=_CHUNK)
     ] = 50,
     prompt: Annotated[
-        str, typer.Option(help="Prompt id NAME.VERSION.", rich_help_panel=_CHUNK)
+        str,
+        typer.Option(
+            help="Prompt id NAME.VERSION: extract.v1 asks once per chunk; typed.v1 asks once "
+            "per record type (three calls a chunk).",
+            rich_help_panel=_CHUNK,
+        ),
     ] = "extract.v1",
     prompts_dir: Annotated[
         Path | None,

@@ -19,6 +19,7 @@ from typer.core import TyperGroup
 
 from extractor.cli.models import models_app
 from extractor.cli.progress import BatchProgress
+from extractor.cli.serve import serve
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError, EndpointError, ExtractorError, InputError, ReplayMiss
 from extractor.pipeline.batch import default_errors_path, run_batch
@@ -52,6 +53,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(models_app, name="models")
+app.command("serve")(serve)
 
 _ENDPOINT = "Endpoint"
 _RUN = "Run"

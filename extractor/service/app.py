@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -144,6 +145,10 @@ def configure_logging() -> None:
     service.propagate = False
 
 
+def _stopped(signum: int, frame: object) -> None:
+    log.info("stopped by signal %d", signum)
+
+
 def serve(settings: ServiceSettings, config: ExtractorConfig) -> None:
     """Run the server until SIGTERM or Ctrl-C (then: stop accepting, let requests in
     progress finish, checkpoint running jobs, exit)."""
@@ -163,8 +168,16 @@ def serve(settings: ServiceSettings, config: ExtractorConfig) -> None:
             log_level="info",
             timeout_graceful_shutdown=max(1, int(settings.shutdown_grace)),
             lifespan="on",
+            ws="none",
         )
     )
-    server.run()
+    # uvicorn raises the signal it stopped on again once it has shut down; with these
+    # handlers in place that ends ``run`` normally, so a graceful stop exits 0.
+    previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        server.run()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
     if not server.started:
         raise ExtractorError(f"could not listen on {settings.host}:{settings.port}")

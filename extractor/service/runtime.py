@@ -43,6 +43,7 @@ class Service:
             settings.limits,
             grace=settings.shutdown_grace,
             redact=self.redact,
+            ready=self.ready,
         )
         self.extracts = 0
         """``/v1/extract`` requests in progress."""
@@ -71,8 +72,10 @@ class Service:
             model, mode = await asyncio.wait_for(self.extractor.asetup(), _READY_TIMEOUT)
             if self.config.effective_backend is Backend.ENDPOINT and not self.config.replay:
                 await _reach(self.config.base_url or "")
-        except (ExtractorError, OSError, TimeoutError) as e:
-            reason = str(e) or type(e).__name__
+        except ExtractorError as e:
+            raise ModelUnavailable(self.redact(str(e)), headers={"retry-after": "10"}) from e
+        except (OSError, TimeoutError) as e:
+            reason = f"{self.config.base_url}: unreachable ({e or type(e).__name__})"
             raise ModelUnavailable(self.redact(reason), headers={"retry-after": "10"}) from e
         return model, mode
 

@@ -17,13 +17,13 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from extractor.api import Extractor
-from extractor.errors import ConfigError, EndpointError, ExtractorError, ReplayMiss
+from extractor.errors import ConfigError, ExtractorError
 from extractor.records import DocumentRecord, Usage
 from extractor.service.metrics import ServiceMetrics
-from extractor.service.problems import QueueFull
+from extractor.service.problems import ModelUnavailable, QueueFull
 from extractor.service.settings import Limits
 from extractor.service.store import JobStatus, JobStore, PendingDocument
 
@@ -48,6 +48,7 @@ class JobRunner:
         metrics: ServiceMetrics,
         limits: Limits,
         *,
+        ready: Callable[[], Awaitable[object]],
         grace: float = 10.0,
         redact: Callable[[str], str] = str,
     ) -> None:
@@ -57,6 +58,8 @@ class JobRunner:
         self.limits = limits
         self.grace = grace
         self.redact = redact
+        self.ready = ready
+        """Raises ``ModelUnavailable`` when the model cannot be used (checked at job start)."""
         self._queue: asyncio.Queue[str] = asyncio.Queue()
         self._workers: list[asyncio.Task[None]] = []
         self._running: dict[str, asyncio.Task[None]] = {}
@@ -140,9 +143,9 @@ class JobRunner:
     async def _run(self, job_id: str) -> None:
         self.store.mark_running(job_id)
         try:
-            await self.extractor.asetup()
-        except (ConfigError, EndpointError, ReplayMiss) as e:
-            self.store.finish(job_id, JobStatus.FAILED, self.redact(str(e)))
+            await self.ready()
+        except ModelUnavailable as e:
+            self.store.finish(job_id, JobStatus.FAILED, e.detail)
             return
         in_flight = asyncio.Semaphore(self.extractor.config.concurrency + 1)
         failure: str | None = None

@@ -10,8 +10,9 @@ import asyncio
 import logging
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
@@ -69,6 +70,7 @@ def create_app(settings: ServiceSettings, config: ExtractorConfig) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.openapi = _problem_media_type(app)  # type: ignore[method-assign]
     app.add_exception_handler(Problem, _problem)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
@@ -77,6 +79,25 @@ def create_app(settings: ServiceSettings, config: ExtractorConfig) -> FastAPI:
     app.add_middleware(BodyLimit, limit=settings.limits.max_body_bytes)
     app.add_middleware(AccessLog, metrics=metrics, enabled=settings.access_log)
     return app
+
+
+def _problem_media_type(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """``app.openapi`` with error bodies under ``application/problem+json`` (FastAPI puts a
+    response model under ``application/json``)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            for path in schema["paths"].values():
+                for operation in path.values():
+                    for response in operation.get("responses", {}).values():
+                        content = response.get("content", {})
+                        if PROBLEM_JSON in content and "application/json" in content:
+                            content[PROBLEM_JSON] = content.pop("application/json")
+        return app.openapi_schema or generate()
+
+    return openapi
 
 
 async def _announce(runtime: Service) -> None:

@@ -111,12 +111,15 @@ def _parse_jobs_body(raw: bytes, content_type: str) -> Any:
 
 _JOBS_BODY = {
     "required": True,
+    "description": 'A JSON list of {"id", "text"} objects, or the same objects one a line '
+    "(JSONL) with content type application/x-ndjson.",
     "content": {
         "application/json": {
-            "schema": {"type": "array", "items": {"$ref": "#/components/schemas/JobDocument"}}
-        },
-        "application/x-ndjson": {
-            "schema": {"type": "string", "description": 'One {"id", "text"} object a line.'}
+            "schema": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"$ref": "#/components/schemas/JobDocument"},
+            }
         },
     },
 }

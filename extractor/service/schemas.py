@@ -3,6 +3,8 @@ Records themselves are the library's ``DocumentRecord``."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractor.records import Usage
@@ -35,7 +37,9 @@ class JobDocument(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    id: str | int = Field(description="Unique within the job; becomes the record's doc_id.")
+    id: Annotated[str, Field(min_length=1)] | int = Field(
+        description="Unique within the job; becomes the record's doc_id."
+    )
     text: str
 
 

@@ -151,10 +151,8 @@ async def submit_job(request: Request, runtime: Authorized, response: Response) 
         )
     seen: set[str] = set()
     pairs: list[tuple[str, str]] = []
-    for number, document in enumerate(documents):
+    for document in documents:
         doc_id = str(document.id)
-        if not doc_id:
-            raise Invalid(f"document {number} has an empty id")
         if doc_id in seen:
             raise Invalid(f"document id {doc_id!r} appears more than once in the job")
         runtime.check_text(document.text, doc_id)

@@ -110,7 +110,8 @@ def test_413_for_a_body_over_the_limit_declared_or_streamed(
         ("/v1/extract", [], ["body"]),
         ("/v1/jobs", {"id": "a", "text": "x"}, []),
         ("/v1/jobs", [{"id": "a"}], [0, "text"]),
-        ("/v1/jobs", [{"id": None, "text": "x"}], [0, "id", "str"]),
+        ("/v1/jobs", [{"id": None, "text": "x"}], [0, "id"]),
+        ("/v1/jobs", [{"id": "", "text": "x"}], [0, "id"]),
     ],
 )
 def test_422_for_json_that_breaks_the_contract(
@@ -118,7 +119,7 @@ def test_422_for_json_that_breaks_the_contract(
 ) -> None:
     with serve_app(fake.base_url).client() as client:
         problem = assert_problem(client.post(path, json=body), 422, "invalid")
-    assert where in [e["loc"] for e in problem["errors"]]
+    assert where in [e["loc"][: len(where)] for e in problem["errors"]]
 
 
 @pytest.mark.parametrize(
@@ -127,7 +128,6 @@ def test_422_for_json_that_breaks_the_contract(
         ([{"id": "a", "text": "x"}, {"id": "a", "text": "y"}], "'a' appears more than once"),
         ([{"id": 1, "text": "x"}, {"id": "1", "text": "y"}], "'1' appears more than once"),
         ([], "at least one document"),
-        ([{"id": "", "text": "x"}], "empty id"),
     ],
 )
 def test_422_for_a_job_with_duplicate_or_missing_ids(

@@ -21,11 +21,13 @@ import math
 import os
 import platform
 import re
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,7 @@ import httpx
 
 from benchmarks.server import free_port
 
-__all__ = ["Round", "carry_section", "main", "percentile", "write_section"]
+__all__ = ["Round", "ServeProcess", "carry_section", "main", "percentile", "write_section"]
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "<!-- service-bench -->", "<!-- /service-bench -->"
@@ -76,41 +78,57 @@ def _texts(count: int) -> list[str]:
     return [f"{articles[names[i % len(names)]]}Report number {i}.\n" for i in range(count)]
 
 
-class _Server:
-    """``extract serve`` as a child process on a free loopback port."""
+class ServeProcess:
+    """``extract serve`` as a child process on a free loopback port, its output in ``log``
+    (the machine's ``EXTRACTOR_*`` and ``OPENAI_*`` settings are not passed on)."""
 
-    def __init__(self, base_url: str, home: Path, concurrency: int, cache: bool) -> None:
+    def __init__(
+        self, home: Path, *args: str, log: Path, env: Mapping[str, str] | None = None
+    ) -> None:
         self.port = free_port()
+        self.log = log
         command = [
             sys.executable, "-c", "from extractor.cli.extract import main; main()", "serve",
-            "--port", str(self.port), "--home", str(home), "--base-url", base_url,
-            "--model", "fake-model", "--mode", "tools", "--concurrency", str(concurrency),
-            *([] if cache else ["--no-cache"]),
+            "--port", str(self.port), "--home", str(home), *args,
         ]  # fmt: skip
-        env = {k: v for k, v in os.environ.items() if not k.startswith("EXTRACTOR_")}
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        inherited = {
+            k: v for k, v in os.environ.items() if not k.startswith(("EXTRACTOR_", "OPENAI_"))
+        }
+        with log.open("ab") as sink:
+            self.process = subprocess.Popen(
+                command, cwd=ROOT, env=inherited | dict(env or {}), stdout=sink, stderr=sink
+            )
         deadline = time.monotonic() + 60
         while True:
             try:
-                if httpx.get(f"{self.url}/readyz", timeout=1).status_code == 200:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
                     return
             except httpx.TransportError:
                 pass
             if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise SystemExit("extract serve did not start")
+                self.kill()
+                raise RuntimeError(f"extract serve did not start:\n{self.output()}")
             time.sleep(0.1)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def stop(self) -> None:
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30)
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")
+
+    def kill(self) -> None:
         if self.process.poll() is None:
-            self.process.terminate()
-        self.process.wait(timeout=30)
+            self.process.kill()
+        self.process.wait(timeout=10)
+
+    def terminate(self, timeout: float = 30) -> int:
+        """SIGTERM, then the exit code."""
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(timeout=timeout)
 
 
 async def _round(url: str, texts: list[str]) -> Round:
@@ -136,12 +154,14 @@ def _measure(
     base_url: str, texts: list[str], rounds: int, concurrency: int, cache: bool
 ) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="bench-service-") as home:
-        server = _Server(base_url, Path(home), concurrency, cache)
+        options = ["--base-url", base_url, "--model", "fake-model", "--mode", "tools"]
+        options += ["--concurrency", str(concurrency), *([] if cache else ["--no-cache"])]
+        server = ServeProcess(Path(home), *options, log=Path(home) / "serve.log")
         try:
             warm = asyncio.run(_round(server.url, texts))  # connections, imports, the cache
             measured = [asyncio.run(_round(server.url, texts)) for _ in range(rounds)]
         finally:
-            server.stop()
+            server.terminate()
     return {
         "requests": float(len(texts)),
         "rounds": float(rounds),

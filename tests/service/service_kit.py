@@ -1,13 +1,10 @@
 """Real servers on 127.0.0.1 for the service tests: uvicorn in a thread of the test process
-(``serve_app``), or ``extract serve`` as a child process (``ServerProcess``) for the tests
-that kill or signal it. The model behind them is the fake OpenAI server or the recordings."""
+(``serve_app``); the tests that kill or signal ``extract serve`` run it as a child process
+with ``benchmarks.service_load.ServeProcess``. The model behind them is the fake OpenAI server
+or the recordings."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -29,7 +26,6 @@ SERVICE_ENVIRONMENT = (
     "EXTRACTOR_SERVER_TOKENS",
     "EXTRACTOR_SERVER_TOKENS_FILE",
 )
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def slow_model(seconds: float) -> Callable[[Seen], Reply]:
@@ -112,54 +108,3 @@ def wait_for_job(
 
 def finished(status: dict[str, Any]) -> bool:
     return status["status"] in ("done", "failed", "cancelled")
-
-
-class ServerProcess:
-    """``extract serve`` as a child process, on a free port, logging to a file."""
-
-    def __init__(self, home: Path, log: Path, *args: str, env: dict[str, str] | None = None):
-        self.port = unused_port()
-        self.log = log
-        command = [
-            sys.executable, "-c", "from extractor.cli.extract import main; main()", "serve",
-            "--port", str(self.port), "--home", str(home), *args,
-        ]  # fmt: skip
-        environment = {k: v for k, v in os.environ.items() if k not in SERVICE_ENVIRONMENT}
-        with log.open("ab") as sink:
-            self.process = subprocess.Popen(
-                command,
-                stdout=sink,
-                stderr=subprocess.STDOUT,
-                cwd=ROOT,
-                env=environment | (env or {}),
-            )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                raise RuntimeError(f"extract serve did not start:\n{self.output()}")
-            time.sleep(0.1)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def client(self) -> httpx.Client:
-        return httpx.Client(base_url=self.url, timeout=30)
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-    def kill(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait(timeout=10)
-
-    def terminate(self, timeout: float = 30) -> int:
-        self.process.send_signal(signal.SIGTERM)
-        return self.process.wait(timeout=timeout)

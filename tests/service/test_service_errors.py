@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -169,8 +170,9 @@ def test_429_when_too_many_extracts_wait(serve_app: ServeApp) -> None:
 
         thread = threading.Thread(target=slow_request)
         thread.start()
-        while not fake.chat_requests:
-            pass  # the first request has reached the model
+        deadline = time.monotonic() + 10
+        while not fake.chat_requests and time.monotonic() < deadline:
+            time.sleep(0.01)  # until the first request has reached the model
         with server.client() as client:
             refused = client.post("/v1/extract", json={"text": ARTICLES["zhaoqing"]})
         thread.join()

@@ -181,8 +181,9 @@ def test_extract_is_not_starved_by_a_big_job(serve_app: ServeApp) -> None:
         seconds = time.monotonic() - started
         status = client.get(f"/v1/jobs/{job_id}").json()
     assert response.status_code == 200
-    # The job alone needs 40 x 0.05 s; the extract waits behind two or three of its calls.
-    assert seconds < 0.6
+    # The job alone needs 40 x 0.05 s; the extract waits behind two or three of its calls,
+    # not behind the rest of the job (the bound leaves room for a busy machine).
+    assert seconds < 1.5
     assert status["status"] == "running"
     assert status["counts"]["done"] < 30
 

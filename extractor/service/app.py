@@ -34,6 +34,7 @@ from extractor.service.problems import (
     NotFound,
     Problem,
 )
+from extractor.service.redact import logged_secrets
 from extractor.service.routes import router
 from extractor.service.runtime import Service
 from extractor.service.settings import ServiceSettings
@@ -52,16 +53,17 @@ def create_app(settings: ServiceSettings, config: ExtractorConfig) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         runtime = Service(settings, config, metrics)
         app.state.service = runtime
-        resumed = runtime.runner.start()
-        if resumed:
-            log.info("resuming %d unfinished job(s)", len(resumed))
-        check = asyncio.create_task(_announce(runtime))
-        try:
-            yield
-        finally:
-            check.cancel()
-            log.info("shutting down: checkpointing running jobs")
-            await runtime.aclose()
+        with logged_secrets(runtime.secrets):
+            resumed = runtime.runner.start()
+            if resumed:
+                log.info("resuming %d unfinished job(s)", len(resumed))
+            check = asyncio.create_task(_announce(runtime))
+            try:
+                yield
+            finally:
+                check.cancel()
+                log.info("shutting down: checkpointing running jobs")
+                await runtime.aclose()
 
     app = FastAPI(
         title="extractor",

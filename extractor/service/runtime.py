@@ -14,6 +14,7 @@ from extractor.errors import ExtractorError
 from extractor.service.auth import TokenCheck
 from extractor.service.metrics import ServiceMetrics
 from extractor.service.problems import ModelUnavailable, NotFound, TooLarge
+from extractor.service.redact import redact
 from extractor.service.settings import ServiceSettings
 from extractor.service.store import JobState, JobStore
 from extractor.service.worker import JobRunner
@@ -50,9 +51,7 @@ class Service:
 
     def redact(self, text: str) -> str:
         """``text`` with every token and API key replaced by ``***``."""
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
+        return redact(text, self.secrets)
 
     def job(self, job_id: str) -> JobState:
         state = self.store.get(job_id)

@@ -104,6 +104,7 @@ def test_tokens_and_api_keys_never_reach_logs_database_or_error_bodies(
     serve_app: ServeApp, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="instructor")  # it logs the upstream's error
     home = tmp_path / "home"
     with running_fake(leaky_endpoint) as fake:
         server = serve_app(fake.base_url, tokens=TOKENS, api_key=API_KEY, home=home)
@@ -115,7 +116,8 @@ def test_tokens_and_api_keys_never_reach_logs_database_or_error_bodies(
             refused = wrong.get(f"/v1/jobs/{job_id}")
         assert any(API_KEY in r.headers.get("authorization", "") for r in fake.requests)
     assert extract.status_code == 503
-    assert "***" in extract.json()["detail"]  # the upstream's echo, redacted
+    assert "you sent Bearer ***" in extract.json()["detail"]  # the upstream's echo, redacted
+    assert "you sent Bearer ***" in caplog.text  # and so it is in the log
     assert refused.status_code == 401
     stored = b"".join(p.read_bytes() for p in home.glob("service.sqlite*"))
     exposed = [extract.text, str(job), errors, refused.text, caplog.text]

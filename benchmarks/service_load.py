@@ -3,13 +3,13 @@
 ``python -m benchmarks.service_load [--requests 200] [--rounds 3] [--write BENCHMARKS.md]``
 
 Starts the test suite's fake OpenAI-compatible server (it answers at once, so what is
-measured is the service: HTTP, validation, the pipeline, the cache, SQLite-free
-``/v1/extract``), then ``extract serve`` as a child process on 127.0.0.1, and fires
-``--requests`` concurrent ``POST /v1/extract`` from one asyncio client (httpx), in
-``--rounds`` rounds after one warm-up round. Twice: with the response cache off (every
-request calls the model) and on (the warm-up fills the cache; the measured rounds are served
-from it). Each request has its own text. Any error fails the run (exit 1). Figures are
-medians over the rounds: p50 and p99 latency, requests per second.
+measured is the service: HTTP, validation, the pipeline, the cache), then two ``extract
+serve`` child processes on 127.0.0.1, one with the response cache off (every request calls
+the model) and one with it on (the warm-up round fills the cache; the measured rounds are
+served from it). One asyncio client (httpx) fires ``--requests`` concurrent ``POST
+/v1/extract``, each with its own text, in one warm-up round per server and then ``--rounds``
+measured rounds, alternating between the servers. Any error fails the run (exit 1). Figures
+are medians over the rounds: p50 and p99 latency, requests per second.
 """
 
 from __future__ import annotations
@@ -150,26 +150,44 @@ async def _round(url: str, texts: list[str]) -> Round:
     return Round(latencies=latencies, errors=len(results) - len(latencies), seconds=seconds)
 
 
-def _measure(
-    base_url: str, texts: list[str], rounds: int, concurrency: int, cache: bool
-) -> dict[str, float]:
-    with tempfile.TemporaryDirectory(prefix="bench-service-") as home:
-        options = ["--base-url", base_url, "--model", "fake-model", "--mode", "tools"]
-        options += ["--concurrency", str(concurrency), *([] if cache else ["--no-cache"])]
-        server = ServeProcess(Path(home), *options, log=Path(home) / "serve.log")
-        try:
-            warm = asyncio.run(_round(server.url, texts))  # connections, imports, the cache
-            measured = [asyncio.run(_round(server.url, texts)) for _ in range(rounds)]
-        finally:
-            server.terminate()
+def _summary(texts: list[str], warm: Round, measured: list[Round]) -> dict[str, float]:
     return {
         "requests": float(len(texts)),
-        "rounds": float(rounds),
+        "rounds": float(len(measured)),
         "errors": float(warm.errors + sum(r.errors for r in measured)),
         "p50_ms": statistics.median(percentile(r.latencies, 0.50) * 1000 for r in measured),
         "p99_ms": statistics.median(percentile(r.latencies, 0.99) * 1000 for r in measured),
         "rate": statistics.median(r.rate for r in measured),
     }
+
+
+def _measure(
+    base_url: str, texts: list[str], rounds: int, concurrency: int
+) -> dict[str, dict[str, float]]:
+    """Both servers (cache off and on) up at once, warmed, then measured in alternating
+    rounds, so that a busy spell of the shared machine falls on both alike."""
+    modes = {"off": False, "on": True}
+    with tempfile.TemporaryDirectory(prefix="bench-service-") as folder:
+        servers: dict[str, ServeProcess] = {}
+        try:
+            for mode, cache in modes.items():
+                home = Path(folder) / mode
+                home.mkdir()
+                options = ["--base-url", base_url, "--model", "fake-model", "--mode", "tools"]
+                options += ["--concurrency", str(concurrency)]
+                options += [] if cache else ["--no-cache"]
+                servers[mode] = ServeProcess(home, *options, log=home / "serve.log")
+            # connections, imports and, with the cache on, the cache itself
+            warm = {mode: asyncio.run(_round(servers[mode].url, texts)) for mode in modes}
+            measured: dict[str, list[Round]] = {mode: [] for mode in modes}
+            for number in range(rounds):
+                print(f"round {number + 1} of {rounds} …", file=sys.stderr)
+                for mode in modes:
+                    measured[mode].append(asyncio.run(_round(servers[mode].url, texts)))
+        finally:
+            for server in servers.values():
+                server.terminate()
+    return {mode: _summary(texts, warm[mode], measured[mode]) for mode in modes}
 
 
 def _table(
@@ -191,10 +209,11 @@ def _table(
             "process with the instant fake model behind it (`tests/fakes`, model "
             f"concurrency {concurrency}), "
             "and one asyncio httpx client firing all requests of a round at once, each with its "
-            "own text. One warm-up round, then the measured rounds; the figures are medians "
-            "over the rounds. Cache on: the warm-up filled the response cache, so the measured "
-            "rounds call no model. The model takes no time here: this is the service's own "
-            "cost (HTTP, validation, chunking, grounding, the cache), not a model's.",
+            "own text. One warm-up round each, then the measured rounds, cache off and on in "
+            "turn; the figures are medians over the rounds. Cache on: the warm-up filled the "
+            "response cache, so the measured rounds call no model. The model takes no time "
+            "here: this is the service's own cost (HTTP, validation, chunking, grounding, "
+            "the cache), not a model's.",
             "",
             "| response cache | requests × rounds | errors | p50 latency | p99 latency | "
             "requests/s |",
@@ -235,10 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     fake = _fake_server()
     try:
         texts = _texts(args.requests)
-        results: dict[str, dict[str, float]] = {}
-        for mode, cache in (("off", False), ("on", True)):
-            print(f"cache {mode}: {args.rounds} round(s) of {args.requests} …", file=sys.stderr)
-            results[mode] = _measure(fake.base_url, texts, args.rounds, args.concurrency, cache)
+        results = _measure(fake.base_url, texts, args.rounds, args.concurrency)
     finally:
         fake.stop()
     command = "make bench-service"

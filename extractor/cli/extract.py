@@ -53,7 +53,6 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(models_app, name="models")
-app.command("serve")(serve)
 
 _ENDPOINT = "Endpoint"
 _RUN = "Run"
@@ -267,6 +266,9 @@ def run(
     )
     if summary.failed:
         raise typer.Exit(1)
+
+
+app.command("serve")(serve)
 
 
 def main() -> None:

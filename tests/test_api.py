@@ -60,6 +60,7 @@ PUBLIC = [
     "aextract_text",
     "extract_files",
     "extract_text",
+    "unload_models",
 ]
 
 

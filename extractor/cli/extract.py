@@ -2,7 +2,8 @@
 
 It parses options into an ``ExtractorConfig``, runs ``run_batch`` and turns errors into one
 line and an exit code: 0 all documents extracted, 1 some document failed (see the errors
-file), 2 usage or configuration error (bad path, no model, unreachable endpoint).
+file), 2 usage or configuration error (bad path, no model, unreachable endpoint, an output
+that cannot be written), 130 interrupted (Ctrl-C; ``--resume`` goes on from there).
 """
 
 from __future__ import annotations
@@ -134,11 +135,22 @@ def run(
         ),
     ] = 2,
     concurrency: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="Concurrent model calls across documents and chunks.", rich_help_panel=_RUN
+            help="Concurrent model calls across documents and chunks (the embedded model's "
+            "parallel slots). Default: what the machine allows for the embedded model, 1 for "
+            "an endpoint.",
+            rich_help_panel=_RUN,
         ),
-    ] = 1,
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help="CPU threads of the embedded model (0: every core). On a machine busy with "
+            "other work, 1 is often faster: llama.cpp's threads wait for each other.",
+            rich_help_panel=_RUN,
+        ),
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -216,6 +228,13 @@ def run(
         int, typer.Option(help="Output token limit per call.", rich_help_panel=_CHUNK)
     ] = 1024,
     seed: Annotated[int, typer.Option(help="Sampling seed.", rich_help_panel=_CHUNK)] = 0,
+    max_document_bytes: Annotated[
+        int,
+        typer.Option(
+            help="A larger document fails alone (listed in the errors file), unread.",
+            rich_help_panel=_RUN,
+        ),
+    ] = 1_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
@@ -225,17 +244,21 @@ def run(
     if not debug:
         # instructor logs each failed call on stderr; the one error line says it all
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     if recordings is None and (replay or record) and (record or DEFAULT_RECORDINGS.is_dir()):
         recordings = DEFAULT_RECORDINGS
     settings: dict[str, Any] = {
         "base_url": base_url, "model": model, "api_key": api_key, "backend": backend,
         "model_path": model_path, "mode": mode, "home": home, "concurrency": concurrency,
+        "threads": threads,
         "timeout": timeout, "retries": retries, "max_reasks": max_reasks,
         "cache": not no_cache, "replay": replay, "record": record, "recordings": recordings,
         "chunk_tokens": chunk_tokens, "overlap_tokens": overlap_tokens,
         "keep_ungrounded": keep_ungrounded, "prompt": prompt, "prompts_dir": prompts_dir,
         "temperature": temperature, "frequency_penalty": frequency_penalty,
         "max_output_tokens": max_output_tokens, "seed": seed,
+        "max_document_bytes": max_document_bytes,
     }  # fmt: skip
     try:
         config = ExtractorConfig.resolve(**settings)
@@ -246,6 +269,13 @@ def run(
                     config, paths, output, errors=errors_path, resume=resume, observer=progress
                 )
             )
+    except KeyboardInterrupt as e:
+        # Here, not in main(): typer turns a KeyboardInterrupt that leaves the command into
+        # a bare exit 130. The documents finished so far are in OUTPUT, whole.
+        if debug:
+            raise
+        err.print(f"interrupted; rerun with --resume to continue from {output}", markup=False)
+        raise typer.Exit(130) from e
     except (ConfigError, InputError, EndpointError, ReplayMiss) as e:
         if debug:
             raise
@@ -259,7 +289,14 @@ def run(
     err.print(
         f"{summary.extracted} extracted, {summary.skipped} skipped, {summary.failed} failed · "
         f"{summary.records} records · {summary.calls} model calls, {summary.cache_hits} cache "
-        f"hits · {summary.prompt_tokens}+{summary.completion_tokens} tokens · "
+        f"hits · {summary.prompt_tokens}+{summary.completion_tokens} tokens"
+        + (
+            f" ({summary.cached_prompt_tokens / summary.prompt_tokens:.0%} of the prompt "
+            "from the prefix cache)"
+            if summary.cached_prompt_tokens
+            else ""
+        )
+        + " · "
         f"{summary.seconds:.1f}s → {output}"
         + (f" (failures: {errors_path})" if summary.failed else ""),
         markup=False,

@@ -59,9 +59,19 @@ def serve(
         int, typer.Option(help="Attempts per model request.", rich_help_panel=_MODEL)
     ] = 4,
     concurrency: Annotated[
-        int,
-        typer.Option(help="Concurrent model calls, all requests together.", rich_help_panel=_MODEL),
-    ] = 1,
+        int | None,
+        typer.Option(
+            help="Concurrent model calls, all requests together \\[default: the embedded "
+            "model's slots, 1 for an endpoint].",
+            rich_help_panel=_MODEL,
+        ),
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help="CPU threads of the embedded model (0: every core).", rich_help_panel=_MODEL
+        ),
+    ] = None,
     home: Annotated[
         Path | None,
         typer.Option(
@@ -113,6 +123,7 @@ def serve(
     model_settings: dict[str, Any] = {
         "base_url": base_url, "model": model, "api_key": api_key, "backend": backend,
         "model_path": model_path, "mode": mode, "home": home, "concurrency": concurrency,
+        "threads": threads,
         "timeout": timeout, "retries": retries, "cache": not no_cache, "replay": replay,
         "recordings": recordings,
     }  # fmt: skip

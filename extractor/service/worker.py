@@ -147,7 +147,7 @@ class JobRunner:
         except ModelUnavailable as e:
             self.store.finish(job_id, JobStatus.FAILED, e.detail)
             return
-        in_flight = asyncio.Semaphore(self.extractor.config.concurrency + 1)
+        in_flight = asyncio.Semaphore(self.extractor.config.effective_concurrency + 1)
         failure: str | None = None
         try:
             async with asyncio.TaskGroup() as group:

@@ -10,6 +10,7 @@ import sqlite3
 import time
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import httpx
 from fakes.openai_server import MODEL, FakeOpenAI, running_fake
@@ -38,6 +39,19 @@ def results(client: httpx.Client, job_id: str) -> list[str]:
     for line in lines:
         assert line["text_sha256"] == hashlib.sha256(texts[line["doc_id"]].encode()).hexdigest()
     return [line["doc_id"] for line in lines]
+
+
+def restart_until_finished(
+    fake: FakeOpenAI, home: Path, log: Path, job_id: str
+) -> tuple[dict[str, Any], list[str], str]:
+    """Start the server again; the job's final status, its result ids and the server log."""
+    server = serve(fake, home, log)
+    try:
+        with server.client() as client:
+            status = wait_for_job(client, job_id, finished, timeout=60)
+            return status, results(client, job_id), server.output()
+    finally:
+        server.kill()
 
 
 def stored(home: Path, job_id: str) -> tuple[set[str], str]:
@@ -75,13 +89,7 @@ def test_a_job_killed_midway_resumes_without_losing_or_redoing_documents(
             first.kill()
         killed_at = time.monotonic()
         done_before, status_before = stored(home, job_id)
-        second = serve(fake, home, log)
-        try:
-            with second.client() as client:
-                status = wait_for_job(client, job_id, finished, timeout=60)
-                after = results(client, job_id)
-        finally:
-            second.kill()
+        status, after, output = restart_until_finished(fake, home, log, job_id)
     assert first.process.returncode == -signal.SIGKILL
     assert status_before == "running"  # resumed, not started over or lost
     assert 8 <= len(done_before) < 30
@@ -90,7 +98,7 @@ def test_a_job_killed_midway_resumes_without_losing_or_redoing_documents(
     assert after == [d["id"] for d in DOCUMENTS]  # exactly 30, input order, no duplicate
     redone = set(requested_ids(fake, killed_at)) & done_before
     assert redone == set()
-    assert "resuming 1 unfinished job(s)" in second.output()
+    assert "resuming 1 unfinished job(s)" in output
 
 
 def test_sigterm_checkpoints_a_running_job_and_exits_cleanly(tmp_path: Path) -> None:
@@ -108,19 +116,14 @@ def test_sigterm_checkpoints_a_running_job_and_exits_cleanly(tmp_path: Path) -> 
             first.kill()
         in_flight_after_exit = [s for s in fake.chat_requests if s.at > stopped + seconds]
         done_before, status_before = stored(home, job_id)
-        second = serve(fake, home, log)
-        try:
-            with second.client() as client:
-                status = wait_for_job(client, job_id, finished, timeout=60)
-                after = results(client, job_id)
-        finally:
-            second.kill()
+        status, after, output = restart_until_finished(fake, home, log, job_id)
     assert code == 0
     assert seconds < 5  # the documents in flight took 0.15 s; the grace was not needed
     assert "shutting down: checkpointing running jobs" in first.output()
     assert "Application shutdown complete" in first.output()
     assert in_flight_after_exit == []  # nothing asked of the model once it had exited
     assert status_before == "running"
+    assert "resuming 1 unfinished job(s)" in output
     assert 4 <= len(done_before) < 30
     assert status["counts"] == {"done": 30, "failed": 0, "total": 30}
     assert after == [d["id"] for d in DOCUMENTS]

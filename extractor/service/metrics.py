@@ -53,6 +53,11 @@ class ServiceMetrics:
         self.completion_tokens = Counter(
             "extractor_completion_tokens", "Completion tokens.", registry=r
         )
+        self.cached_prompt_tokens = Counter(
+            "extractor_cached_prompt_tokens",
+            "Prompt tokens the model server reused from its prompt-prefix cache.",
+            registry=r,
+        )
         self.queue_depth = Gauge("extractor_queue_depth", "Jobs waiting to run.", registry=r)
         self.running_jobs = Gauge("extractor_running_jobs", "Jobs running.", registry=r)
 
@@ -66,6 +71,7 @@ class ServiceMetrics:
             self.cache_hits.inc(usage.cache_hits)
             self.prompt_tokens.inc(usage.prompt_tokens)
             self.completion_tokens.inc(usage.completion_tokens)
+            self.cached_prompt_tokens.inc(usage.cached_prompt_tokens)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

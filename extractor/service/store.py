@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS documents (
     calls INTEGER NOT NULL DEFAULT 0,
     prompt_tokens INTEGER NOT NULL DEFAULT 0,
     completion_tokens INTEGER NOT NULL DEFAULT 0,
+    cached_prompt_tokens INTEGER NOT NULL DEFAULT 0,
     cache_hits INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (job_id, position),
     UNIQUE (job_id, doc_id)
@@ -131,15 +132,19 @@ class JobStore:
         ).fetchone()
         if row is None:
             return None
-        done, failed, calls, prompt, completion, hits = self._db.execute(
+        done, failed, calls, prompt, completion, cached, hits = self._db.execute(
             "SELECT COALESCE(SUM(state = 'done'), 0), COALESCE(SUM(state = 'failed'), 0), "
             "COALESCE(SUM(calls), 0), COALESCE(SUM(prompt_tokens), 0), "
-            "COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cache_hits), 0) "
-            "FROM documents WHERE job_id = ?",
+            "COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(cached_prompt_tokens), 0), "
+            "COALESCE(SUM(cache_hits), 0) FROM documents WHERE job_id = ?",
             (job_id,),
         ).fetchone()
         usage = Usage(
-            calls=calls, prompt_tokens=prompt, completion_tokens=completion, cache_hits=hits
+            calls=calls,
+            prompt_tokens=prompt,
+            completion_tokens=completion,
+            cached_prompt_tokens=cached,
+            cache_hits=hits,
         )
         return JobState(
             id=row[0],
@@ -167,13 +172,14 @@ class JobStore:
         """Keep a document's record line; False when it was no longer pending."""
         cursor = self._db.execute(
             "UPDATE documents SET state = 'done', record = ?, text = '', calls = ?, "
-            "prompt_tokens = ?, completion_tokens = ?, cache_hits = ? "
-            "WHERE job_id = ? AND position = ? AND state = 'pending'",
+            "prompt_tokens = ?, completion_tokens = ?, cached_prompt_tokens = ?, "
+            "cache_hits = ? WHERE job_id = ? AND position = ? AND state = 'pending'",
             (
                 line,
                 usage.calls,
                 usage.prompt_tokens,
                 usage.completion_tokens,
+                usage.cached_prompt_tokens,
                 usage.cache_hits,
                 job_id,
                 position,

@@ -108,6 +108,7 @@ def test_a_job_from_a_json_list_gives_its_records_in_input_order(
     assert status["usage"]["calls"] == 3
     assert status["usage"]["prompt_tokens"] == 3 * 120
     assert status["usage"]["completion_tokens"] == 3 * 30
+    assert status["usage"]["cached_prompt_tokens"] == 0
     assert status["started_at"] is not None
     assert status["finished_at"] >= status["started_at"]
     assert results.headers["content-type"].startswith("application/x-ndjson")
@@ -206,6 +207,7 @@ def test_metrics_count_requests_documents_tokens_and_the_queue(
     assert "extractor_model_calls_total 1.0" in text
     assert "extractor_prompt_tokens_total 120.0" in text
     assert "extractor_completion_tokens_total 30.0" in text
+    assert "extractor_cached_prompt_tokens_total 0.0" in text
     assert "extractor_queue_depth 0.0" in text
     assert 'extractor_http_request_seconds_bucket{le="0.005",route="/v1/extract"}' in text
     assert 'extractor_document_seconds_count{source="extract"} 1.0' in text

@@ -337,3 +337,11 @@ def test_requests_share_the_configured_model_concurrency(serve_app: ServeApp) ->
                     other.post("/v1/extract", json={"text": ARTICLES["ningbo"]})
             wait_for_job(client, job_id, finished)
     assert fake.max_in_flight == 2
+
+
+def test_the_public_names_of_the_service_are_pinned() -> None:
+    import extractor.service
+
+    assert extractor.service.__all__ == ["Limits", "ServiceSettings", "create_app", "serve"]
+    for name in extractor.service.__all__:
+        assert getattr(extractor.service, name) is not None

@@ -61,6 +61,14 @@ class Extractor:
             self._limit = asyncio.Semaphore(self.config.effective_concurrency)
         return self._client, self._prompt, self._limit
 
+    async def asetup(self) -> tuple[str, str]:
+        """Resolve the model name and structured-output mode now rather than at the first
+        document (once; later calls return the same). Raises ``ConfigError`` when no model
+        can be used and ``EndpointError`` when the endpoint cannot be reached."""
+        client, _, _ = self._parts()
+        model, mode = await client.setup()
+        return model, mode.value
+
     async def aextract_document(self, document: Document) -> DocumentRecord:
         """Extract one loaded document."""
         client, prompt, limit = self._parts()

@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from extractor.cli.models import models_app
 from extractor.cli.progress import BatchProgress
+from extractor.cli.serve import serve
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError, EndpointError, ExtractorError, InputError, ReplayMiss
 from extractor.pipeline.batch import default_errors_path, run_batch
@@ -307,6 +308,9 @@ def run(
     )
     if summary.failed:
         raise typer.Exit(1)
+
+
+app.command("serve")(serve)
 
 
 def main() -> None:

@@ -153,6 +153,7 @@ class FakeOpenAI:
         self._queue: list[Reply | Responder] = []
         self._probe_failures: list[Reply] = []
         self._loading_until = 0.0
+        self._loading_for: float | None = None
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -189,9 +190,11 @@ class FakeOpenAI:
             )
 
     def slow_start(self, seconds: float) -> None:
-        """Answer every request with 503 "Loading model" for the next ``seconds``."""
+        """Answer every request with 503 "Loading model" for ``seconds`` from the first request
+        that arrives (counting from the request, not from this call, keeps a slow client on a
+        busy machine from missing the window)."""
         with self._lock:
-            self._loading_until = time.monotonic() + seconds
+            self._loading_for = seconds
 
     def start(self) -> None:
         self._thread.start()
@@ -215,6 +218,9 @@ class FakeOpenAI:
     def _respond(self, seen: Seen) -> Reply:
         with self._lock:
             self.requests.append(seen)
+            if self._loading_for is not None:
+                self._loading_until = seen.at + self._loading_for
+                self._loading_for = None
             if seen.at < self._loading_until:
                 return Reply(error_body(503, "Loading model"), status=503)
             if seen.is_probe and self._probe_failures:

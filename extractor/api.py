@@ -16,7 +16,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from extractor.config import ExtractorConfig
+from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import DocumentError, ModelError
 from extractor.llm.client import ModelClient
 from extractor.pipeline.document import extract_document
@@ -52,6 +52,12 @@ class Extractor:
         if self._limit is None:
             self._limit = asyncio.Semaphore(self.config.concurrency)
         return self._client, self._prompt, self._limit
+
+    async def asetup(self) -> tuple[str, ModeChoice]:
+        """Resolve the model name and the structured-output mode now, instead of on the first
+        extraction; raises ``ConfigError`` or ``EndpointError`` when the model is unusable."""
+        client, _, _ = self._parts()
+        return await client.setup()
 
     async def aextract_document(self, document: Document) -> DocumentRecord:
         """Extract one loaded document."""

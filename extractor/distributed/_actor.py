@@ -109,7 +109,8 @@ class DocumentExtractor:
             index = int(ray.get(dealer.assign.remote(actor_id)))
         self.endpoint = endpoints[index]
         self.extractor = Extractor(replace(config, base_url=self.endpoint))
-        self.worker = f"{ray.util.get_node_ip_address()}:{os.getpid()}"
+        host = ray.util.get_node_ip_address()  # type: ignore[no-untyped-call]
+        self.worker = f"{host}:{os.getpid()}"
         self._loop = asyncio.new_event_loop()
 
     def __call__(self, batch: pa.Table) -> pa.Table:
@@ -120,20 +121,18 @@ class DocumentExtractor:
         return list(await asyncio.gather(*(self._one(row) for row in rows)))
 
     async def _one(self, row: dict[str, Any]) -> dict[str, str | None]:
-        where = {"endpoint": self.endpoint or LOCAL_MODEL, "worker": self.worker}
+        endpoint = self.endpoint or LOCAL_MODEL
         if row.get("error"):  # a document that could not be loaded passes through
-            return {name: row.get(name) for name in ROW_SCHEMA.names} | where
+            passed = {name: row.get(name) for name in ROW_SCHEMA.names}
+            return passed | {"endpoint": endpoint, "worker": self.worker}
         document = _document(row)
+        where = (document.doc_id, document.text_sha256, document.source)
         try:
             record = await self.extractor.aextract_document(document)
         except ExtractorError as e:  # the driver stops the run on a ConfigError
-            return document_row(
-                document.doc_id, document.text_sha256, document.source, error=e, **where
-            )
+            return document_row(*where, error=e, endpoint=endpoint, worker=self.worker)
         line = record.model_dump_json()
-        return document_row(
-            document.doc_id, document.text_sha256, document.source, record=line, **where
-        )
+        return document_row(*where, record=line, endpoint=endpoint, worker=self.worker)
 
     def __del__(self) -> None:
         loop = getattr(self, "_loop", None)

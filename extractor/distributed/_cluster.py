@@ -66,7 +66,7 @@ def start_local(num_cpus: int | None = None) -> None:
         )
     except (RuntimeError, ConnectionError, OSError, ValueError) as e:
         raise ConfigError(f"Ray could not start here: {e}") from e
-    address = ray.util.get_node_ip_address()
+    address = ray.util.get_node_ip_address()  # type: ignore[no-untyped-call]
     if address != LOOPBACK:
         ray.shutdown()
         raise ConfigError(

@@ -71,7 +71,7 @@ def extract_dataset(
     options = options or RayOptions.resolve()
     dataset = documents if isinstance(documents, ray.data.Dataset) else None
     if dataset is None:
-        dataset = documents_dataset(documents)  # type: ignore[arg-type]
+        dataset = documents_dataset(documents)
     endpoints = endpoints_of(config)
     actors = options.pool_size(len(endpoints))
     dealer = None

@@ -127,22 +127,21 @@ def _collect(
     dataset = extract_dataset(ray.data.from_items(rows), config, options)
     seen: set[str] = set()
     try:
-        for batch in dataset.iter_batches(batch_size=None, batch_format="pyarrow"):
-            for row in batch.to_pylist():
-                doc_id = str(row["doc_id"])
-                if doc_id in seen:
-                    continue
-                seen.add(doc_id)
-                if row["error"] == ConfigError.__name__:
-                    raise ConfigError(str(row["message"]))
-                if row["record"] is None:
-                    _failed(summary, log, observer, doc_id, str(row["source"]), _failure(row))
-                    continue
-                record = DocumentRecord.model_validate_json(row["record"])
-                out.write(record)
-                _count(summary, record)
-                if observer:
-                    observer.finished(doc_id, record, False)
+        for row in dataset.iter_rows():
+            doc_id = str(row["doc_id"])
+            if doc_id in seen:
+                continue
+            seen.add(doc_id)
+            if row["error"] == ConfigError.__name__:
+                raise ConfigError(str(row["message"]))
+            if row["record"] is None:
+                _failed(summary, log, observer, doc_id, str(row["source"]), _failure(row))
+                continue
+            record = DocumentRecord.model_validate_json(row["record"])
+            out.write(record)
+            _count(summary, record)
+            if observer:
+                observer.finished(doc_id, record, False)
     except RayError as e:
         raise RayJobFailed(f"the Ray job failed: {str(e).splitlines()[0][:300]}") from e
 

@@ -1,0 +1,92 @@
+"""The parts of ``extractor.distributed`` that need no Ray: the ``--ray [ADDRESS]`` flag, the
+options and their precedence, the endpoint list, and how endpoints are dealt to actors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from extractor.config import ExtractorConfig
+from extractor.distributed._actor import EndpointDealer
+from extractor.distributed._options import RayOptions, endpoints_of, portable
+from extractor.distributed.flag import is_ray_address, with_ray_address
+from extractor.errors import ConfigError
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["run", "seeds", "-o", "o", "--ray"], ["run", "seeds", "-o", "o", "--ray", "local"]),
+        (["run", "seeds", "--ray", "--replay"], ["run", "seeds", "--ray", "local", "--replay"]),
+        (["run", "--ray", "seeds/"], ["run", "--ray", "local", "seeds/"]),
+        (["run", "seeds", "--ray", "auto"], ["run", "seeds", "--ray", "auto"]),
+        (["run", "seeds", "--ray", "10.0.0.5:6379"], ["run", "seeds", "--ray", "10.0.0.5:6379"]),
+        (["run", "s", "--ray", "ray://head:10001"], ["run", "s", "--ray", "ray://head:10001"]),
+        (["run", "seeds", "--ray=auto"], ["run", "seeds", "--ray=auto"]),
+        (["run", "seeds", "-o", "o.jsonl"], ["run", "seeds", "-o", "o.jsonl"]),
+    ],
+)  # fmt: skip
+def test_ray_without_an_address_means_a_local_instance(
+    args: list[str], expected: list[str]
+) -> None:
+    assert with_ray_address(args) == expected
+
+
+def test_addresses_are_told_from_paths() -> None:
+    assert is_ray_address("head-node.internal:6379")
+    assert is_ray_address("[::1]:6379")
+    assert not is_ray_address("seeds/")
+    assert not is_ray_address("articles.jsonl")
+
+
+def test_endpoints_are_a_comma_separated_base_url() -> None:
+    urls = "http://a:8000/v1, http://b:8000/v1,http://a:8000/v1"
+    config = ExtractorConfig.resolve(env={}, base_url=urls)
+    assert endpoints_of(config) == ["http://a:8000/v1", "http://b:8000/v1"]
+    assert endpoints_of(ExtractorConfig.resolve(env={})) == [None]
+
+
+def test_one_actor_per_endpoint_unless_told() -> None:
+    assert RayOptions().pool_size(3) == 3
+    assert RayOptions().pool_size(1) == 1
+    assert RayOptions(actors=8).pool_size(2) == 8
+
+
+def test_options_take_arguments_then_environment_then_defaults() -> None:
+    env = {"EXTRACTOR_RAY_ACTORS": "4", "EXTRACTOR_RAY_BATCH_SIZE": "32"}
+    assert RayOptions.resolve(env=env) == RayOptions(actors=4, batch_size=32)
+    assert RayOptions.resolve(env=env, actors=2, address="auto") == RayOptions(
+        address="auto", actors=2, batch_size=32
+    )
+    assert RayOptions.resolve(env={}) == RayOptions()
+
+
+@pytest.mark.parametrize(
+    ("env", "arguments"),
+    [
+        ({"EXTRACTOR_RAY_ACTORS": "many"}, {}),
+        ({}, {"actors": 0}),
+        ({}, {"batch_size": 0}),
+        ({}, {"workers": 2}),
+    ],
+)
+def test_bad_options_are_config_errors(env: dict[str, str], arguments: dict[str, object]) -> None:
+    with pytest.raises(ConfigError):
+        RayOptions.resolve(env=env, **arguments)
+
+
+def test_endpoints_are_dealt_round_robin_and_kept_across_restarts() -> None:
+    dealer = EndpointDealer(2)
+    assert [dealer.assign(a) for a in ("a1", "a2", "a3")] == [0, 1, 0]
+    assert dealer.assign("a2") == 1  # a restarted actor keeps its id, and its endpoint
+
+
+def test_paths_are_made_absolute_for_the_actors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = portable(ExtractorConfig.resolve(env={}, recordings="eval/recordings", home="h"))
+    assert config.recordings == tmp_path / "eval" / "recordings"
+    assert config.home == tmp_path / "h"
+    assert config.prompts_dir is None

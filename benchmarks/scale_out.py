@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> None:
 
     print(
         f"{args.docs} documents, instant fake model, concurrency {args.concurrency} per "
-        f"extractor, batches of {args.batch_size}, {requests} model calls in all; "
+        f"extractor, batches of {args.batch_size}, {requests} model calls in both runs; "
         f"Ray start-up {ray_start:.1f} s (not included below)\n"
     )
     print("| run | documents | extracted | failed | wall s | ms per document | docs/s |")

@@ -14,11 +14,38 @@ over a pool of actors, each holding one ``Extractor`` on one endpoint of a list;
 file and exit codes as a single-machine run.
 """
 
-from extractor.distributed._actor import ROW_SCHEMA, DocumentExtractor
-from extractor.distributed._cluster import LOCAL, LOOPBACK, ray_session
-from extractor.distributed._dataset import documents_dataset, extract_dataset
-from extractor.distributed._options import RayOptions
-from extractor.distributed._run import RayJobFailed, run_on_ray
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from extractor.distributed._actor import ROW_SCHEMA, DocumentExtractor
+    from extractor.distributed._cluster import LOCAL, LOOPBACK, ray_session
+    from extractor.distributed._dataset import documents_dataset, extract_dataset
+    from extractor.distributed._options import RayOptions
+    from extractor.distributed._run import RayJobFailed, run_on_ray
+
+# Loaded on first use: the CLI imports this package for its --ray flag, and Ray and pyarrow
+# (the ray extra) must be neither needed nor paid for by a run without --ray.
+_LAZY = {
+    "ROW_SCHEMA": "_actor",
+    "DocumentExtractor": "_actor",
+    "LOCAL": "_cluster",
+    "LOOPBACK": "_cluster",
+    "ray_session": "_cluster",
+    "documents_dataset": "_dataset",
+    "extract_dataset": "_dataset",
+    "RayOptions": "_options",
+    "RayJobFailed": "_run",
+    "run_on_ray": "_run",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f"extractor.distributed.{_LAZY[name]}"), name)
+    raise AttributeError(f"module 'extractor.distributed' has no attribute {name!r}")
+
 
 __all__ = [
     "LOCAL",

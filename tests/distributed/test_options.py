@@ -3,6 +3,8 @@ options and their precedence, the endpoint list, and how endpoints are dealt to 
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,31 @@ def test_paths_are_made_absolute_for_the_actors(
     assert config.recordings == tmp_path / "eval" / "recordings"
     assert config.home == tmp_path / "h"
     assert config.prompts_dir is None
+
+
+PUBLIC = [
+    "LOCAL",
+    "LOOPBACK",
+    "ROW_SCHEMA",
+    "DocumentExtractor",
+    "RayJobFailed",
+    "RayOptions",
+    "documents_dataset",
+    "extract_dataset",
+    "ray_session",
+    "run_on_ray",
+]
+
+
+def test_the_public_names_are_pinned_and_all_resolve() -> None:
+    import extractor.distributed
+
+    assert extractor.distributed.__all__ == PUBLIC
+    for name in PUBLIC:
+        assert getattr(extractor.distributed, name) is not None
+
+
+def test_the_cli_loads_neither_ray_nor_pyarrow_without_ray() -> None:
+    code = "import sys, extractor.cli.extract; print(sorted({'ray', 'pyarrow'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

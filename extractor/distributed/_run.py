@@ -139,7 +139,7 @@ def _collect(
                 continue
             record = DocumentRecord.model_validate_json(row["record"])
             out.write(record)
-            _count(summary, record)
+            summary.add(record)
             if observer:
                 observer.finished(doc_id, record, False)
     except RayError as e:
@@ -158,14 +158,3 @@ def _failed(
     log.write(doc_id, source, error)
     if observer:
         observer.failed(doc_id, error)
-
-
-def _count(summary: BatchSummary, record: DocumentRecord) -> None:
-    summary.extracted += 1
-    summary.records += len(record.projects) + len(record.indicators) + len(record.enterprise_roles)
-    if record.meta is not None and record.meta.usage is not None:
-        usage = record.meta.usage
-        summary.calls += usage.calls
-        summary.prompt_tokens += usage.prompt_tokens
-        summary.completion_tokens += usage.completion_tokens
-        summary.cache_hits += usage.cache_hits

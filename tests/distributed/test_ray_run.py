@@ -4,6 +4,7 @@ isolated per document, an actor killed mid-run, resume, exit codes, loopback onl
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import json
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.articles import good_model, write_articles
+from fakes.articles import ARTICLES, good_model, write_articles
 from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import (
     MODEL,
@@ -139,6 +140,20 @@ def test_records_can_go_to_parquet(tmp_path: Path) -> None:
         DocumentRecord.model_validate_json(raw) for raw in table.column("record").to_pylist()
     ]
     assert sorted(r.doc_id for r in records) == sorted(table.column("doc_id").to_pylist())
+
+
+def test_a_dataset_of_id_and_text_rows_is_extracted(tmp_path: Path) -> None:
+    import ray.data
+
+    documents = ray.data.from_items([{"id": 7, "text": ARTICLES["ningbo"]}])
+    with running_fake(good_model) as server:
+        rows = extract_dataset(documents, config(tmp_path, server.base_url)).take_all()
+    assert [(row["doc_id"], row["error"]) for row in rows] == [("7", None)]
+    record = DocumentRecord.model_validate_json(rows[0]["record"])
+    digest = hashlib.sha256(ARTICLES["ningbo"].encode("utf-8")).hexdigest()
+    assert record.text_sha256 == digest
+    assert [p.name for p in record.projects] == ["kitchen appliance base"]
+    assert rows[0]["endpoint"] == server.base_url
 
 
 # ---- many documents, two endpoints, one of them failing for a while ---------------------------

@@ -10,6 +10,7 @@ reads when it is imported, so they are set before the first import.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from collections.abc import Iterator
@@ -18,7 +19,14 @@ from typing import Final
 
 from extractor.errors import ConfigError
 
-__all__ = ["LOCAL", "LOOPBACK", "LOOPBACK_ENVIRONMENT", "ray_session", "start_local"]
+__all__ = [
+    "LOCAL",
+    "LOOPBACK",
+    "LOOPBACK_ENVIRONMENT",
+    "ray_session",
+    "require_ray",
+    "start_local",
+]
 
 LOCAL: Final = "local"
 """The address meaning: start a Ray instance on this machine (``--ray`` with no address)."""
@@ -32,6 +40,20 @@ LOOPBACK_ENVIRONMENT: Final = {
 """Set before Ray is imported (Ray reads them once) when a local instance is to be started;
 the second would keep a driver on a cluster node from finding its node, so joining a cluster
 sets only the first."""
+
+
+def require_ray() -> None:
+    """Raise ``ConfigError`` (naming the extra to install) when Ray Data is not installed.
+    Imports nothing: Ray must first be imported by ``ray_session``, after its switches."""
+    for module in ("ray", "pyarrow"):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise ConfigError(
+                "--ray needs Ray Data: install the extra, pip install 'extractor[ray]'"
+            )
 
 
 def _import_ray(local: bool = False) -> None:

@@ -18,18 +18,18 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from extractor import errors as errors_module
 from extractor.api import Extractor
 from extractor.config import ExtractorConfig
-from extractor.distributed._cluster import ray_session
-from extractor.distributed._dataset import document_rows, extract_dataset
+from extractor.distributed._cluster import ray_session, require_ray
 from extractor.distributed._options import RayOptions, endpoints_of
 from extractor.errors import ConfigError, DocumentError, ExtractorError
 from extractor.pipeline.batch import BatchObserver, BatchSummary, default_errors_path
-from extractor.pipeline.load import iter_documents
+from extractor.pipeline.load import Document, iter_documents
 from extractor.pipeline.write import ErrorLog, OutputFile
 from extractor.records import DocumentRecord
 
-__all__ = ["RayJobFailed", "check_endpoints", "run_on_ray"]
+__all__ = ["RayJobFailed", "RowWriter", "check_endpoints", "run_on_ray"]
 
 
 class RayJobFailed(ExtractorError):
@@ -60,6 +60,61 @@ async def check_endpoints(config: ExtractorConfig) -> tuple[str, str]:
     return found[0]
 
 
+def _config_error(row: dict[str, Any]) -> ConfigError | None:
+    """The ``ConfigError`` (or subclass, as ``BackendUnavailable``) an actor reported."""
+    kind = getattr(errors_module, str(row["error"]), None)
+    if isinstance(kind, type) and issubclass(kind, ConfigError):
+        return kind(str(row["message"]))
+    return None
+
+
+class RowWriter:
+    """Writes what comes back from the actors: a record to the output, a failure to the errors
+    file, each counted and shown once; a row seen before (its batch ran twice) is dropped."""
+
+    def __init__(
+        self,
+        out: OutputFile,
+        log: ErrorLog,
+        summary: BatchSummary,
+        observer: BatchObserver | None = None,
+    ) -> None:
+        self.out = out
+        self.log = log
+        self.summary = summary
+        self.observer = observer
+        self.seen: set[str] = set()
+
+    def failed(self, doc_id: str, source: str, error: BaseException) -> None:
+        self.summary.failed += 1
+        self.log.write(doc_id, source, error)
+        if self.observer:
+            self.observer.failed(doc_id, error)
+
+    def skipped(self, doc_id: str) -> None:
+        self.summary.skipped += 1
+        if self.observer:
+            self.observer.finished(doc_id, None, True)
+
+    def write(self, row: dict[str, Any]) -> None:
+        """One ``ROW_SCHEMA`` row; raises ``ConfigError`` for an actor's config error."""
+        doc_id = str(row["doc_id"])
+        if doc_id in self.seen:
+            return
+        self.seen.add(doc_id)
+        config_error = _config_error(row)
+        if config_error is not None:
+            raise config_error
+        if row["record"] is None:
+            self.failed(doc_id, str(row["source"]), _failure(row))
+            return
+        record = DocumentRecord.model_validate_json(row["record"])
+        self.out.write(record)
+        self.summary.add(record)
+        if self.observer:
+            self.observer.finished(doc_id, record, False)
+
+
 def run_on_ray(
     config: ExtractorConfig,
     paths: Iterable[str | Path],
@@ -72,14 +127,15 @@ def run_on_ray(
 ) -> BatchSummary:
     """Extract every document under ``paths`` into ``output`` on Ray, like ``run_batch``.
 
-    Raises ``InputError`` for bad paths and ``ConfigError`` when no model can be used (both
-    before anything is written), ``RayJobFailed`` when Ray gives up; every per-document
-    failure is logged and counted instead.
+    Raises ``InputError`` for bad paths and ``ConfigError`` when Ray is missing or no model
+    can be used (both before anything is written), ``RayJobFailed`` when Ray gives up; every
+    per-document failure is logged and counted instead.
     """
     started = time.perf_counter()
     options = options or RayOptions.resolve()
     if config.record:
         raise ConfigError("--record appends to one recordings folder: record without --ray")
+    require_ray()
     items = list(iter_documents(paths))
     summary = BatchSummary(documents=len(items))
     model, mode = asyncio.run(check_endpoints(config))
@@ -87,21 +143,20 @@ def run_on_ray(
     with ray_session(options.address, num_cpus=options.num_cpus):
         out = OutputFile(output, resume=resume)
         log = ErrorLog(errors or default_errors_path(output))
+        writer = RowWriter(out, log, summary, observer)
         try:
             if observer:
                 observer.started(len(items), model, mode)
             todo = []
             for item in items:
                 if isinstance(item, DocumentError):
-                    _failed(summary, log, observer, item.doc_id, "", item)
+                    writer.failed(item.doc_id, "", item)
                 elif resume and out.done(item.doc_id, item.text_sha256):
-                    summary.skipped += 1
-                    if observer:
-                        observer.finished(item.doc_id, None, True)
+                    writer.skipped(item.doc_id)
                 else:
                     todo.append(item)
             if todo:
-                _collect(config, options, document_rows(todo), out, log, summary, observer)
+                _extract(config, options, todo, writer)
             out.finish([item.doc_id for item in items if not isinstance(item, DocumentError)])
         finally:
             out.close()
@@ -110,51 +165,19 @@ def run_on_ray(
     return summary
 
 
-def _collect(
-    config: ExtractorConfig,
-    options: RayOptions,
-    rows: list[dict[str, str | None]],
-    out: OutputFile,
-    log: ErrorLog,
-    summary: BatchSummary,
-    observer: BatchObserver | None,
+def _extract(
+    config: ExtractorConfig, options: RayOptions, documents: list[Document], writer: RowWriter
 ) -> None:
     import ray.data
     from ray.exceptions import RayError
 
+    from extractor.distributed._dataset import document_rows, extract_dataset
+
     # The caller shows progress; Ray Data's own log lines still go to the session's log files.
     logging.getLogger("ray.data").setLevel(logging.WARNING)
-    dataset = extract_dataset(ray.data.from_items(rows), config, options)
-    seen: set[str] = set()
+    dataset = extract_dataset(ray.data.from_items(document_rows(documents)), config, options)
     try:
         for row in dataset.iter_rows():
-            doc_id = str(row["doc_id"])
-            if doc_id in seen:
-                continue
-            seen.add(doc_id)
-            if row["error"] == ConfigError.__name__:
-                raise ConfigError(str(row["message"]))
-            if row["record"] is None:
-                _failed(summary, log, observer, doc_id, str(row["source"]), _failure(row))
-                continue
-            record = DocumentRecord.model_validate_json(row["record"])
-            out.write(record)
-            summary.add(record)
-            if observer:
-                observer.finished(doc_id, record, False)
+            writer.write(row)
     except RayError as e:
         raise RayJobFailed(f"the Ray job failed: {str(e).splitlines()[0][:300]}") from e
-
-
-def _failed(
-    summary: BatchSummary,
-    log: ErrorLog,
-    observer: BatchObserver | None,
-    doc_id: str,
-    source: str,
-    error: BaseException,
-) -> None:
-    summary.failed += 1
-    log.write(doc_id, source, error)
-    if observer:
-        observer.failed(doc_id, error)

@@ -1,19 +1,27 @@
-"""The parts of ``extractor.distributed`` that need no Ray: the ``--ray [ADDRESS]`` flag, the
-options and their precedence, the endpoint list, and how endpoints are dealt to actors."""
+"""The parts of ``extractor.distributed`` that need no Ray instance: the ``--ray [ADDRESS]``
+flag, the options and their precedence, the endpoint list, how endpoints are dealt to actors,
+how returned rows are written, and the message when Ray is not installed."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from extractor.cli.extract import app
 from extractor.config import ExtractorConfig
 from extractor.distributed._actor import EndpointDealer
 from extractor.distributed._options import RayOptions, endpoints_of, portable
+from extractor.distributed._run import RowWriter
 from extractor.distributed.flag import is_ray_address, with_ray_address
 from extractor.errors import ConfigError
+from extractor.pipeline.batch import BatchSummary
+from extractor.pipeline.write import ErrorLog, OutputFile
+from extractor.records import DocumentRecord
 
 
 @pytest.mark.parametrize(
@@ -120,3 +128,61 @@ def test_the_cli_loads_neither_ray_nor_pyarrow_without_ray() -> None:
     code = "import sys, extractor.cli.extract; print(sorted({'ray', 'pyarrow'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def row(doc_id: str, **fields: str | None) -> dict[str, str | None]:
+    base: dict[str, str | None] = {"doc_id": doc_id, "text_sha256": "0" * 64,
+                                   "source": f"{doc_id}.txt", "record": None, "error": None,
+                                   "message": None, "endpoint": "e", "worker": "w"}  # fmt: skip
+    return base | fields
+
+
+def record_line(doc_id: str) -> str:
+    return DocumentRecord(doc_id=doc_id, text_sha256="0" * 64).model_dump_json()
+
+
+def test_rows_that_come_back_twice_are_written_once(tmp_path: Path) -> None:
+    out = OutputFile(tmp_path / "out.jsonl")
+    log = ErrorLog(tmp_path / "out.errors.jsonl")
+    summary = BatchSummary()
+    writer = RowWriter(out, log, summary)
+    failed = {"error": "EndpointError", "message": "http://a/v1: HTTP 400: bad"}
+    for each in (row("a", record=record_line("a")), row("b", **failed),
+                 row("a", record=record_line("a")), row("b", **failed)):  # fmt: skip
+        writer.write(each)
+    out.finish(["a", "b"])
+    log.close()
+    assert (summary.extracted, summary.failed) == (1, 1)
+    assert [json.loads(x)["doc_id"] for x in (tmp_path / "out.jsonl").read_text().splitlines()] == [
+        "a"
+    ]
+    errors = [json.loads(x) for x in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
+    assert errors == [{"doc_id": "b", "source": "b.txt", "error": "EndpointError",
+                       "message": "http://a/v1: HTTP 400: bad"}]  # fmt: skip
+
+
+def test_a_config_error_from_an_actor_stops_the_run(tmp_path: Path) -> None:
+    out = OutputFile(tmp_path / "o.jsonl")
+    log = ErrorLog(tmp_path / "e.jsonl")
+    writer = RowWriter(out, log, BatchSummary())
+    try:
+        with pytest.raises(ConfigError, match="no local model"):
+            writer.write(row("a", error="BackendUnavailable", message="no local model"))
+        with pytest.raises(ConfigError, match="bad prompt"):
+            writer.write(row("b", error="ConfigError", message="bad prompt"))
+    finally:
+        out.close()
+        log.close()
+
+
+def test_without_ray_the_cli_says_which_extra_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray now fails, as when not installed
+    (tmp_path / "a.txt").write_text("Plant 1 opened.\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app, [str(tmp_path / "a.txt"), "-o", str(tmp_path / "out.jsonl"), "--replay", "--ray"]
+    )
+    assert result.exit_code == 2
+    assert "pip install 'extractor[ray]'" in result.stderr
+    assert not (tmp_path / "out.jsonl").exists()

@@ -50,14 +50,14 @@ def documents_dataset(paths: Iterable[str | Path]) -> Dataset:
 
 
 def extract_dataset(
-    documents: Dataset | Sequence[str | Path],
+    documents: Dataset | str | Path | Sequence[str | Path],
     config: ExtractorConfig | None = None,
     options: RayOptions | None = None,
     **settings: Any,
 ) -> Dataset:
     """A Dataset of ``ROW_SCHEMA`` rows, one a document, extracted by a pool of actors.
 
-    ``documents`` is a Dataset of ``{"id", "text"}`` rows or a list of paths. Settings are
+    ``documents`` is a Dataset of ``{"id", "text"}`` rows, a path or a list of paths. Settings are
     ``ExtractorConfig`` fields (or pass a config); a comma-separated ``base_url`` spreads the
     actors over several endpoints. Ray must be initialised (``ray_session``).
     """
@@ -69,9 +69,11 @@ def extract_dataset(
         raise TypeError("pass either a config or settings, not both")
     config = portable(config or ExtractorConfig.resolve(**settings))
     options = options or RayOptions.resolve()
-    dataset = documents if isinstance(documents, ray.data.Dataset) else None
-    if dataset is None:
-        dataset = documents_dataset(documents)
+    if isinstance(documents, ray.data.Dataset):
+        dataset = documents
+    else:  # one path given bare is one path, not a sequence of characters
+        paths = [documents] if isinstance(documents, str | Path) else documents
+        dataset = documents_dataset(paths)
     endpoints = endpoints_of(config)
     actors = options.pool_size(len(endpoints))
     dealer = None

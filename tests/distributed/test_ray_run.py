@@ -118,7 +118,7 @@ def test_replayed_rows_carry_valid_records_and_where_they_ran_and_go_to_parquet(
     settings = ExtractorConfig.resolve(
         env={}, replay=True, cache=False, recordings=RECORDINGS, home=tmp_path
     )
-    dataset = extract_dataset([SEEDS], settings, RayOptions(actors=2, batch_size=1))
+    dataset = extract_dataset(SEEDS, settings, RayOptions(actors=2, batch_size=1))  # one path
     dataset = dataset.materialize()  # extracted once, read twice below
     rows = dataset.take_all()
     assert sorted(row["doc_id"] for row in rows) == sorted(p.stem for p in SEEDS.glob("*.txt"))

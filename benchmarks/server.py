@@ -1,18 +1,16 @@
-"""llama.cpp's native server (through the xllamacpp wheel) with N parallel slots.
+"""The embedded engine served over HTTP with N parallel slots, as a child process.
 
-``python -m benchmarks.server MODEL --port P --parallel N`` serves until it is terminated;
-``ModelServer`` starts that as a child process, waits for ``/health`` and samples the
-child's resident memory so the report can give the server's peak RSS.
+``ModelServer`` starts ``python -m extractor.llm.serve`` (llama.cpp's native server from the
+xllamacpp wheel) on a free loopback port, waits for ``/health`` and samples the child's
+resident memory so the report can give the server's peak RSS.
 """
 
 from __future__ import annotations
 
-import argparse
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -52,12 +50,17 @@ class ModelServer:
 
     def __enter__(self) -> ModelServer:
         command = [
-            sys.executable, "-m", "benchmarks.server", str(self.model),
+            sys.executable, "-m", "extractor.llm.serve", str(self.model),
             "--port", str(self.port), "--parallel", str(self.parallel),
-            "--threads", str(self.threads),
+            "--threads", str(self.threads), "--ctx-per-slot", str(CTX_PER_SLOT),
         ]  # fmt: skip
-        sink = self.log.open("ab") if self.log else subprocess.DEVNULL
-        self._process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
+        if self.log is None:
+            self._process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+            )
+        else:
+            with self.log.open("ab") as sink:  # the child keeps its own copy of the descriptor
+                self._process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 300
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
@@ -93,33 +96,3 @@ class ModelServer:
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait()
-
-
-def _serve(argv: list[str] | None = None) -> None:
-    import xllamacpp as xlc  # the bench extra
-
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("model", type=Path)
-    parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--parallel", type=int, default=1)
-    parser.add_argument("--threads", type=int, default=2)
-    args = parser.parse_args(argv)
-    params = xlc.CommonParams()
-    params.model.path = str(args.model)
-    params.n_parallel = args.parallel
-    params.n_ctx = CTX_PER_SLOT * args.parallel
-    params.cpuparams.n_threads = args.threads
-    params.cpuparams_batch.n_threads = args.threads
-    params.hostnames = ["127.0.0.1"]
-    params.port = args.port
-    server = xlc.Server(params)
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
-    print(f"serving {args.model.name} at {server.listening_address}", flush=True)
-    stop.wait()
-    del server
-
-
-if __name__ == "__main__":
-    _serve()

@@ -36,13 +36,21 @@ if TYPE_CHECKING:
         aextract_text,
         extract_files,
         extract_text,
+        unload_models,
     )
 
 __version__ = "0.1.0"
 
 # The API pulls in openai and instructor; load it on first use so that the records, the
 # scorer and `extract-eval` start fast.
-_LAZY = {"Extractor", "aextract_files", "aextract_text", "extract_files", "extract_text"}
+_LAZY = {
+    "Extractor",
+    "aextract_files",
+    "aextract_text",
+    "extract_files",
+    "extract_text",
+    "unload_models",
+}
 
 
 def __getattr__(name: str) -> Any:
@@ -83,4 +91,5 @@ __all__ = [
     "aextract_text",
     "extract_files",
     "extract_text",
+    "unload_models",
 ]

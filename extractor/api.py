@@ -18,6 +18,7 @@ from typing import Any, Self, TypeVar
 
 from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import DocumentError, ModelError
+from extractor.llm import engine
 from extractor.llm.client import ModelClient
 from extractor.pipeline.document import extract_document
 from extractor.pipeline.load import Document, iter_documents
@@ -26,7 +27,14 @@ from extractor.records import DocumentRecord
 
 T = TypeVar("T")
 
-__all__ = ["Extractor", "aextract_files", "aextract_text", "extract_files", "extract_text"]
+__all__ = [
+    "Extractor",
+    "aextract_files",
+    "aextract_text",
+    "extract_files",
+    "extract_text",
+    "unload_models",
+]
 
 
 class Extractor:
@@ -50,7 +58,7 @@ class Extractor:
         if self._prompt is None:
             self._prompt = load_prompt(self.config.prompt, self.config.prompts_dir)
         if self._limit is None:
-            self._limit = asyncio.Semaphore(self.config.concurrency)
+            self._limit = asyncio.Semaphore(self.config.effective_concurrency)
         return self._client, self._prompt, self._limit
 
     async def asetup(self) -> tuple[str, ModeChoice]:
@@ -120,7 +128,7 @@ class Extractor:
 
 def _run(extractor: Extractor, coroutine: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine of ``extractor`` to completion in a fresh loop, then close the client
-    (its connections belong to that loop)."""
+    (its connections belong to that loop; an embedded model stays loaded)."""
 
     async def main() -> T:
         try:
@@ -159,3 +167,9 @@ def extract_files(
 ) -> list[DocumentRecord | DocumentError]:
     """Sync twin of ``aextract_files``."""
     return asyncio.run(aextract_files(paths, config, **settings))
+
+
+def unload_models() -> int:
+    """Unload the embedded model(s) this process loaded (they stay loaded across ``Extractor``
+    instances and calls until then); returns how many were unloaded."""
+    return engine.unload()

@@ -6,6 +6,9 @@
 - model name: ``--model``, ``EXTRACTOR_MODEL``; see below
 - API key: ``--api-key``, ``EXTRACTOR_API_KEY`` then ``OPENAI_API_KEY``; default "not-needed"
 - local model file: ``--model-path``, ``EXTRACTOR_MODEL_PATH``; default the registry's model
+- concurrency: ``--concurrency``; default for the embedded model what the machine allows
+  (``auto_slots``: two slots per core, at most four, within half the free memory), 1 for an
+  endpoint
 
 With no endpoint the embedded local model runs in-process; its model name is the registry
 entry's name (or the GGUF file's stem). With an endpoint and no model name, the endpoint's
@@ -22,7 +25,52 @@ from pathlib import Path
 
 from extractor.errors import ConfigError
 
-__all__ = ["Backend", "ExtractorConfig", "ModeChoice", "home_dir"]
+__all__ = [
+    "Backend",
+    "ExtractorConfig",
+    "ModeChoice",
+    "auto_slots",
+    "available_threads",
+    "home_dir",
+]
+
+KV_BYTES_PER_TOKEN = 28 * 1024
+"""KV-cache bytes per context token of the default 1.5B model (28 layers x 2 KV heads x 128
+dims x K and V x f16); keeps the automatic slot count within memory."""
+
+MAX_AUTO_SLOTS = 4
+"""Batched decoding on a CPU gains little past a few sequences, and each slot costs KV memory."""
+
+
+def available_threads() -> int:
+    """Cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _available_memory() -> int | None:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def auto_slots(ctx_per_slot: int, *, cores: int | None = None, memory: int | None = None) -> int:
+    """How many parallel slots this machine allows the embedded model: two per core (decoding
+    is bound by memory bandwidth, so a core serves more than one sequence), at most
+    ``MAX_AUTO_SLOTS``, and no more than half the available memory holds as KV cache."""
+    cores = available_threads() if cores is None else cores
+    slots = min(MAX_AUTO_SLOTS, 2 * max(1, cores))
+    memory = _available_memory() if memory is None else memory
+    if memory is not None:
+        slots = min(slots, max(1, memory // 2 // (KV_BYTES_PER_TOKEN * ctx_per_slot)))
+    return max(1, slots)
 
 
 def home_dir(
@@ -71,7 +119,8 @@ class ExtractorConfig:
     model_path: Path | None = None
     mode: ModeChoice = ModeChoice.AUTO
     home: Path = field(default_factory=home_dir)
-    concurrency: int = 1
+    concurrency: int | None = None  # None: see effective_concurrency
+    threads: int = 0  # the embedded model's CPU threads; 0: every core this process may use
     timeout: float = 600.0
     retries: int = 4
     max_reasks: int = 2
@@ -100,8 +149,10 @@ class ExtractorConfig:
             value = getattr(self, name)
             if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(value).expanduser())
-        if self.concurrency < 1:
+        if self.concurrency is not None and self.concurrency < 1:
             raise ConfigError("concurrency must be at least 1")
+        if self.threads < 0:
+            raise ConfigError("threads must be at least 0 (0: every core)")
         if self.timeout <= 0:
             raise ConfigError("timeout must be positive")
         if self.chunk_tokens < 50:
@@ -135,3 +186,19 @@ class ExtractorConfig:
         if self.backend is not Backend.AUTO:
             return self.backend
         return Backend.ENDPOINT if self.base_url else Backend.LOCAL
+
+    @property
+    def context_per_slot(self) -> int:
+        """Context the embedded model needs per request: the instructions and examples, a
+        chunk with its overlap and the answer, rounded up to a power of two."""
+        needed = 1800 + self.chunk_tokens * 2 + self.max_output_tokens * 3
+        return min(32768, 1 << (needed - 1).bit_length())
+
+    @property
+    def effective_concurrency(self) -> int:
+        """Model calls in flight: as given, else the embedded model's slots, else 1."""
+        if self.concurrency is not None:
+            return self.concurrency
+        if self.effective_backend is Backend.LOCAL:
+            return auto_slots(self.context_per_slot)
+        return 1

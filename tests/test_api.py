@@ -67,6 +67,7 @@ PUBLIC = [
     "aextract_text",
     "extract_files",
     "extract_text",
+    "unload_models",
 ]
 
 

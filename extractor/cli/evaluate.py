@@ -3,12 +3,13 @@
     extract-eval --gold G --pred P [--docs DIR] [--md report.md] [--json report.json]
                  [--errors errors.jsonl] [--html review.html] [--baseline B]
                  [--fail-under F1] [--max-drop D] [--allow-missing] [--seed N]
-                 [--resamples N] [--agreement]
+                 [--resamples N] [--agreement] [--strict-input]
     extract-eval validate GOLD --docs DIR
 
 Exit codes: 0 ok; 1 a threshold is violated (scoring) or the gold has problems (validate);
 2 usage or input error (missing document, text_sha256 mismatch, invalid gold, unreadable
-file), reported in one line.
+file; with --strict-input also an invalid predicted record or an unusable prediction line),
+reported in one line.
 """
 
 from __future__ import annotations
@@ -86,6 +87,13 @@ def score(
         bool,
         typer.Option("--agreement", help="--pred is a second annotator's gold: report agreement."),
     ] = False,
+    strict_input: Annotated[
+        bool,
+        typer.Option(
+            "--strict-input",
+            help="Exit 2 on an invalid predicted record or line instead of dropping it.",
+        ),
+    ] = False,
 ) -> None:
     """Score --pred against --gold (the default command)."""
     if ctx.invoked_subcommand is not None:
@@ -101,6 +109,7 @@ def score(
             bootstrap=BootstrapSettings(resamples=resamples, seed=seed),
             allow_missing=allow_missing,
             agreement=agreement,
+            strict_input=strict_input,
         )
         gate = GateSettings(fail_under=fail_under, max_drop=max_drop)
     except ValueError as e:

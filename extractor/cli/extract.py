@@ -134,11 +134,22 @@ def run(
         ),
     ] = 2,
     concurrency: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="Concurrent model calls across documents and chunks.", rich_help_panel=_RUN
+            help="Concurrent model calls across documents and chunks (the embedded model's "
+            "parallel slots). Default: what the machine allows for the embedded model, 1 for "
+            "an endpoint.",
+            rich_help_panel=_RUN,
         ),
-    ] = 1,
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help="CPU threads of the embedded model (0: every core). On a machine busy with "
+            "other work, 1 is often faster: llama.cpp's threads wait for each other.",
+            rich_help_panel=_RUN,
+        ),
+    ] = None,
     resume: Annotated[
         bool,
         typer.Option(
@@ -241,6 +252,7 @@ def run(
     settings: dict[str, Any] = {
         "base_url": base_url, "model": model, "api_key": api_key, "backend": backend,
         "model_path": model_path, "mode": mode, "home": home, "concurrency": concurrency,
+        "threads": threads,
         "timeout": timeout, "retries": retries, "max_reasks": max_reasks,
         "cache": not no_cache, "replay": replay, "record": record, "recordings": recordings,
         "chunk_tokens": chunk_tokens, "overlap_tokens": overlap_tokens,
@@ -278,7 +290,14 @@ def run(
     err.print(
         f"{summary.extracted} extracted, {summary.skipped} skipped, {summary.failed} failed · "
         f"{summary.records} records · {summary.calls} model calls, {summary.cache_hits} cache "
-        f"hits · {summary.prompt_tokens}+{summary.completion_tokens} tokens · "
+        f"hits · {summary.prompt_tokens}+{summary.completion_tokens} tokens"
+        + (
+            f" ({summary.cached_prompt_tokens / summary.prompt_tokens:.0%} of the prompt "
+            "from the prefix cache)"
+            if summary.cached_prompt_tokens
+            else ""
+        )
+        + " · "
         f"{summary.seconds:.1f}s → {output}"
         + (f" (failures: {errors_path})" if summary.failed else ""),
         markup=False,

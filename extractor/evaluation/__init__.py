@@ -8,14 +8,14 @@ Modules, one job each:
 | module        | job                                                                  |
 |---------------|----------------------------------------------------------------------|
 | settings      | tolerances, thresholds, bootstrap settings; Mode, Level, RecordType  |
-| loading       | read JSONL lines and document texts; describe validation errors      |
+| loading       | read JSONL lines and texts; validate predictions record by record    |
 | validate      | gold validation (``extract-eval validate``)                          |
 | normalize     | text, period and unit normalization                                  |
 | compare       | strict and lenient value comparators; text similarity                |
 | fields        | which fields each record type has, how each is compared              |
 | context       | enterprise aliases and project references within a document          |
 | similarity    | record similarity for alignment                                      |
-| align         | optimal one-to-one assignment (Hungarian)                            |
+| align         | one-to-one assignment: most pairs, then similarity, then tie-break   |
 | outcome       | field-level outcome of an aligned pair                               |
 | score         | one document: alignment and counts at three levels in two modes      |
 | classify      | the error class of every FN, FP and disagreement                     |
@@ -29,6 +29,9 @@ Modules, one job each:
 | report_md     | the Markdown report                                                  |
 | error_log     | errors.jsonl                                                         |
 | review_html   | the self-contained review page                                       |
+
+The scoring rules are versioned (``SCORER_VERSION``); ``VERSIONS.md`` beside this file says
+what each version changed and how it moved the committed baseline.
 """
 
 from __future__ import annotations

@@ -28,7 +28,13 @@ from extractor.evaluation.report_model import (
     level_key,
 )
 from extractor.evaluation.score import DocumentResult
-from extractor.evaluation.settings import BootstrapSettings, Level, Mode, RecordType
+from extractor.evaluation.settings import (
+    SCORER_VERSION,
+    BootstrapSettings,
+    Level,
+    Mode,
+    RecordType,
+)
 
 __all__ = ["compare_baseline", "document_entries", "field_results", "level_results", "rounded"]
 
@@ -92,6 +98,10 @@ def level_results(docs: Sequence[DocumentResult], resampling: Resampling) -> lis
         for mode in Mode:
             per_type = {t: [d.counts[level, mode, t] for d in docs] for t in RecordType}
             overall = [Counts.total(d.counts[level, mode, t] for t in RecordType) for d in docs]
+            grounded = None
+            if level is Level.DETECTION:
+                found = [Counts.total(d.grounded_counts[mode, t] for t in RecordType) for d in docs]
+                grounded = _score(found, resampling)
             out.append(
                 LevelResult(
                     level=level,
@@ -99,6 +109,7 @@ def level_results(docs: Sequence[DocumentResult], resampling: Resampling) -> lis
                     overall=_score(overall, resampling),
                     by_type={t: _score(c, resampling) for t, c in per_type.items()},
                     macro=_macro(per_type, resampling),
+                    grounded=grounded,
                 )
             )
     return out
@@ -195,6 +206,8 @@ def compare_baseline(
         gold_sha256=baseline.inputs.gold_sha256,
         same_gold=baseline.inputs.gold_sha256 == gold_sha256,
         same_settings=same_settings,
+        scorer_version=baseline.scorer_version,
+        same_scorer=baseline.scorer_version == SCORER_VERSION,
         common_documents=len(common),
         only_new=sorted(set(new_by_id) - set(old_by_id)),
         only_baseline=sorted(set(old_by_id) - set(new_by_id)),

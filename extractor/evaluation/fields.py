@@ -2,7 +2,8 @@
 
 Identity fields follow the guide's "one record per ..." rules: a project is its name; an
 indicator is (name, region or enterprise, period); a role is (enterprise, role, project).
-A record is *detected* when it is aligned with a record whose identity fields agree.
+A record is *detected* when it is aligned with a record whose identity fields agree (in
+strict mode, also only when the prediction's evidence is valid; see ``score``).
 """
 
 from __future__ import annotations

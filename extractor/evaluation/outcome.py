@@ -31,9 +31,16 @@ from extractor.evaluation.fields import (
 )
 from extractor.evaluation.metrics import Counts
 from extractor.evaluation.normalize import canonical_unit
-from extractor.records import Change, Money, Quantity
+from extractor.records import Change, Indicator, Money, Quantity
 
-__all__ = ["FieldOutcome", "Issue", "compare_field", "filled_units", "power_of_ten"]
+__all__ = [
+    "FieldOutcome",
+    "Issue",
+    "compare_field",
+    "filled_units",
+    "indicator_names_agree",
+    "power_of_ten",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +134,13 @@ def _agrees(spec: FieldSpec, pair: tuple[Item, Item], cmp: Comparator, ctx: DocC
     gold, pred = pair
     g, p = field_value(gold.record, spec), field_value(pred.record, spec)
     kind = spec.kind
+    g_record, p_record = gold.record, pred.record
+    if (
+        kind is FieldKind.RECORD_NAME
+        and isinstance(g_record, Indicator)
+        and isinstance(p_record, Indicator)
+    ):
+        return indicator_names_agree(g_record, p_record, cmp, ctx)
     if kind in (FieldKind.PROJECT_NAME, FieldKind.RECORD_NAME):
         project = kind is FieldKind.PROJECT_NAME
         return cmp.names(own_names(gold.record), own_names(pred.record), project=project)
@@ -147,6 +161,47 @@ def _agrees(spec: FieldSpec, pair: tuple[Item, Item], cmp: Comparator, ctx: DocC
     if kind is FieldKind.ENUM:
         return g == p
     raise TypeError(f"field {spec.name} of kind {kind.value} holds {type(g).__name__}")
+
+
+def _both_or_neither(a: object, b: object, agree: bool) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and agree)
+
+
+def _same_figure_place_period(g: Indicator, p: Indicator, cmp: Comparator, ctx: DocContext) -> bool:
+    """Region, enterprise and period agree, and so does every figure both sides fill (at
+    least one)."""
+    region = g.region is not None and p.region is not None and cmp.phrase(g.region, p.region)
+    enterprise = (
+        g.enterprise is not None
+        and p.enterprise is not None
+        and cmp.enterprises(ctx.enterprise_names(g.enterprise), ctx.enterprise_names(p.enterprise))
+    )
+    period = g.period is not None and p.period is not None and cmp.period(g.period, p.period)
+    if not (
+        _both_or_neither(g.region, p.region, region)
+        and _both_or_neither(g.enterprise, p.enterprise, enterprise)
+        and _both_or_neither(g.period, p.period, period)
+    ):
+        return False
+    shared = []
+    if g.value is not None and p.value is not None:
+        shared.append(cmp.quantity(g.value, p.value))
+    if g.change is not None and p.change is not None:
+        shared.append(cmp.change(g.change, p.change))
+    return bool(shared) and all(shared)
+
+
+def indicator_names_agree(
+    gold: Indicator, pred: Indicator, cmp: Comparator, ctx: DocContext
+) -> bool:
+    """An indicator's name agrees: as any name, or (lenient) related words or one standard
+    statistic when the figure, region and period agree (see ``compare``)."""
+    names_g, names_p = own_names(gold), own_names(pred)
+    if cmp.names(names_g, names_p):
+        return True
+    if not cmp.lenient or not _same_figure_place_period(gold, pred, cmp, ctx):
+        return False
+    return cmp.related_indicator_names(names_g, names_p)
 
 
 def compare_field(

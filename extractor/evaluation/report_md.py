@@ -83,6 +83,8 @@ def _level_section(report: Report, result: LevelResult, labels: tuple[str, str])
         header.append("ΔF1")
     level, mode = result.level, result.mode
     rows = [_score_row("all (micro)", result.overall, _delta(report, level, mode, None), baseline)]
+    if result.grounded is not None:
+        rows.append(_score_row("all, grounded only", result.grounded, None, baseline))
     for t, score in result.by_type.items():
         rows.append(_score_row(t.value, score, _delta(report, level, mode, t), baseline))
     m = result.macro
@@ -157,9 +159,19 @@ def _validity(report: Report) -> list[str]:
         + (f" ({', '.join(v.sha_mismatches)})" if v.sha_mismatches else ""),
         f"- predictions for documents not in the gold (ignored): {len(v.extra_documents)}"
         + (f" ({', '.join(v.extra_documents)})" if v.extra_documents else ""),
-        f"- ungrounded predicted records: {v.ungrounded_records}"
+        f"- ungrounded predicted records (never a strict TP; lenient 'grounded only' row "
+        f"leaves them out): {v.ungrounded_records}"
         + ("" if v.texts_checked else " (evidence not checked: no --docs)"),
+        *(
+            f"  - {n.doc_id} {n.record_type.value} #{n.index} {n.label}: {n.problem}"
+            for n in v.ungrounded
+        ),
         f"- predicted records marked optional (ignored): {v.optional_flags_ignored}",
+        f"- invalid predicted records (dropped, not scored): {len(v.invalid_records)}",
+        *(
+            f"  - {n.doc_id} {n.record_type.value} #{n.index} {n.label}: {n.problem}"
+            for n in v.invalid_records
+        ),
     ]
     for note in v.unparseable_lines[:_LISTED_LINES]:
         lines.append(f"  - line {note.line} ({note.doc_id or 'doc_id unknown'}): {note.problem}")
@@ -172,6 +184,11 @@ def _baseline(b: BaselineComparison) -> list[str]:
     notes = [f"Baseline `{b.path}`, {b.common_documents} documents in common."]
     if not b.same_gold:
         notes.append("**Warning: the baseline was scored against a different gold file.**")
+    if not b.same_scorer:
+        notes.append(
+            f"**Warning: the baseline was scored by scorer {b.scorer_version}; a difference can "
+            "come from the scoring rules (extractor/evaluation/VERSIONS.md).**"
+        )
     if not b.same_settings:
         notes.append("**Warning: the baseline was scored with different settings.**")
     if b.only_new or b.only_baseline:
@@ -229,6 +246,9 @@ def render_markdown(report: Report) -> str:
         f"bootstrap {int(b['resamples'])} document resamples, seed {int(b['seed'])}, "
         f"{b['confidence']:.0%} percentile intervals",
         f"- Gate ({gate.metric} = {_num(gate.value)}; {thresholds}): {verdict}",
+        f"- {len(report.validity.invalid_records)} invalid predicted record(s) dropped before "
+        f"scoring; {len(report.validity.unparseable_lines)} unusable prediction line(s) "
+        "scored as empty (see Validity)",
         "",
         "## Scores",
         "",

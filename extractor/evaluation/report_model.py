@@ -24,6 +24,7 @@ __all__ = [
     "LevelResult",
     "LineNote",
     "MacroScore",
+    "RecordNote",
     "Report",
     "Score",
     "SettingsModel",
@@ -83,6 +84,9 @@ class LevelResult(_Model):
     overall: Score
     by_type: dict[RecordType, Score]
     macro: MacroScore
+    grounded: Score | None = None
+    """Detection only: the overall score when a prediction without valid evidence cannot be
+    a TP (equal to ``overall`` in strict mode, where that is the rule)."""
 
 
 class FieldResult(_Model):
@@ -109,6 +113,17 @@ class LineNote(_Model):
     problem: str
 
 
+class RecordNote(_Model):
+    """One predicted record the validity section lists, and why."""
+
+    doc_id: str
+    record_type: RecordType
+    index: int
+    """Position in the prediction line's list of that type."""
+    label: str
+    problem: str
+
+
 class Validity(_Model):
     gold_documents: int
     gold_records: dict[RecordType, int]
@@ -122,6 +137,10 @@ class Validity(_Model):
     extra_documents: list[str]
     ungrounded_records: int
     """Predicted records flagged ungrounded or whose evidence is not in the text."""
+    ungrounded: list[RecordNote] = []
+    """Each of those records."""
+    invalid_records: list[RecordNote] = []
+    """Predicted records that did not validate, dropped before scoring (gold documents only)."""
     optional_flags_ignored: int
     """Predicted records marked ``optional`` (honoured only in agreement mode)."""
     texts_checked: bool
@@ -151,6 +170,9 @@ class BaselineComparison(_Model):
     gold_sha256: str
     same_gold: bool
     same_settings: bool
+    scorer_version: str | None = None
+    """The scorer version the baseline report was written by."""
+    same_scorer: bool = True
     common_documents: int
     only_new: list[str]
     only_baseline: list[str]

@@ -6,8 +6,16 @@ Input rules (the contract):
 * a gold document without a prediction line, or whose prediction was made on another text
   (``text_sha256`` differs), is an ``InputError`` unless ``allow_missing``: then it is
   scored as an empty prediction and listed in the report;
-* a prediction line that is not JSON or not a valid record is scored as the empty prediction
-  of its document (when its ``doc_id`` can be read) and listed in the report;
+* a prediction line that is not JSON, or whose problem lies outside its records (``doc_id``,
+  ``text_sha256``), is scored as the empty prediction of its document (when its ``doc_id``
+  can be read) and listed in the report;
+* a predicted record that does not validate (an unknown enum value, an evidence span of the
+  wrong length) is dropped alone: the rest of its document is scored, and the record is
+  counted in the report's header, listed under Validity and in errors.jsonl (class
+  ``invalid``) with the reason. With ``strict_input`` any invalid record or unusable line
+  is an ``InputError`` instead;
+* a prediction's ``meta`` is not scored: it is set aside before validation, so that keys
+  other systems write there (``usage.total_tokens``, costs) never cost a document;
 * prediction lines for documents the gold does not have are listed and ignored.
 
 In agreement mode the second file is gold too: it must be valid, and ``optional`` counts on
@@ -20,8 +28,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from extractor.errors import GoldError, InputError
 from extractor.evaluation.aggregate import (
     compare_baseline,
@@ -32,12 +38,18 @@ from extractor.evaluation.aggregate import (
 from extractor.evaluation.bootstrap import Resampling
 from extractor.evaluation.classify import ErrorRecord, classify_document
 from extractor.evaluation.gate import GateSettings, check_gate
-from extractor.evaluation.loading import describe_validation_error, file_sha256, read_jsonl
+from extractor.evaluation.loading import (
+    DroppedRecord,
+    file_sha256,
+    read_jsonl,
+    validate_prediction,
+)
 from extractor.evaluation.report_json import read_report
 from extractor.evaluation.report_model import (
     ErrorCount,
     Inputs,
     LineNote,
+    RecordNote,
     Report,
     SettingsModel,
     Validity,
@@ -74,6 +86,8 @@ class _Predictions:
     documents: dict[str, DocumentRecord]
     broken: list[LineNote]
     lines: int
+    dropped: dict[str, tuple[DroppedRecord, ...]] = field(default_factory=dict)
+    positions: dict[str, dict[RecordType, tuple[int, ...]]] = field(default_factory=dict)
 
 
 def _gold_error(path: Path, problems: tuple[Problem, ...]) -> GoldError:
@@ -90,6 +104,24 @@ def _checked(path: Path, docs: Path | None) -> GoldCheck:
     return check
 
 
+def _strict_input_message(
+    path: Path, broken: list[LineNote], dropped: dict[str, tuple[DroppedRecord, ...]]
+) -> str:
+    invalid = [(doc_id, d) for doc_id, records in sorted(dropped.items()) for d in records]
+    parts = []
+    if invalid:
+        doc_id, first = invalid[0]
+        parts.append(
+            f"{len(invalid)} invalid record(s), first {doc_id} {first.record_type.value} "
+            f"#{first.index}: {first.problem}"
+        )
+    if broken:
+        parts.append(
+            f"{len(broken)} unusable line(s), first line {broken[0].line}: {broken[0].problem}"
+        )
+    return f"{path}: " + "; ".join(parts) + " (--strict-input)"
+
+
 def _predictions(config: EvaluationConfig) -> _Predictions:
     if config.scoring.agreement:
         check = _checked(config.pred, config.docs)
@@ -97,6 +129,8 @@ def _predictions(config: EvaluationConfig) -> _Predictions:
     lines = read_jsonl(config.pred)
     documents: dict[str, DocumentRecord] = {}
     broken: list[LineNote] = []
+    dropped: dict[str, tuple[DroppedRecord, ...]] = {}
+    positions: dict[str, dict[RecordType, tuple[int, ...]]] = {}
     seen: dict[str, int] = {}
     for line in lines:
         if line.doc_id is not None and line.doc_id in seen:
@@ -109,19 +143,21 @@ def _predictions(config: EvaluationConfig) -> _Predictions:
         if line.error is not None or line.obj is None:
             broken.append(LineNote(line=line.number, doc_id=line.doc_id, problem=line.error or ""))
             continue
-        try:
-            record = DocumentRecord.model_validate(line.obj)
-        except ValidationError as e:
-            found = describe_validation_error(e, line.obj)
-            where, message = found[0]
-            more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
-            note = LineNote(
-                line=line.number, doc_id=line.doc_id, problem=f"{where}: {message}{more}"
+        found = validate_prediction(line.obj)
+        if found.record is None:
+            broken.append(
+                LineNote(line=line.number, doc_id=line.doc_id, problem=found.problem or "")
             )
-            broken.append(note)
             continue
-        documents[record.doc_id] = record
-    return _Predictions(documents, broken, len(lines))
+        doc_id = found.record.doc_id
+        documents[doc_id] = found.record
+        if found.dropped:
+            dropped[doc_id] = found.dropped
+        if found.positions is not None:
+            positions[doc_id] = found.positions
+    if config.scoring.strict_input and (broken or dropped):
+        raise InputError(_strict_input_message(config.pred, broken, dropped))
+    return _Predictions(documents, broken, len(lines), dropped, positions)
 
 
 def _match(
@@ -202,9 +238,68 @@ def _validity(
         ungrounded_records=sum(
             1 for d in docs for items in d.pred_items.values() for i in items if i.ungrounded
         ),
+        ungrounded=_ungrounded(docs),
+        invalid_records=_invalid_notes(preds, docs),
         optional_flags_ignored=0 if agreement else optional_flags,
         texts_checked=bool(gold.texts),
     )
+
+
+def _invalid_errors(doc_id: str, dropped: tuple[DroppedRecord, ...]) -> list[ErrorRecord]:
+    return [
+        ErrorRecord(
+            doc_id=doc_id,
+            record_type=d.record_type,
+            field=None,
+            error_class=ErrorClass.INVALID,
+            gold=None,
+            pred=d.raw,
+            gold_index=None,
+            pred_index=d.index,
+            gold_label=None,
+            pred_label=d.label,
+            evidence=None,
+            strict_only=False,
+            detail=d.problem,
+        )
+        for d in dropped
+    ]
+
+
+def _invalid_notes(preds: _Predictions, docs: list[DocumentResult]) -> list[RecordNote]:
+    return [
+        RecordNote(
+            doc_id=d.doc_id,
+            record_type=r.record_type,
+            index=r.index,
+            label=r.label,
+            problem=r.problem,
+        )
+        for d in docs
+        for r in preds.dropped.get(d.doc_id, ())
+    ]
+
+
+def _ungrounded(docs: list[DocumentResult]) -> list[RecordNote]:
+    """Every prediction without valid evidence, in document, type and file order."""
+    out = []
+    for d in docs:
+        for t in RecordType:
+            for item in sorted(d.pred_items[t], key=lambda i: i.index):
+                if not item.ungrounded:
+                    continue
+                flagged = item.record.ungrounded
+                problem = "flagged ungrounded" if flagged else "evidence not in the document"
+                out.append(
+                    RecordNote(
+                        doc_id=d.doc_id,
+                        record_type=t,
+                        index=item.index,
+                        label=item.label,
+                        problem=problem,
+                    )
+                )
+    return out
 
 
 def _error_counts(errors: list[ErrorRecord]) -> list[ErrorCount]:
@@ -229,14 +324,23 @@ def evaluate(config: EvaluationConfig) -> Evaluation:
 
     docs = [
         score_document(
-            doc_id, gold.documents[doc_id], pred, scoring, status=status, text=texts.get(doc_id)
+            doc_id,
+            gold.documents[doc_id],
+            pred,
+            scoring,
+            status=status,
+            text=texts.get(doc_id),
+            positions=preds.positions.get(doc_id) if pred is not None else None,
         )
         for doc_id, (status, pred) in matched.items()
     ]
     errors = [
         e
         for d in docs
-        for e in classify_document(d, scoring.tolerances.lenient, texts.get(d.doc_id))
+        for e in (
+            *_invalid_errors(d.doc_id, preds.dropped.get(d.doc_id, ())),
+            *classify_document(d, scoring.tolerances.lenient, texts.get(d.doc_id)),
+        )
     ]
     resampling = Resampling(len(docs), scoring.bootstrap)
     results = level_results(docs, resampling)

@@ -35,8 +35,10 @@ __all__ = [
     "Tolerances",
 ]
 
-SCORER_VERSION = "1.0.0"
-"""Version of the scoring rules; bump it whenever a change can move a score."""
+SCORER_VERSION = "2.0.0"
+"""Version of the scoring rules; bump it whenever a change can move a score (what each
+version changed, and how it moved the committed baseline: ``VERSIONS.md`` beside this
+module)."""
 
 
 class Mode(StrEnum):
@@ -76,6 +78,7 @@ class ErrorClass(StrEnum):
     WRONG_ROLE = "wrong_role"
     WRONG_PROJECT = "wrong_project"
     UNGROUNDED = "ungrounded"
+    INVALID = "invalid"  # a predicted record that does not validate, dropped before scoring
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +144,8 @@ class ScoringSettings:
 
     ``agreement`` compares two gold files: ``optional`` is then honoured on both sides (in a
     normal evaluation a prediction cannot excuse its own records by marking them optional).
+    ``strict_input`` makes an invalid predicted record or an unusable prediction line an
+    error instead of a dropped record or an empty document.
     """
 
     tolerances: Tolerances = field(default_factory=Tolerances)
@@ -148,3 +153,4 @@ class ScoringSettings:
     bootstrap: BootstrapSettings = field(default_factory=BootstrapSettings)
     allow_missing: bool = False
     agreement: bool = False
+    strict_input: bool = False

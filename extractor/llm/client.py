@@ -28,7 +28,8 @@ from extractor.errors import (
     ReplayMiss,
     ResponseInvalid,
 )
-from extractor.llm.local import LlamaTransport
+from extractor.llm.engine import EngineSettings
+from extractor.llm.local import LocalTransport
 from extractor.llm.store import RecordingStore, ResponseStore
 from extractor.llm.transport import CachingTransport, RetryingTransport
 from extractor.pipeline.wire import ChunkExtraction
@@ -92,7 +93,13 @@ class ModelClient:
                 f"no model endpoint is set and no local model is usable ({e}); "
                 "or set EXTRACTOR_BASE_URL to an OpenAI-compatible endpoint"
             ) from e
-        return LlamaTransport(path, model_name=self._local_name(), n_ctx=self._context_size())
+        settings = EngineSettings(
+            model_path=path,
+            slots=self.config.effective_concurrency,
+            ctx_per_slot=self.config.context_per_slot,
+            threads=self.config.threads,
+        )
+        return LocalTransport(settings, model_name=self._local_name())
 
     def _local_name(self) -> str:
         if self.config.model:
@@ -100,11 +107,6 @@ class ModelClient:
         if self.config.model_path is not None:
             return self.config.model_path.stem
         return default_registry().default.name
-
-    def _context_size(self) -> int:
-        """Room for the instructions, a chunk (with overlap) and the answer."""
-        needed = 1800 + self.config.chunk_tokens * 2 + self.config.max_output_tokens * 3
-        return min(32768, 1 << (needed - 1).bit_length())
 
     async def setup(self) -> tuple[str, ModeChoice]:
         """Resolve the model name and the mode (once per client)."""

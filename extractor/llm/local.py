@@ -1,92 +1,41 @@
-"""The embedded backend: a GGUF model run in-process by llama-cpp-python, behind an HTTP
-transport that speaks the OpenAI chat-completions protocol.
+"""The embedded backend as an HTTP transport that speaks the OpenAI chat-completions protocol.
 
-The OpenAI client, instructor, the cache and the retries work unchanged on top of it. A
-``json_schema`` response format becomes llama.cpp's grammar-constrained JSON
-(``{"type": "json_object", "schema": ...}``), and a named tool choice is constrained the same
-way by llama-cpp-python, so a small model cannot emit invalid JSON. Generation runs in a
-worker thread (it is CPU-bound native code that releases the GIL), one request at a time.
+The OpenAI client, instructor, the cache and the retries work unchanged on top of it; the
+answers come from the process-wide ``Engine`` (llama.cpp in-process, see ``engine``), which is
+loaded on the first request and stays loaded when the transport closes. Requests run in worker
+threads, at most one per engine slot, so that llama.cpp batches them.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import threading
 import time
-from pathlib import Path
 from typing import Any
 
+import anyio
 import anyio.to_thread
 import httpx2
 
-from extractor.errors import ConfigError
+from extractor.llm.engine import Engine, EngineSettings, acquire
 
-__all__ = ["LlamaTransport", "available_threads"]
+__all__ = ["LocalTransport"]
 
-_PASSED = (
-    "messages",
-    "tools",
-    "tool_choice",
-    "temperature",
-    "top_p",
-    "max_tokens",
-    "seed",
-    "stop",
-    "presence_penalty",
-    "frequency_penalty",
-)
+_STATUS_BY_TYPE = {"invalid_request_error": 400, "not_supported_error": 501}
 
 
-def available_threads() -> int:
-    """Cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not on Linux
-        return max(1, os.cpu_count() or 1)
+class LocalTransport(httpx2.AsyncBaseTransport):
+    """Answers ``POST .../chat/completions`` and ``GET .../models`` from the embedded engine."""
 
-
-class LlamaTransport(httpx2.AsyncBaseTransport):
-    """Answers ``POST .../chat/completions`` and ``GET .../models`` from a local GGUF."""
-
-    def __init__(self, model_path: Path, *, model_name: str, n_ctx: int = 4096) -> None:
-        self.model_path = model_path
+    def __init__(self, settings: EngineSettings, *, model_name: str) -> None:
+        self.settings = settings
         self.model_name = model_name
-        self.n_ctx = n_ctx
-        self._llama: Any = None
-        self._lock = threading.Lock()
-
-    def _load(self) -> Any:
-        if self._llama is None:
-            try:
-                from llama_cpp import Llama
-            except ImportError as e:
-                raise ConfigError(
-                    "the local backend needs llama-cpp-python: pip install 'extractor[local]'"
-                ) from e
-            self._llama = Llama(
-                model_path=str(self.model_path),
-                n_ctx=self.n_ctx,
-                n_threads=available_threads(),
-                verbose=False,
-            )
-        return self._llama
+        self._limiter = anyio.CapacityLimiter(settings.slots)
+        self._engine: Engine | None = None
 
     def _complete(self, body: dict[str, Any]) -> dict[str, Any]:
-        with self._lock:
-            llama = self._load()
-            kwargs = {k: body[k] for k in _PASSED if body.get(k) is not None}
-            response_format = body.get("response_format")
-            if isinstance(response_format, dict):
-                kind = response_format.get("type")
-                if kind == "json_schema":
-                    schema = response_format.get("json_schema", {}).get("schema")
-                    kwargs["response_format"] = {"type": "json_object", "schema": schema}
-                elif kind == "json_object":
-                    kwargs["response_format"] = response_format
-            result: dict[str, Any] = llama.create_chat_completion(**kwargs)
-            result["model"] = self.model_name
-            return result
+        if self._engine is None:
+            self._engine = acquire(self.settings)
+        return self._engine.complete(body)
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         path = request.url.path
@@ -98,18 +47,21 @@ class LlamaTransport(httpx2.AsyncBaseTransport):
             return httpx2.Response(200, json=payload)
         if request.method != "POST" or not path.endswith("/chat/completions"):
             return httpx2.Response(404, json={"error": {"message": f"no route {path}"}})
-        body = json.loads(await request.aread())
         try:
-            result = await anyio.to_thread.run_sync(self._complete, body)
-        except ConfigError:
-            raise
-        except Exception as e:  # a llama.cpp failure is the server's error, as over HTTP
-            return httpx2.Response(500, json={"error": {"message": f"{type(e).__name__}: {e}"}})
+            body = json.loads(await request.aread())
+        except ValueError as e:
+            return httpx2.Response(400, json={"error": {"message": f"invalid JSON body: {e}"}})
+        result = await anyio.to_thread.run_sync(self._complete, body, limiter=self._limiter)
+        error = result.get("error")
+        if isinstance(error, dict):
+            code = error.get("code")
+            status = code if isinstance(code, int) and 400 <= code < 600 else None
+            status = status or _STATUS_BY_TYPE.get(str(error.get("type")), 500)
+            return httpx2.Response(status, json={"error": error})
+        result["model"] = self.model_name
         result.setdefault("created", int(time.time()))
         return httpx2.Response(200, json=result)
 
     async def aclose(self) -> None:
-        with self._lock:
-            if self._llama is not None:
-                self._llama.close()
-                self._llama = None
+        """Nothing to release: the engine outlives its clients (see ``engine.unload``)."""
+        self._engine = None

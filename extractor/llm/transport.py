@@ -49,6 +49,7 @@ class UsageMeter:
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_prompt_tokens: int = 0  # prompt tokens the server reused from its prefix cache
     cache_hits: int = 0
     model_seconds: float = 0.0
 
@@ -200,6 +201,8 @@ class CachingTransport(httpx2.AsyncBaseTransport):
             usage = payload.get("usage") or {}
             meter.prompt_tokens += int(usage.get("prompt_tokens") or 0)
             meter.completion_tokens += int(usage.get("completion_tokens") or 0)
+            details = usage.get("prompt_tokens_details") or {}
+            meter.cached_prompt_tokens += int(details.get("cached_tokens") or 0)
             model = str(json.loads(body).get("model", ""))
         except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
             payload = None

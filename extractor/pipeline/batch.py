@@ -47,6 +47,7 @@ class BatchSummary:
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_prompt_tokens: int = 0
     cache_hits: int = 0
     seconds: float = 0.0
     model: str | None = None
@@ -61,6 +62,7 @@ class BatchSummary:
             self.calls += usage.calls
             self.prompt_tokens += usage.prompt_tokens
             self.completion_tokens += usage.completion_tokens
+            self.cached_prompt_tokens += usage.cached_prompt_tokens
             self.cache_hits += usage.cache_hits
 
 
@@ -132,8 +134,8 @@ async def run_batch(
         summary.model, summary.mode = model, mode.value
         if observer:
             observer.started(len(items), model, mode.value)
-        calls = asyncio.Semaphore(config.concurrency)
-        in_flight = asyncio.Semaphore(config.concurrency + 2)
+        calls = asyncio.Semaphore(config.effective_concurrency)
+        in_flight = asyncio.Semaphore(config.effective_concurrency + 2)
 
         async def one(item: Document | DocumentError) -> None:
             if isinstance(item, DocumentError):

@@ -70,6 +70,7 @@ async def extract_document(
             calls=meter.calls,
             prompt_tokens=meter.prompt_tokens,
             completion_tokens=meter.completion_tokens,
+            cached_prompt_tokens=meter.cached_prompt_tokens,
             cache_hits=meter.cache_hits,
         ),
         seconds=round(time.perf_counter() - started, 3),

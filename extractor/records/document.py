@@ -179,6 +179,9 @@ class Usage(BaseModel):
     calls: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    cached_prompt_tokens: int = 0
+    """Prompt tokens the model server reused from its prompt-prefix cache (llama.cpp's
+    ``prompt_tokens_details.cached_tokens``)."""
     cache_hits: int = 0
 
 

@@ -384,6 +384,9 @@ def test_every_error_class_is_reachable(tmp_path: Path, cls: ErrorClass) -> None
         ErrorClass.UNGROUNDED: lambda: a["projects"].append(
             {**project("doc_a", "invented plant", "Junjia"), "evidence": [], "ungrounded": True}
         ),
+        ErrorClass.INVALID: lambda: a["projects"].append(
+            {**project("doc_a", "invented plant", "Junjia"), "status": "finished"}
+        ),
     }
     mistakes[cls]()
     evaluation = Bench(tmp_path).evaluate([gold_a()], preds)

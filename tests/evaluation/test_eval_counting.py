@@ -174,12 +174,28 @@ def test_unparseable_prediction_line_is_an_empty_prediction(tmp_path: Path) -> N
 
 def test_invalid_prediction_line_is_an_empty_prediction(tmp_path: Path) -> None:
     preds = predictions(gold())
-    preds[1]["projects"][0]["status"] = "finished"  # not an enum value
+    preds[1]["text_sha256"] = "not a hash"  # a problem outside the records: the line is unusable
     evaluation = Bench(tmp_path).evaluate(gold(), preds)
     (note,) = evaluation.report.validity.unparseable_lines
     assert note.doc_id == "doc_b"
-    assert "project #0 'parts park': status" in note.problem
+    assert "text_sha256" in note.problem
     assert evaluation.report.documents[1].status == "unparseable"
+
+
+def test_invalid_record_is_dropped_and_named(tmp_path: Path) -> None:
+    preds = predictions(gold())
+    preds[1]["projects"][0]["status"] = "finished"  # not an enum value
+    evaluation = Bench(tmp_path).evaluate(gold(), preds)
+    assert evaluation.report.validity.unparseable_lines == []
+    assert evaluation.report.documents[1].status == "scored"
+    (note,) = evaluation.report.validity.invalid_records
+    assert (note.doc_id, note.record_type, note.index, note.label) == (
+        "doc_b",
+        RecordType.PROJECT,
+        0,
+        "parts park",
+    )
+    assert note.problem.startswith("status: Input should be")
 
 
 def test_missing_document_is_an_error_unless_allowed(tmp_path: Path) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractor import DocumentRecord, Extractor, ModeChoice
+from extractor import DocumentRecord, Extractor, ModeChoice, extract_text, unload_models
+from extractor.llm import engine
 from extractor.pipeline.normalize import figure_numbers
 
 pytestmark = pytest.mark.live
@@ -42,14 +43,14 @@ def _check(record: DocumentRecord) -> None:
     assert record.meta.usage.completion_tokens > 0
 
 
-def test_endpoint_path_against_llama_cpp_server(llama_server: str, tmp_path: Path) -> None:
+def test_endpoint_path_against_the_served_engine(llama_server: str, tmp_path: Path) -> None:
     extractor = Extractor(base_url=llama_server, home=tmp_path, cache=False)
     record = extractor.extract_text(ARTICLE, doc_id="live")
     _check(record)
     assert record.meta is not None
     assert record.meta.backend == "endpoint"
-    # llama.cpp's server rejects response_format json_schema, so auto must land on tools.
-    assert record.meta.mode == ModeChoice.TOOLS.value
+    # llama.cpp's native server constrains response_format json_schema, and auto finds that.
+    assert record.meta.mode == ModeChoice.JSON_SCHEMA.value
 
 
 def test_in_process_local_backend(model_path: Path, tmp_path: Path) -> None:
@@ -59,3 +60,28 @@ def test_in_process_local_backend(model_path: Path, tmp_path: Path) -> None:
     assert record.meta is not None
     assert record.meta.backend == "local"
     assert record.meta.mode == ModeChoice.JSON_SCHEMA.value
+
+
+def test_repeated_library_calls_load_the_model_once(model_path: Path, tmp_path: Path) -> None:
+    """Ten sync calls, each with its own client and event loop, share one loaded model; the
+    shared instructions are served from the slots' prompt-prefix cache after the first."""
+    unload_models()
+    before = engine.load_count()
+    records = [
+        extract_text(
+            f"Notice {i}: the city library opens at nine on day {i} of the book fair.",
+            doc_id=f"n{i}",
+            backend="local",
+            model_path=model_path,
+            home=tmp_path,
+            cache=False,
+        )
+        for i in range(10)
+    ]
+    assert engine.load_count() - before == 1
+    assert len(engine.loaded()) == 1
+    usages = [r.meta.usage for r in records if r.meta is not None and r.meta.usage is not None]
+    assert len(usages) == 10
+    assert sum(u.cached_prompt_tokens for u in usages[1:]) > 0, "no prompt-prefix cache hit"
+    assert unload_models() == 1
+    assert engine.loaded() == ()

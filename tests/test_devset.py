@@ -1,0 +1,49 @@
+"""The dev set follows its written split rule, its gold validates, and no seed is in it."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from extractor.evaluation import check_gold_file
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "eval" / "corpus"
+HALVES = ("tune", "check")
+
+
+def _ids(half: str) -> list[str]:
+    return sorted(p.stem for p in (CORPUS / half).glob("*.txt"))
+
+
+def test_the_halves_alternate_over_the_sorted_ids() -> None:
+    every = sorted(_ids("tune") + _ids("check"))
+    assert len(every) >= 24
+    assert _ids("tune") == every[0::2]
+    assert _ids("check") == every[1::2]
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_ids_are_the_hash_of_the_text(half: str) -> None:
+    for path in (CORPUS / half).glob("*.txt"):
+        assert path.stem == "d_" + hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_the_gold_validates_and_covers_the_half(half: str) -> None:
+    check = check_gold_file(ROOT / "gold" / f"{half}.jsonl", CORPUS / half)
+    assert check.problems == ()
+    assert sorted(check.documents) == _ids(half)
+
+
+def test_no_seed_and_every_source_is_listed() -> None:
+    seeds = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (ROOT / "seeds").glob("*.txt")}
+    texts = [p for half in HALVES for p in (CORPUS / half).glob("*.txt")]
+    assert not {hashlib.sha256(p.read_bytes()).hexdigest() for p in texts} & seeds
+    with (CORPUS / "sources.tsv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+    assert {r["doc_id"]: r["half"] for r in rows} == {p.stem: p.parent.name for p in texts}
+    assert len({r["url"] for r in rows}) == len(rows)

@@ -137,6 +137,7 @@ class ExtractorConfig:
     frequency_penalty: float = 0.3  # keeps small models out of repetition loops
     max_output_tokens: int = 1024
     seed: int = 0
+    max_document_bytes: int = 1_000_000  # a larger document fails alone, with the reason
 
     def __post_init__(self) -> None:
         # Accept plain strings from callers (the library API takes keywords): coerce once.
@@ -157,6 +158,8 @@ class ExtractorConfig:
             raise ConfigError("timeout must be positive")
         if self.chunk_tokens < 50:
             raise ConfigError("chunk_tokens must be at least 50")
+        if self.max_document_bytes < 1:
+            raise ConfigError("max_document_bytes must be at least 1")
         if self.max_reasks < 0 or self.retries < 1:
             raise ConfigError("max_reasks must be >= 0 and retries >= 1")
 

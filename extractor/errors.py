@@ -4,10 +4,12 @@
     ├── ConfigError                 bad option, missing endpoint or model (CLI exit 2)
     │   └── BackendUnavailable      nothing to run the model on: no endpoint, no local model
     ├── InputError                  a path that does not exist, a folder with no documents
-    ├── DocumentError               one document cannot be read (binary, undecodable)
+    ├── OutputError                 the output or errors file cannot be written (CLI exit 2)
+    ├── DocumentError               one document cannot be read (binary, undecodable, too large)
     ├── ModelError                  the model call failed for one chunk
     │   ├── EndpointError           transport or HTTP failure after retries (names the provider)
     │   ├── ResponseInvalid         output still invalid after the allowed re-asks
+    │   ├── ResponseTruncated       output cut at the token limit, even with a larger budget
     │   └── ReplayMiss              --replay and the response is not recorded
     ├── ProvisioningError           a model file could not be fetched, assembled or verified
     └── GoldError                   a gold or prediction file breaks the record format
@@ -26,9 +28,11 @@ __all__ = [
     "GoldError",
     "InputError",
     "ModelError",
+    "OutputError",
     "ProvisioningError",
     "ReplayMiss",
     "ResponseInvalid",
+    "ResponseTruncated",
 ]
 
 
@@ -46,6 +50,16 @@ class BackendUnavailable(ConfigError):
 
 class InputError(ExtractorError):
     """The input paths cannot be turned into documents."""
+
+
+class OutputError(ExtractorError):
+    """The output or the errors file cannot be written: a bad path, or a write that failed
+    mid-run (a full disk). The lines written before the failure are kept."""
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}")
+        self.path = path
+        self.reason = reason
 
 
 class DocumentError(ExtractorError):
@@ -76,6 +90,14 @@ class ResponseInvalid(ModelError):
         super().__init__(message)
         self.attempts = attempts
         self.last_completion = last_completion
+
+
+class ResponseTruncated(ModelError):
+    """The model's answer stopped at the output token limit, at every budget tried."""
+
+    def __init__(self, message: str, *, max_tokens: int) -> None:
+        super().__init__(message)
+        self.max_tokens = max_tokens
 
 
 class ReplayMiss(ModelError):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -14,13 +16,14 @@ from typing import Any
 
 import pytest
 import typer
-from fakes.articles import ARTICLES, article_in, good_model, write_articles
+from fakes.articles import ARTICLES, article_in, failing_for, good_model, write_articles
 from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import (
     MODEL,
     FakeOpenAI,
     Reply,
     Seen,
+    chat_completion,
     error_body,
     running_fake,
     unused_port,
@@ -89,13 +92,6 @@ def doc_ids(path: Path) -> list[str]:
 def errors_of(path: Path) -> dict[str, dict[str, str]]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return {e["doc_id"]: e for e in map(json.loads, lines)}
-
-
-def failing_for(doc_id: str, reply: Reply) -> Callable[[Seen], Reply]:
-    def respond(seen: Seen) -> Reply:
-        return reply if article_in(seen) == doc_id else good_model(seen)
-
-    return respond
 
 
 # ---- runs -------------------------------------------------------------------------------------
@@ -391,3 +387,156 @@ def test_every_setting_is_an_option_of_run() -> None:
         for f in fields(ExtractorConfig)
     }
     assert sorted(wanted - names) == []
+
+
+# ---- faults: one line, no traceback, nothing lost (issue 14) ----------------------------------
+
+
+def test_an_answer_always_cut_at_the_limit_fails_its_document_exit_1(
+    inputs: Path, tmp_path: Path
+) -> None:
+    def cut(seen: Seen) -> Reply:
+        return chat_completion(seen, '{"projects": [', finish_reason="length")
+
+    out = tmp_path / "out.jsonl"
+    with running_fake(failing_for("ningbo", cut)) as fake:
+        result = extract(inputs, "-o", out, *endpoint(fake.base_url, tmp_path))
+    assert result.exit_code == 1, result.output
+    assert doc_ids(out) == ["zhaoqing"]
+    assert errors_of(tmp_path / "out.errors.jsonl")["ningbo"]["error"] == "ResponseTruncated"
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda p: p / "in", "it is a folder"),
+        (lambda p: p / "notes.txt" / "out.jsonl", "is a file, not a folder"),
+    ],
+    ids=["a-folder", "inside-a-file"],
+)
+def test_an_output_that_cannot_be_written_is_exit_2_before_any_model_call(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path, make: Callable[[Path], Path], said: str
+) -> None:
+    (tmp_path / "notes.txt").write_text("keep\n", encoding="utf-8")
+    result = extract(inputs, "-o", make(tmp_path), *endpoint(fake.base_url, tmp_path))
+    assert result.exit_code == 2, result.output
+    line = flat(result.stderr)
+    assert line.startswith("error: cannot write ")
+    assert said in line
+    assert fake.requests == []
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "keep\n"
+
+
+def test_an_errors_file_inside_a_file_is_exit_2_before_any_model_call(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    (tmp_path / "notes.txt").write_text("keep\n", encoding="utf-8")
+    errors = tmp_path / "notes.txt" / "errors.jsonl"
+    out = tmp_path / "out.jsonl"
+    result = extract(inputs, "-o", out, "--errors", errors, *endpoint(fake.base_url, tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "is a file, not a folder" in flat(result.stderr)
+    assert fake.requests == []
+    assert not out.exists()
+
+
+def test_a_full_disk_mid_run_is_one_line_and_keeps_what_was_written(
+    inputs: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out.jsonl"
+    with running_fake(failing_for("zhaoqing", Reply(error_body(500, "boom"), status=500))) as fake:
+        done = run_extract(
+            inputs, "-o", out, "--errors", "/dev/full", *endpoint(fake.base_url, tmp_path),
+            cwd=tmp_path,
+        )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines()[-1] == "error: cannot write /dev/full: No space left on device"
+    assert "Traceback" not in done.stderr
+    assert doc_ids(out) == ["ningbo"]
+    assert Path("/dev/full").exists()
+
+
+def test_ctrl_c_says_how_to_go_on_and_keeps_the_finished_documents(
+    inputs: Path, tmp_path: Path
+) -> None:
+    def slow_for_zhaoqing(seen: Seen) -> Reply:
+        reply = good_model(seen)
+        reply.delay = 30 if article_in(seen) == "zhaoqing" else 0
+        return reply
+
+    out = tmp_path / "out.jsonl"
+    env = {k: v for k, v in os.environ.items() if k not in EXTRACTOR_ENVIRONMENT}
+    with running_fake(slow_for_zhaoqing) as fake:
+        args = [str(EXTRACT), str(inputs), "-o", str(out), *endpoint(fake.base_url, tmp_path)]
+        child = subprocess.Popen(
+            args,
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 30
+        while not any(article_in(r) == "zhaoqing" for r in fake.chat_requests):
+            assert time.monotonic() < deadline, "the run never reached the second document"
+            time.sleep(0.05)
+        child.send_signal(signal.SIGINT)
+        _, stderr = child.communicate(timeout=30)
+    assert child.returncode == 130, stderr
+    assert stderr.splitlines()[-1] == f"interrupted; rerun with --resume to continue from {out}"
+    assert "Traceback" not in stderr
+    assert doc_ids(out) == ["ningbo"]
+
+
+def test_a_corrupt_recordings_file_is_exit_2_naming_file_and_line(
+    inputs: Path, tmp_path: Path
+) -> None:
+    recordings = tmp_path / "recordings"
+    recordings.mkdir()
+    good = json.dumps({"key": "k", "status": 200, "response": {}})
+    (recordings / "responses.jsonl").write_text(f"{good}\n{good[:20]}\n", encoding="utf-8")
+    url = f"http://127.0.0.1:{unused_port()}/v1"
+    result = extract(
+        inputs, "-o", tmp_path / "out.jsonl", *endpoint(url, tmp_path), "--replay",
+        "--recordings", recordings,
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    said = flat(result.stderr)
+    assert said.startswith(f"error: {recordings / 'responses.jsonl'} line 2 is not a recording")
+    assert "Traceback" not in result.output
+
+
+def test_secrets_never_reach_the_terminal_or_the_errors_file(inputs: Path, tmp_path: Path) -> None:
+    key = "sk-proj-SECRET0123456789"
+
+    def refuse(seen: Seen) -> Reply:
+        return Reply(error_body(401, f"Incorrect API key provided: {key}"), status=401)
+
+    out = tmp_path / "out.jsonl"
+    with running_fake(refuse) as fake:
+        url = fake.base_url.replace("http://", "http://user:PASSWORD-in-url@")
+        result = extract(inputs, "-o", out, *endpoint(url, tmp_path), "--api-key", key)
+        unreachable = f"http://user:PASSWORD-in-url@127.0.0.1:{unused_port()}/v1"
+        setup = extract(inputs, "-o", out, *endpoint(unreachable, tmp_path), "--api-key", key)
+    assert result.exit_code == 1, result.output
+    assert setup.exit_code == 2, setup.output
+    errors = (tmp_path / "out.errors.jsonl").read_text(encoding="utf-8")
+    assert "HTTP 401" in errors
+    for text in (result.output, errors, setup.output):
+        assert key not in text
+        assert "PASSWORD-in-url" not in text
+    assert "http://***@127.0.0.1" in flat(setup.stderr)
+
+
+def test_the_output_inside_the_input_folder_is_not_read_back(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    (inputs / "scan.txt").write_bytes(b"\x00binary")
+    out = inputs / "out.jsonl"
+    options = endpoint(fake.base_url, tmp_path)
+    assert extract(inputs, "-o", out, *options).exit_code == 1
+    result = extract(inputs, "-o", out, *options)
+    assert result.exit_code == 1, result.output
+    assert "2 extracted, 0 skipped, 1 failed" in result.stderr
+    assert list(errors_of(inputs / "out.errors.jsonl")) == ["scan"]

@@ -2,7 +2,8 @@
 
 It parses options into an ``ExtractorConfig``, runs ``run_batch`` and turns errors into one
 line and an exit code: 0 all documents extracted, 1 some document failed (see the errors
-file), 2 usage or configuration error (bad path, no model, unreachable endpoint).
+file), 2 usage or configuration error (bad path, no model, unreachable endpoint, an output
+that cannot be written), 130 interrupted (Ctrl-C; ``--resume`` goes on from there).
 """
 
 from __future__ import annotations
@@ -231,13 +232,20 @@ def run(
         str | None,
         typer.Option(
             "--ray",
-            metavar="[ADDRESS]",
+            metavar="[ADDR]",
             help="Spread the documents over Ray actors: alone, a Ray instance on this machine "
             "(loopback only); 'auto' or HOST:PORT, a cluster. --base-url may then list "
             "several endpoints, comma-separated. See docs/scale-out.md.",
             rich_help_panel=_RUN,
         ),
     ] = None,
+    max_document_bytes: Annotated[
+        int,
+        typer.Option(
+            help="A larger document fails alone (listed in the errors file), unread.",
+            rich_help_panel=_RUN,
+        ),
+    ] = 1_000_000,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
@@ -247,6 +255,8 @@ def run(
     if not debug:
         # instructor logs each failed call on stderr; the one error line says it all
         logging.getLogger("instructor").setLevel(logging.CRITICAL)
+    else:
+        logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     if recordings is None and (replay or record) and (record or DEFAULT_RECORDINGS.is_dir()):
         recordings = DEFAULT_RECORDINGS
     settings: dict[str, Any] = {
@@ -259,6 +269,7 @@ def run(
         "keep_ungrounded": keep_ungrounded, "prompt": prompt, "prompts_dir": prompts_dir,
         "temperature": temperature, "frequency_penalty": frequency_penalty,
         "max_output_tokens": max_output_tokens, "seed": seed,
+        "max_document_bytes": max_document_bytes,
     }  # fmt: skip
     try:
         config = ExtractorConfig.resolve(**settings)
@@ -277,6 +288,13 @@ def run(
                         config, paths, output, errors=errors_path, resume=resume, observer=progress
                     )
                 )
+    except KeyboardInterrupt as e:
+        # Here, not in main(): typer turns a KeyboardInterrupt that leaves the command into
+        # a bare exit 130. The documents finished so far are in OUTPUT, whole.
+        if debug:
+            raise
+        err.print(f"interrupted; rerun with --resume to continue from {output}", markup=False)
+        raise typer.Exit(130) from e
     except (ConfigError, InputError, EndpointError, ReplayMiss) as e:
         if debug:
             raise

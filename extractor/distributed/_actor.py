@@ -121,7 +121,8 @@ class DocumentExtractor:
         return list(await asyncio.gather(*(self._one(row) for row in rows)))
 
     async def _one(self, row: dict[str, Any]) -> dict[str, str | None]:
-        endpoint = self.endpoint or LOCAL_MODEL
+        # rows leave this process: no endpoint credentials or API key in them
+        endpoint = self.extractor.redact(self.endpoint) if self.endpoint else LOCAL_MODEL
         if row.get("error"):  # a document that could not be loaded passes through
             passed = {name: row.get(name) for name in ROW_SCHEMA.names}
             return passed | {"endpoint": endpoint, "worker": self.worker}
@@ -130,7 +131,8 @@ class DocumentExtractor:
         try:
             record = await self.extractor.aextract_document(document)
         except ExtractorError as e:  # the driver stops the run on a ConfigError
-            return document_row(*where, error=e, endpoint=endpoint, worker=self.worker)
+            failed = document_row(*where, error=e, endpoint=endpoint, worker=self.worker)
+            return failed | {"message": self.extractor.redact(str(e))}
         line = record.model_dump_json()
         return document_row(*where, record=line, endpoint=endpoint, worker=self.worker)
 

@@ -26,7 +26,7 @@ from extractor.distributed._options import RayOptions, endpoints_of
 from extractor.errors import ConfigError, DocumentError, ExtractorError
 from extractor.pipeline.batch import BatchObserver, BatchSummary, default_errors_path
 from extractor.pipeline.load import Document, iter_documents
-from extractor.pipeline.write import ErrorLog, OutputFile
+from extractor.pipeline.write import ErrorLog, OutputFile, check_writable
 from extractor.records import DocumentRecord
 
 __all__ = ["RayJobFailed", "RowWriter", "check_endpoints", "run_on_ray"]
@@ -127,40 +127,49 @@ def run_on_ray(
 ) -> BatchSummary:
     """Extract every document under ``paths`` into ``output`` on Ray, like ``run_batch``.
 
-    Raises ``InputError`` for bad paths and ``ConfigError`` when Ray is missing or no model
-    can be used (both before anything is written), ``RayJobFailed`` when Ray gives up; every
-    per-document failure is logged and counted instead.
+    Raises ``InputError`` for bad paths, ``OutputError`` for an output or errors file that
+    cannot be written and ``ConfigError`` when Ray is missing or no model can be used (all
+    before anything is written), ``RayJobFailed`` when Ray gives up; every per-document failure
+    is logged and counted instead.
     """
     started = time.perf_counter()
     options = options or RayOptions.resolve()
     if config.record:
         raise ConfigError("--record appends to one recordings folder: record without --ray")
     require_ray()
-    items = list(iter_documents(paths))
+    errors = errors or default_errors_path(output)
+    check_writable(output)
+    check_writable(errors, regular=False)
+    items = list(
+        iter_documents(paths, exclude=(output, errors), max_bytes=config.max_document_bytes)
+    )
     summary = BatchSummary(documents=len(items))
     model, mode = asyncio.run(check_endpoints(config))
     summary.model, summary.mode = model, mode
     with ray_session(options.address, num_cpus=options.num_cpus):
         out = OutputFile(output, resume=resume)
-        log = ErrorLog(errors or default_errors_path(output))
-        writer = RowWriter(out, log, summary, observer)
         try:
-            if observer:
-                observer.started(len(items), model, mode)
-            todo = []
-            for item in items:
-                if isinstance(item, DocumentError):
-                    writer.failed(item.doc_id, "", item)
-                elif resume and out.done(item.doc_id, item.text_sha256):
-                    writer.skipped(item.doc_id)
-                else:
-                    todo.append(item)
-            if todo:
-                _extract(config, options, todo, writer)
-            out.finish([item.doc_id for item in items if not isinstance(item, DocumentError)])
+            log = ErrorLog(errors)  # the actors redact what they report
+            try:
+                writer = RowWriter(out, log, summary, observer)
+                if observer:
+                    observer.started(len(items), model, mode)
+                todo = []
+                for item in items:
+                    if isinstance(item, DocumentError):
+                        writer.failed(item.doc_id, "", item)
+                    elif resume and out.done(item.doc_id, item.text_sha256):
+                        writer.skipped(item.doc_id)
+                    else:
+                        todo.append(item)
+                if todo:
+                    _extract(config, options, todo, writer)
+                done = [item.doc_id for item in items if not isinstance(item, DocumentError)]
+                out.finish(done)
+            finally:
+                log.close()
         finally:
             out.close()
-            log.close()
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary
 

@@ -2,22 +2,38 @@
 
 One ``ModelClient`` serves a whole run. It resolves the model name and the structured-output
 mode once (``auto`` probes an endpoint with a tiny ``json_schema`` request and falls back to
-tools: llama.cpp's server answers that request with HTTP 500), then answers one chunk per
-``extract`` call, feeding validation errors back to the model for a bounded number of
-re-asks. Failures come out as this package's exceptions, naming the provider.
+tools when the endpoint says it cannot do that format: llama.cpp's server answers with HTTP
+500 naming it; a 429 or another 5xx is retried, and a probe that keeps failing is an
+``EndpointError``), then answers one chunk per ``extract`` call, feeding validation errors
+back to the model for a bounded number of re-asks. An answer cut at the output token limit
+is asked again once with twice the budget, then fails its document (``ResponseTruncated``).
+Failures come out as this package's exceptions, naming the provider; the API key and any
+credentials in the endpoint URL are blanked from every message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any
+import copy
+import functools
+import logging
+import re
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx2
 import instructor
 import openai
-from instructor.core.exceptions import InstructorRetryException
+from instructor.core.exceptions import IncompleteOutputException, InstructorRetryException
+from instructor.processing import response_schema
 from pydantic import BaseModel
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.errors import (
@@ -27,11 +43,12 @@ from extractor.errors import (
     ProvisioningError,
     ReplayMiss,
     ResponseInvalid,
+    ResponseTruncated,
 )
 from extractor.llm.engine import EngineSettings
 from extractor.llm.local import LocalTransport
 from extractor.llm.store import RecordingStore, ResponseStore
-from extractor.llm.transport import CachingTransport, RetryingTransport
+from extractor.llm.transport import CachingTransport, CallContext, RetryingTransport, current_call
 from extractor.pipeline.wire import ChunkExtraction
 from extractor.provisioning import default_registry, resolve_model_path
 
@@ -44,10 +61,75 @@ INSTRUCTOR_MODES: dict[ModeChoice, instructor.Mode] = {
     ModeChoice.MD_JSON: instructor.Mode.MD_JSON,
 }
 _LOCAL_URL = "http://localhost/v1"  # never contacted: the in-process transport answers
+PROBE_ATTEMPTS = 4
+"""Mode probes answered with 429 or a 5xx that does not name the format, before giving up."""
+TRUNCATION_BUDGETS = (1, 2)
+"""Output token budgets tried for one chunk, as multiples of ``max_output_tokens``."""
+# An error that says the endpoint cannot do the requested structured-output format.
+_NAMES_FORMAT = re.compile(
+    r"json[_ ]?schema|response[_ ]?format|structured output|grammar|schema", re.IGNORECASE
+)
+_SECRET_QUERY = re.compile(r"key|token|secret|password|auth", re.IGNORECASE)
+_log = logging.getLogger("extractor.llm")
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class _Probe(BaseModel):
     ok: bool
+
+
+class _ProbeBusy(Exception):
+    """The probe met a 429 or a 5xx that says nothing of the format: ask again later."""
+
+
+@functools.cache
+def _prepared(model: type[_Model]) -> type[_Model]:
+    """``model`` wrapped as instructor wraps a response model, built once, with its JSON
+    schema computed once: instructor otherwise rebuilds both on every call."""
+    wrapped = response_schema(model)
+    schema = wrapped.model_json_schema()
+    generate = wrapped.model_json_schema
+
+    def model_json_schema(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        if args or kwargs:
+            return generate(*args, **kwargs)
+        return copy.deepcopy(schema)
+
+    wrapped.model_json_schema = model_json_schema  # type: ignore[method-assign]
+    return wrapped
+
+
+def _secrets(config: ExtractorConfig) -> list[str]:
+    """What must never be shown: the API key and the credentials inside the endpoint URL."""
+    found = [config.api_key or ""]
+    if config.base_url:
+        with contextlib.suppress(ValueError):
+            parts = urlsplit(config.base_url)
+            found += [parts.username or "", parts.password or ""]
+            if "@" in parts.netloc:
+                found += parts.netloc.rsplit("@", 1)[0].split(":")  # as written (quoted)
+            found += [v for n, v in parse_qsl(parts.query) if _SECRET_QUERY.search(n)]
+    # the longest first, so that a key is blanked whole before any part of it
+    return sorted({f for f in found if len(f) >= 4}, key=len, reverse=True)
+
+
+def redact_url(url: str) -> str:
+    """``url`` without credentials: userinfo and key-like query values become ``***``."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            netloc = "***@" + netloc.rsplit("@", 1)[1]
+        query = urlencode(
+            [
+                (name, "***" if _SECRET_QUERY.search(name) else value)
+                for name, value in parse_qsl(parts.query, keep_blank_values=True)
+            ],
+            safe="*",
+        )
+        return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+    except ValueError:
+        return "(an endpoint URL that cannot be shown)"
 
 
 class ModelClient:
@@ -58,7 +140,8 @@ class ModelClient:
     ) -> None:
         self.config = config
         self.backend = config.effective_backend
-        self.provider = config.base_url or "local model"
+        self.provider = redact_url(config.base_url) if config.base_url else "local model"
+        self._secrets = _secrets(config)
         # Only a network endpoint of our own making is checked for reachability in setup.
         self._check_connection = (
             inner is None and not config.replay and self.backend is Backend.ENDPOINT
@@ -80,6 +163,14 @@ class ModelClient:
         self.model_name: str | None = config.model
         self.mode: ModeChoice | None = None if config.mode is ModeChoice.AUTO else config.mode
         self._setup_lock = asyncio.Lock()
+
+    def redact(self, text: str) -> str:
+        """``text`` with the endpoint URL's credentials and the API key blanked out."""
+        if self.config.base_url:
+            text = text.replace(self.config.base_url, self.provider)
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
 
     def _default_inner(self) -> httpx2.AsyncBaseTransport:
         if self.backend is Backend.ENDPOINT:
@@ -154,7 +245,7 @@ class ModelClient:
                 await writer.wait_closed()
             return
         raise EndpointError(
-            self.provider, f"unreachable: connection failed ({last or 'no attempt'})"
+            self.provider, self.redact(f"unreachable: connection failed ({last or 'no attempt'})")
         ) from last
 
     async def _first_model(self) -> str:
@@ -162,60 +253,135 @@ class ModelClient:
             models = await self._openai.models.list()
         except openai.OpenAIError as e:
             raise ConfigError(
-                f"{self.provider}: cannot list models ({_describe(e)}); pass --model"
+                self.redact(f"{self.provider}: cannot list models ({_describe(e)}); pass --model")
             ) from e
         for model in models.data:
             return model.id
         raise ConfigError(f"{self.provider} lists no models; pass --model")
 
     async def _probe_mode(self, model: str) -> ModeChoice:
+        """``json_schema`` unless the endpoint says it cannot do that format; a 429 or a 5xx
+        that does not name the format is asked again, and fails setup if it persists."""
+        context = CallContext(doc_id="(mode probe)")
+        token = current_call.set(context)
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(PROBE_ATTEMPTS),
+            # at least 0.5, 1, 2 s: a server that is still loading gets a few seconds
+            wait=wait_exponential_jitter(initial=0.5, max=10, jitter=0.5),
+            retry=retry_if_exception_type(_ProbeBusy),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    mode, why = await self._probe_once(model)
+        except _ProbeBusy as e:
+            raise EndpointError(
+                self.provider,
+                self.redact(
+                    f"the structured-output probe failed {PROBE_ATTEMPTS} times ({e}); "
+                    "retry later, or pass --mode to skip the probe"
+                ),
+            ) from e
+        finally:
+            current_call.reset(token)
+        if mode is ModeChoice.JSON_SCHEMA:
+            self.transport.accept(context)
+        _log.info("mode %s for %s: %s", mode.value, self.provider, self.redact(why))
+        return mode
+
+    async def _probe_once(self, model: str) -> tuple[ModeChoice, str]:
         probe = instructor.from_openai(self._openai, mode=instructor.Mode.JSON_SCHEMA)
         try:
             await probe.chat.completions.create(
                 model=model,
                 messages=[{"role": "user", "content": 'Answer {"ok": true}'}],
-                response_model=_Probe,
+                response_model=_prepared(_Probe),
                 max_retries=0,
                 max_tokens=16,
                 temperature=0,
             )
-        except InstructorRetryException as e:
+        except (InstructorRetryException, openai.OpenAIError) as e:
             root = _root(e)
             if isinstance(root, ReplayMiss):
                 raise root from e
             if isinstance(root, openai.APIConnectionError | openai.APITimeoutError):
-                raise EndpointError(self.provider, f"unreachable: {_describe(root)}") from e
+                raise EndpointError(
+                    self.provider, self.redact(f"unreachable: {_describe(root)}")
+                ) from e
             if isinstance(root, openai.APIStatusError):
-                return ModeChoice.TOOLS
-            return ModeChoice.JSON_SCHEMA  # it answered; the tiny reply just did not parse
-        return ModeChoice.JSON_SCHEMA
+                said = _describe(root)
+                if _NAMES_FORMAT.search(str(root.message)):
+                    return ModeChoice.TOOLS, f"json_schema is not supported ({said})"
+                if root.status_code in (408, 409, 429) or root.status_code >= 500:
+                    raise _ProbeBusy(self.redact(said)) from e
+                raise EndpointError(
+                    self.provider, self.redact(f"the structured-output probe failed: {said}")
+                ) from e
+            # it answered; the tiny reply just did not parse
+            return ModeChoice.JSON_SCHEMA, "the probe was answered"
+        return ModeChoice.JSON_SCHEMA, "the probe was answered"
 
     async def extract(self, messages: list[dict[str, str]]) -> ChunkExtraction:
-        """One chunk's answer, validated (with re-asks)."""
+        """One chunk's answer, validated (with re-asks); cached once accepted."""
         model, mode = await self.setup()
         client = instructor.from_openai(self._openai, mode=INSTRUCTOR_MODES[mode])
+        context = current_call.get()
+        token = None
+        if context is None:
+            context = CallContext()
+            token = current_call.set(context)
+        try:
+            result = await self._extract(client, model, messages)
+        finally:
+            if token is not None:
+                current_call.reset(token)
+        self.transport.accept(context)
+        return result
+
+    async def _extract(
+        self, client: Any, model: str, messages: list[dict[str, str]]
+    ) -> ChunkExtraction:
         kwargs: dict[str, Any] = {
             "model": model,
             "messages": messages,
-            "response_model": ChunkExtraction,
+            "response_model": _prepared(ChunkExtraction),
             "max_retries": self.config.max_reasks,
             "temperature": self.config.temperature,
             "frequency_penalty": self.config.frequency_penalty,
             "max_tokens": self.config.max_output_tokens,
             "seed": self.config.seed,
         }
+        budgets = AsyncRetrying(
+            stop=stop_after_attempt(len(TRUNCATION_BUDGETS)),
+            retry=retry_if_exception_type(IncompleteOutputException),
+            reraise=True,
+        )
         try:
-            result: ChunkExtraction = await client.chat.completions.create(**kwargs)
+            async for attempt in budgets:
+                with attempt:
+                    factor = TRUNCATION_BUDGETS[attempt.retry_state.attempt_number - 1]
+                    kwargs["max_tokens"] = self.config.max_output_tokens * factor
+                    result: ChunkExtraction = await client.chat.completions.create(**kwargs)
+        except IncompleteOutputException as e:
+            raise ResponseTruncated(
+                f"the model's answer was cut at the output token limit, also with "
+                f"{kwargs['max_tokens']} tokens; raise --max-output-tokens or lower "
+                "--chunk-tokens",
+                max_tokens=int(kwargs["max_tokens"]),
+            ) from e
         except InstructorRetryException as e:
             root = _root(e)
             if isinstance(root, ReplayMiss):
                 raise root from e
             if isinstance(root, openai.OpenAIError):
-                raise EndpointError(self.provider, _describe(root)) from e
+                raise EndpointError(self.provider, self.redact(_describe(root))) from e
             last = e.last_completion
             raise ResponseInvalid(
-                f"the model's answer did not validate after {e.n_attempts} attempt(s): "
-                f"{str(e).splitlines()[0][:300]}",
+                self.redact(
+                    f"the model's answer did not validate after {e.n_attempts} attempt(s): "
+                    f"{str(e).splitlines()[0][:300]}"
+                ),
                 attempts=int(e.n_attempts or 0),
                 last_completion=None if last is None else str(last)[:2000],
             ) from e
@@ -223,7 +389,7 @@ class ModelClient:
             root = _root(e)
             if isinstance(root, ReplayMiss):
                 raise root from e
-            raise EndpointError(self.provider, _describe(e)) from e
+            raise EndpointError(self.provider, self.redact(_describe(e))) from e
         return result
 
     async def aclose(self) -> None:

@@ -2,22 +2,33 @@
 
 A response is keyed by the sha256 of the canonical request (endpoint path and JSON body with
 sorted keys: model, messages, response schema or tools, sampling parameters). The SQLite cache
-lives under ``EXTRACTOR_HOME``; recordings are JSONL files (one response a line, with the
+lives under ``EXTRACTOR_HOME``; it commits new responses in batches (every ``COMMIT_EVERY``
+responses or ``COMMIT_SECONDS`` seconds, and on ``close``), so a crash can cost the last few
+responses, never the cache. Recordings are JSONL files (one response a line, with the
 request's model and a short summary) that are committed under ``eval/recordings/`` and served
-by ``--replay``.
+by ``--replay``; a line that is not a recording is a ``ConfigError`` naming file and line.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import sqlite3
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-__all__ = ["RecordingStore", "ResponseStore", "request_key"]
+import jsonlines
+
+from extractor.errors import ConfigError
+
+__all__ = ["COMMIT_EVERY", "COMMIT_SECONDS", "RecordingStore", "ResponseStore", "request_key"]
+
+COMMIT_EVERY = 64
+COMMIT_SECONDS = 2.0
+_log = logging.getLogger("extractor.llm")
 
 
 def request_key(path: str, body: bytes) -> str:
@@ -38,13 +49,21 @@ class ResponseStore:
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
+        # WAL with NORMAL sync: a power cut may lose the last commits, never the database.
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
             "CREATE TABLE IF NOT EXISTS responses (key TEXT PRIMARY KEY, model TEXT, "
             "status INTEGER, body TEXT, created REAL)"
         )
+        self._pending: dict[str, tuple[str, str, int, str, float]] = {}
+        self._committed_at = time.monotonic()
+        self._broken = False
 
     def get(self, key: str) -> tuple[int, str] | None:
         with self._lock:
+            pending = self._pending.get(key)
+            if pending is not None:
+                return pending[2], pending[3]
             row = self._db.execute(
                 "SELECT status, body FROM responses WHERE key = ?", (key,)
             ).fetchone()
@@ -52,14 +71,45 @@ class ResponseStore:
 
     def put(self, key: str, model: str, status: int, body: str) -> None:
         with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
-                (key, model, status, body, time.time()),
-            )
+            self._pending[key] = (key, model, status, body, time.time())
+            if (
+                len(self._pending) >= COMMIT_EVERY
+                or time.monotonic() - self._committed_at >= COMMIT_SECONDS
+            ):
+                self._commit()
+
+    def commit(self) -> None:
+        """Write the pending responses now."""
+        with self._lock:
+            self._commit()
+
+    def _commit(self) -> None:
+        if self._pending and not self._broken:
+            try:
+                with self._db:  # one transaction
+                    self._db.execute("BEGIN")
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO responses VALUES (?, ?, ?, ?, ?)",
+                        list(self._pending.values()),
+                    )
+            except sqlite3.Error as e:  # a full disk: the run goes on without caching
+                self._broken = True
+                _log.warning(
+                    "the response cache %s cannot be written (%s); not caching", self.path, e
+                )
+        self._pending.clear()
+        self._committed_at = time.monotonic()
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            try:
+                self._commit()
+            finally:
+                self._db.close()
+
+
+def _not_a_recording(file: Path, number: int, reason: str) -> str:
+    return f"{file} line {number} is not a recording ({reason}); fix or remove that line"
 
 
 class RecordingStore:
@@ -73,12 +123,28 @@ class RecordingStore:
         self.used: set[str] = set()
         if folder.is_dir():
             for file in sorted(folder.glob("*.jsonl")):
-                for line in file.read_text(encoding="utf-8").splitlines():
-                    if not line.strip():
-                        continue
-                    entry: dict[str, Any] = json.loads(line)
-                    body = json.dumps(entry["response"], ensure_ascii=False)
-                    self._entries[entry["key"]] = (int(entry.get("status", 200)), body)
+                self._load(file)
+
+    def _load(self, file: Path) -> None:
+        """Read one recordings file; a line that is not a recording is a ``ConfigError``."""
+        try:
+            lines = file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as e:
+            raise ConfigError(f"cannot read the recordings file {file}: {e}") from e
+        reader = jsonlines.Reader(lines)  # one line per read, in step with ``lines``
+        for number, line in enumerate(lines, start=1):
+            try:
+                entry = reader.read(type=dict)
+            except jsonlines.InvalidLineError as e:
+                if not line.strip():
+                    continue
+                reason = getattr(e.__cause__, "msg", None) or "not a JSON object"
+                raise ConfigError(_not_a_recording(file, number, reason)) from e
+            key, status = entry.get("key"), entry.get("status", 200)
+            if not isinstance(key, str) or "response" not in entry or not isinstance(status, int):
+                reason = "it needs a string 'key', a 'response' and an integer 'status'"
+                raise ConfigError(_not_a_recording(file, number, reason))
+            self._entries[key] = (status, json.dumps(entry["response"], ensure_ascii=False))
 
     def write_manifest(self, manifest: dict[str, Any]) -> Path:
         """Describe what made the recordings (model, its sha256, date, prompt version)."""

@@ -5,6 +5,13 @@
 Caching at the HTTP layer keys every request (re-asks included) on exactly what was sent,
 so a second run of the same input makes no model call, and ``--replay`` serves recorded
 responses of a real model through the same parsing and re-ask path as a live run.
+
+Only accepted answers are cached: the answers to one unit of work (a chunk) wait in its
+``CallContext`` until the client accepts the final one (``CachingTransport.accept``), and are
+then cached together, the re-asks that led there included, so that a rerun replays the same
+path without a request. An answer that never validated or was cut at the token limit is
+asked again on the next run. An HTTP 200 whose body is an error (some servers answer so) is
+an endpoint failure: retried like a 5xx, and passed on as HTTP 502 with the server's message.
 """
 
 from __future__ import annotations
@@ -61,6 +68,8 @@ class CallContext:
     doc_id: str = "?"
     chunk: int = -1
     meter: UsageMeter = field(default_factory=UsageMeter)
+    # answers waiting for the client to accept them: (key, model, body)
+    pending: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 current_call: ContextVar[CallContext | None] = ContextVar("current_call", default=None)
@@ -83,9 +92,31 @@ def _retry_after(response: httpx2.Response) -> float | None:
     return max(0.0, parsed.timestamp() - time.time())
 
 
+def _error_in_200(response: httpx2.Response, content: bytes) -> str | None:
+    """The server's message when a 200 answer carries an error instead of a completion."""
+    if response.status_code != 200 or b'"error"' not in content:
+        return None
+    try:
+        payload = json.loads(content)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(payload, dict) or "error" not in payload or "choices" in payload:
+        return None
+    error = payload["error"]
+    message = error.get("message") if isinstance(error, dict) else error
+    return str(message or "no message")[:300]
+
+
+def _as_bad_gateway(message: str) -> httpx2.Response:
+    """A 200-with-an-error as the 502 it amounts to (the OpenAI client raises on it)."""
+    body = {"error": {"message": f"the endpoint answered HTTP 200 with an error: {message}"}}
+    return httpx2.Response(502, json=body)
+
+
 class RetryingTransport(httpx2.AsyncBaseTransport):
     """Retries connection errors, timeouts, 408/409/429 and 5xx with exponential backoff and
-    jitter, waiting what ``Retry-After`` asks for when the server says."""
+    jitter, waiting what ``Retry-After`` asks for when the server says. An HTTP 200 carrying
+    an error body is retried too, and comes out as HTTP 502 when the attempts run out."""
 
     def __init__(
         self,
@@ -130,9 +161,12 @@ class RetryingTransport(httpx2.AsyncBaseTransport):
                         extensions=request.extensions,
                     )
                     response = await self.inner.handle_async_request(fresh)
-                    await response.aread()
+                    content = await response.aread()
                     if response.status_code in RETRY_STATUS:
                         raise _RetryableStatus(response)
+                    message = _error_in_200(response, content)
+                    if message is not None:
+                        raise _RetryableStatus(_as_bad_gateway(message))
         except _RetryableStatus as last:
             return last.response
         return response
@@ -148,7 +182,10 @@ class _RetryableStatus(Exception):
 
 
 class CachingTransport(httpx2.AsyncBaseTransport):
-    """Serves and stores responses; meters usage into the current ``CallContext``."""
+    """Serves and stores responses; meters usage into the current ``CallContext``.
+
+    New answers are recorded at once (with ``record``) but cached only when ``accept`` is
+    called for their ``CallContext``."""
 
     def __init__(
         self,
@@ -194,6 +231,9 @@ class CachingTransport(httpx2.AsyncBaseTransport):
         if request.method != "POST":
             return response
         meter.calls += 1
+        message = _error_in_200(response, content)
+        if message is not None:
+            return _as_bad_gateway(message)
         text = content.decode("utf-8", "replace")
         model = ""
         try:
@@ -206,9 +246,9 @@ class CachingTransport(httpx2.AsyncBaseTransport):
             model = str(json.loads(body).get("model", ""))
         except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
             payload = None
-        if response.status_code == 200 and payload is not None:
+        if response.status_code == 200 and isinstance(payload, dict):
             if self.cache is not None:
-                self.cache.put(key, model, 200, text)
+                context.pending.append((key, model, text))
             if self.record and self.recordings is not None:
                 self.recordings.put(key, model, 200, text, f"{context.doc_id}#{context.chunk}")
         # ``content`` is already decoded: pass it on without the headers that described
@@ -219,6 +259,13 @@ class CachingTransport(httpx2.AsyncBaseTransport):
             if name.lower() not in _BODY_HEADERS
         }
         return httpx2.Response(response.status_code, content=content, headers=headers)
+
+    def accept(self, context: CallContext) -> None:
+        """Cache the answers waiting in ``context``: the client accepted the last of them."""
+        if self.cache is not None:
+            for key, model, text in context.pending:
+                self.cache.put(key, model, 200, text)
+        context.pending.clear()
 
     async def aclose(self) -> None:
         if self.inner is not None:

@@ -4,25 +4,35 @@ Model calls across all documents and chunks share one semaphore (``concurrency``
 more documents than that are in flight so the model is never idle while a document is being
 grounded and written. Each finished document is written at once; failures go to the error
 log; the output is put in input order at the end.
+
+Both files are checked before the model is set up (a bad path is an ``OutputError`` before
+any model call), and are never read back as inputs. A write that fails mid-run (a full disk)
+stops the run at once with an ``OutputError``: the lines already written stay, and
+``--resume`` goes on from them.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
 from extractor.config import ExtractorConfig
-from extractor.errors import ConfigError, DocumentError, ExtractorError, ModelError
+from extractor.errors import (
+    ConfigError,
+    DocumentError,
+    ExtractorError,
+    ModelError,
+)
 from extractor.llm.client import ModelClient
 from extractor.pipeline.document import extract_document
 from extractor.pipeline.load import Document, iter_documents
 from extractor.pipeline.prompt import load_prompt
-from extractor.pipeline.write import ErrorLog, OutputFile
+from extractor.pipeline.write import ErrorLog, OutputFile, check_writable
 from extractor.provisioning import default_registry
 from extractor.records import FORMAT_VERSION, DocumentRecord
 
@@ -98,6 +108,28 @@ def default_errors_path(output: Path) -> Path:
     return output.with_name(output.stem + ".errors.jsonl")
 
 
+async def _all(jobs: Iterable[Coroutine[Any, Any, None]]) -> None:
+    """Run ``jobs`` concurrently; the first to raise cancels the others (an error that ends
+    the run must not leave documents being written behind it) and is raised as it is."""
+    tasks = [asyncio.ensure_future(job) for job in jobs]
+    if not tasks:
+        return
+    try:
+        done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+    except asyncio.CancelledError:  # Ctrl-C: stop every document before the files close
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*pending, return_exceptions=True)
+    for task in done:
+        error = task.exception()
+        if error is not None:
+            raise error
+
+
 def _count(record: DocumentRecord) -> int:
     return len(record.projects) + len(record.indicators) + len(record.enterprise_roles)
 
@@ -114,11 +146,18 @@ async def run_batch(
 ) -> BatchSummary:
     """Extract every document under ``paths`` into ``output``.
 
-    Raises ``InputError`` for bad paths and ``ConfigError`` when no model can be used (both
-    before anything is written); every per-document failure is logged and counted instead.
+    Raises ``InputError`` for bad paths, ``OutputError`` for an output or errors file that
+    cannot be written and ``ConfigError`` when no model can be used (all before anything is
+    written); every per-document failure is logged and counted instead. A write that fails
+    later raises ``OutputError`` and stops the run, keeping what was written.
     """
     started = time.perf_counter()
-    items = list(iter_documents(paths))
+    errors = errors or default_errors_path(output)
+    check_writable(output)
+    check_writable(errors, regular=False)
+    items = list(
+        iter_documents(paths, exclude=(output, errors), max_bytes=config.max_document_bytes)
+    )
     prompt = load_prompt(config.prompt, config.prompts_dir)
     summary = BatchSummary(documents=len(items))
     own_client = client is None
@@ -130,7 +169,7 @@ async def run_batch(
         # the previous output as it was.
         model, mode = await model_client.setup()
         out = OutputFile(output, resume=resume)
-        log = ErrorLog(errors or default_errors_path(output))
+        log = ErrorLog(errors, redact=model_client.redact)
         summary.model, summary.mode = model, mode.value
         if observer:
             observer.started(len(items), model, mode.value)
@@ -165,18 +204,22 @@ async def run_batch(
             if observer:
                 observer.finished(item.doc_id, record, False)
 
-        await asyncio.gather(*(one(item) for item in items))
+        await _all(one(item) for item in items)
         out.finish([item.doc_id for item in items if not isinstance(item, DocumentError)])
         if config.record and model_client.transport.recordings is not None:
             model_client.transport.recordings.write_manifest(
                 recording_manifest(model_client, prompt.prompt_id, prompt.sha256)
             )
     finally:
-        if out is not None:
-            out.close()
-        if log is not None:
-            log.close()
-        if own_client:
-            await model_client.aclose()
+        try:
+            try:
+                if out is not None:
+                    out.close()
+            finally:
+                if log is not None:
+                    log.close()
+        finally:
+            if own_client:
+                await model_client.aclose()
     summary.seconds = round(time.perf_counter() - started, 3)
     return summary

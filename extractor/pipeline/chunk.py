@@ -4,6 +4,8 @@ Sentences are the unit the model cites (by number) and the unit of evidence, so 
 sentence and every chunk keeps its offsets into the document. Chunks respect a token budget,
 prefer to end at paragraph breaks, and repeat the last sentences of the previous chunk
 (the overlap) so that a fact stated across a chunk boundary is seen whole at least once.
+A sentence longer than the budget (a run-on line, a table flattened into one line) is cut
+into pieces that fit: after a clause mark where there is one, else at a space, else anywhere.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ __all__ = ["Chunk", "Sentence", "chunk_document", "estimate_tokens", "split_sent
 # closing quotes/brackets, then white space and a character that can start a sentence.
 _END = re.compile(r"(?:\.{2,}|…+|[.!?。！？])[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
 _LINE_BREAK = re.compile(r"\n")
+# Where an over-long sentence is best cut: after a clause mark, else after white space.
+_CLAUSE = re.compile(r"[,;:，；：、]\s")
+_SPACE = re.compile(r"\s")
 _ABBREVIATIONS = ("Co.", "No.", "Mr.", "Ms.", "Dr.", "St.", "vs.", "e.g.", "i.e.", "Jan.", "Feb.")
 
 
@@ -61,9 +66,44 @@ def _trimmed(text: str, start: int, end: int, paragraph: int) -> Sentence | None
     return Sentence(start=start, end=end, text=text[start:end], paragraph=paragraph)
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def _fit(text: str, sentence: Sentence, max_tokens: int) -> list[Sentence]:
+    """``sentence`` cut into pieces of at most ``max_tokens`` (estimated) each."""
+    limit = max_tokens * 4  # characters: the inverse of ``estimate_tokens``
+    pieces: list[Sentence] = []
+    start, end = sentence.start, sentence.end
+    while end - start > limit:
+        window = text[start : start + limit + 1]
+        cut = 0
+        for pattern in (_CLAUSE, _SPACE):
+            found = [m.start() + 1 for m in pattern.finditer(window) if m.start() + 1 <= limit]
+            if found and found[-1] > limit // 4:  # not a sliver: keep pieces substantial
+                cut = found[-1]
+                break
+        cut = cut or limit
+        piece = _trimmed(text, start, start + cut, sentence.paragraph)
+        if piece is not None:
+            pieces.append(piece)
+        start += cut
+    last = _trimmed(text, start, end, sentence.paragraph)
+    if last is not None:
+        pieces.append(last)
+    return pieces
+
+
+def split_sentences(text: str, *, max_tokens: int | None = None) -> list[Sentence]:
     """Sentences with exact offsets; a line break always ends a sentence, a blank line a
-    paragraph."""
+    paragraph. With ``max_tokens``, a longer sentence comes as several pieces that fit."""
+    sentences = _split(text)
+    if max_tokens is None:
+        return sentences
+    return [
+        piece
+        for s in sentences
+        for piece in (_fit(text, s, max_tokens) if estimate_tokens(s.text) > max_tokens else [s])
+    ]
+
+
+def _split(text: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     paragraph = 0
     line_start = 0
@@ -90,13 +130,13 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def chunk_document(text: str, *, max_tokens: int = 600, overlap_tokens: int = 60) -> list[Chunk]:
-    """Group sentences into chunks of at most ``max_tokens`` (a longer sentence gets a chunk
-    of its own). A chunk closes early at a paragraph break once it is 60% full and the next
-    paragraph would not fit; each chunk after the first starts with the previous chunk's
-    trailing sentences that fit in ``overlap_tokens``."""
+    """Group sentences into chunks of at most ``max_tokens`` (a longer sentence is cut into
+    pieces that fit, see ``split_sentences``). A chunk closes early at a paragraph break once
+    it is 60% full and the next paragraph would not fit; each chunk after the first starts
+    with the previous chunk's trailing sentences that fit in ``overlap_tokens``."""
     if max_tokens <= 0:
         raise ValueError("max_tokens must be positive")
-    sentences = split_sentences(text)
+    sentences = split_sentences(text, max_tokens=max_tokens)
     if not sentences:
         return []
     paragraph_tokens: dict[int, int] = {}

@@ -3,17 +3,19 @@
 Accepted inputs: ``.txt`` and ``.md`` files; folders (searched recursively, sorted); ``.jsonl``
 files of ``{"id": ..., "text": ...}`` objects. ``doc_id`` is the file name without extension
 (the ``id`` field for JSONL lines) and ``text_sha256`` the sha256 of the file's bytes (of the
-UTF-8 encoded text for JSONL lines). A second document with a ``doc_id`` already seen comes as
-a ``DocumentError``.
+UTF-8 encoded text for JSONL lines). A second document with a ``doc_id`` already seen, and a
+document larger than ``max_bytes``, come as a ``DocumentError``. Files named in ``exclude`` (the
+run's own output and errors files) are never read as inputs.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import jsonlines
 
 from extractor.errors import DocumentError, InputError
 
@@ -37,10 +39,20 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_document(path: Path) -> Document:
-    """Read one text file; raises ``DocumentError`` for binary or undecodable files."""
+def _too_large(size: int, max_bytes: int | None) -> str | None:
+    if max_bytes is None or size <= max_bytes:
+        return None
+    return f"{size:,} bytes is over the {max_bytes:,}-byte document limit (--max-document-bytes)"
+
+
+def read_document(path: Path, *, max_bytes: int | None = None) -> Document:
+    """Read one text file; raises ``DocumentError`` for binary, undecodable or too large
+    files (over ``max_bytes``: the file is not read)."""
     doc_id = path.stem
     try:
+        too_large = _too_large(path.stat().st_size, max_bytes)
+        if too_large:
+            raise DocumentError(doc_id, f"{path}: {too_large}")
         data = path.read_bytes()
     except OSError as e:
         raise DocumentError(doc_id, f"cannot read {path}: {e.strerror or e}") from e
@@ -55,20 +67,22 @@ def read_document(path: Path) -> Document:
     return Document(doc_id=doc_id, text=text, text_sha256=_sha256(data), source=str(path))
 
 
-def _jsonl_documents(path: Path) -> Iterator[Document | DocumentError]:
+def _jsonl_documents(path: Path, max_bytes: int | None) -> Iterator[Document | DocumentError]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as e:
         yield DocumentError(path.stem, f"cannot read {path}: {e}")
         return
+    reader = jsonlines.Reader(lines)  # one line per read, in step with ``lines``
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
         where = f"{path.stem}:{number}"
         try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield DocumentError(where, f"{path} line {number} is not JSON: {e.msg}")
+            obj = reader.read(allow_none=True)
+        except jsonlines.InvalidLineError as e:
+            if not line.strip():
+                continue
+            reason = getattr(e.__cause__, "msg", str(e))
+            yield DocumentError(where, f"{path} line {number} is not JSON: {reason}")
             continue
         if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
             yield DocumentError(where, f"{path} line {number} has no string 'text'")
@@ -78,22 +92,29 @@ def _jsonl_documents(path: Path) -> Iterator[Document | DocumentError]:
             yield DocumentError(where, f"{path} line {number} has no 'id'")
             continue
         text: str = obj["text"]
+        data = text.encode("utf-8")
+        too_large = _too_large(len(data), max_bytes)
+        if too_large:
+            yield DocumentError(str(doc_id), f"{path} line {number}: {too_large}")
+            continue
         yield Document(
             doc_id=str(doc_id),
             text=text,
-            text_sha256=_sha256(text.encode("utf-8")),
+            text_sha256=_sha256(data),
             source=f"{path}:{number}",
         )
 
 
-def _expand(path: Path) -> list[Path]:
+def _expand(path: Path, exclude: Collection[Path]) -> list[Path]:
     if not path.exists():
         raise InputError(f"{path} does not exist")
     if path.is_dir():
         files = sorted(
             p
             for p in path.rglob("*")
-            if p.is_file() and p.suffix.lower() in (*DOCUMENT_SUFFIXES, _JSONL_SUFFIX)
+            if p.is_file()
+            and p.suffix.lower() in (*DOCUMENT_SUFFIXES, _JSONL_SUFFIX)
+            and p.resolve() not in exclude
         )
         if not files:
             raise InputError(
@@ -104,24 +125,34 @@ def _expand(path: Path) -> list[Path]:
     return [path]
 
 
-def iter_documents(paths: Iterable[str | Path]) -> Iterator[Document | DocumentError]:
+def iter_documents(
+    paths: Iterable[str | Path],
+    *,
+    exclude: Iterable[Path] = (),
+    max_bytes: int | None = None,
+) -> Iterator[Document | DocumentError]:
     """Documents in input order; a document that cannot be read comes as a ``DocumentError``.
 
     Raises ``InputError`` up front (before yielding anything) for a path that does not exist
-    or a folder without documents: those are usage errors, not document failures.
+    or a folder without documents: those are usage errors, not document failures. Files in
+    ``exclude`` are skipped where a folder holds them, and refused when named directly.
     """
+    skip = {p.resolve() for p in exclude}
     files: list[Path] = []
     for raw in paths:
-        files.extend(_expand(Path(raw)))
+        path = Path(raw)
+        if path.resolve() in skip:
+            raise InputError(f"{path} is this run's own output or errors file")
+        files.extend(_expand(path, skip))
     if not files:
         raise InputError("no input paths given")
     seen: dict[str, str] = {}
     for file in files:
         if file.suffix.lower() == _JSONL_SUFFIX:
-            found: Iterable[Document | DocumentError] = _jsonl_documents(file)
+            found: Iterable[Document | DocumentError] = _jsonl_documents(file, max_bytes)
         else:
             try:
-                found = [read_document(file)]
+                found = [read_document(file, max_bytes=max_bytes)]
             except DocumentError as e:
                 found = [e]
         for item in found:

@@ -85,7 +85,7 @@ _QUALIFIERS = (
     (r"about|around|approximately|nearly|almost|roughly|close to|some|approx\.?", Qualifier.ABOUT),
 )
 _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\bper annum\b|/year|/yr", re.I)
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*/\s*(\d+))?")
+_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?")
 _WORDS = re.compile(
     r"\b("
     + "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))

@@ -135,18 +135,23 @@ def test_replayed_rows_carry_valid_records_and_where_they_ran_and_go_to_parquet(
     assert sorted(table.column("record").to_pylist()) == sorted(row["record"] for row in rows)
 
 
-def test_a_dataset_of_id_and_text_rows_is_extracted(tmp_path: Path) -> None:
+def test_a_dataset_of_id_and_text_rows_is_extracted_without_secrets_in_the_rows(
+    tmp_path: Path,
+) -> None:
     import ray.data
 
     documents = ray.data.from_items([{"id": 7, "text": ARTICLES["ningbo"]}])
     with running_fake(good_model) as server:
-        rows = extract_dataset(documents, config(tmp_path, server.base_url)).take_all()
+        url = server.base_url.replace("http://", "http://user:s3cret@")
+        settings = config(tmp_path, url, api_key="sk-s3cret")
+        rows = extract_dataset(documents, settings).take_all()
     assert [(row["doc_id"], row["error"]) for row in rows] == [("7", None)]
     record = DocumentRecord.model_validate_json(rows[0]["record"])
     digest = hashlib.sha256(ARTICLES["ningbo"].encode("utf-8")).hexdigest()
     assert record.text_sha256 == digest
     assert [p.name for p in record.projects] == ["kitchen appliance base"]
-    assert rows[0]["endpoint"] == server.base_url
+    assert rows[0]["endpoint"] == server.base_url.replace("http://", "http://***@")
+    assert "s3cret" not in json.dumps(rows)
 
 
 # ---- many documents, two endpoints, one of them failing for a while ---------------------------
@@ -283,13 +288,15 @@ def test_a_failing_document_goes_to_the_errors_file_and_exit_is_1(tmp_path: Path
     write_articles(tmp_path / "in")
     out = tmp_path / "out.jsonl"
     with running_fake(refuse_zhaoqing) as server:
-        result = extract("run", tmp_path / "in", "-o", out, *endpoint(server.base_url, tmp_path),
-                         "--ray")  # fmt: skip
+        url = server.base_url.replace("http://", "http://user:s3cret@")
+        result = extract("run", tmp_path / "in", "-o", out, *endpoint(url, tmp_path),
+                         "--api-key", "sk-s3cret", "--ray")  # fmt: skip
     assert result.exit_code == 1, result.output
     assert doc_ids(out) == ["ningbo"]
     errors = [json.loads(raw) for raw in (tmp_path / "out.errors.jsonl").read_text().splitlines()]
     assert [(e["doc_id"], e["error"]) for e in errors] == [("zhaoqing", "EndpointError")]
     assert "HTTP 400" in errors[0]["message"]
+    assert "s3cret" not in (tmp_path / "out.errors.jsonl").read_text()
     assert str(tmp_path / "in" / "zhaoqing.txt") == errors[0]["source"]
 
 

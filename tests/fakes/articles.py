@@ -7,6 +7,7 @@ article in a request, so the fake server answers whatever order the documents ar
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fakes.openai_server import Reply, Seen, chat_completion
@@ -18,6 +19,7 @@ __all__ = [
     "answer_for",
     "article_in",
     "chunk_model",
+    "failing_for",
     "good_model",
     "numbered",
     "write_articles",
@@ -97,6 +99,17 @@ def answer_for(seen: Seen) -> dict[str, Any]:
 def good_model(seen: Seen) -> Reply:
     """A model that answers every article correctly at the first attempt."""
     return chat_completion(seen, answer_for(seen))
+
+
+def failing_for(doc_id: str, bad: Reply | Callable[[Seen], Reply]) -> Callable[[Seen], Reply]:
+    """A good model, except for the article ``doc_id``: that one gets ``bad``."""
+
+    def respond(seen: Seen) -> Reply:
+        if article_in(seen) != doc_id:
+            return good_model(seen)
+        return bad if isinstance(bad, Reply) else bad(seen)
+
+    return respond
 
 
 def write_articles(folder: Any, names: tuple[str, ...] = ("ningbo", "zhaoqing")) -> None:

@@ -5,6 +5,11 @@ the async API and a CLI subprocess all talk to it over real sockets. Every reque
 (method, path, JSON body, arrival time). Chat requests are answered by the queued replies first
 (``script``), then by ``fallback`` (by default: the extraction ``answers`` picks for the
 article in the request). Replies can be delayed, compressed or carry any status and headers.
+
+Fault switches: ``chat_completion(..., finish_reason="length")`` (an answer cut at the token
+limit), ``error_in_200`` (an error body with HTTP 200), ``FakeOpenAI.fail_probes`` (the mode
+probe answered with a status, e.g. 429, a number of times) and ``FakeOpenAI.slow_start``
+(every request answered 503 "Loading model" for a while, as llama.cpp's server does).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ __all__ = [
     "Seen",
     "chat_completion",
     "error_body",
+    "error_in_200",
     "running_fake",
     "unused_port",
 ]
@@ -55,6 +61,11 @@ class Seen:
     def wants_tools(self) -> bool:
         return bool((self.body or {}).get("tools"))
 
+    @property
+    def is_probe(self) -> bool:
+        """The client's structured-output probe (``--mode auto``)."""
+        return self.user_text.startswith('Answer {"ok"')
+
 
 @dataclass(slots=True)
 class Reply:
@@ -77,9 +88,11 @@ def chat_completion(
     *,
     prompt_tokens: int = 120,
     completion_tokens: int = 30,
+    finish_reason: str | None = None,
 ) -> Reply:
     """A 200 chat completion carrying ``answer`` (a ChunkExtraction as a dict, or raw text)
-    where the request's mode expects it: a tool call's arguments for tools, else the content."""
+    where the request's mode expects it: a tool call's arguments for tools, else the content.
+    ``finish_reason="length"`` says the answer was cut at the token limit."""
     text = answer if isinstance(answer, str) else json.dumps(answer)
     body = seen.body or {}
     message: dict[str, Any]
@@ -106,7 +119,7 @@ def chat_completion(
             "object": "chat.completion",
             "created": 1700000000,
             "model": body.get("model", MODEL),
-            "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+            "choices": [{"index": 0, "message": message, "finish_reason": finish_reason or finish}],
             "usage": {
                 "prompt_tokens": prompt_tokens,
                 "completion_tokens": completion_tokens,
@@ -121,6 +134,11 @@ def error_body(status: int, message: str) -> dict[str, Any]:
     return {"error": {"message": message, "type": "server_error", "code": status}}
 
 
+def error_in_200(message: str) -> Reply:
+    """An error payload sent with HTTP 200, as some proxies and servers do."""
+    return Reply(error_body(500, message), status=200)
+
+
 class FakeOpenAI:
     """The scripted server; use ``running_fake()`` to start and stop it."""
 
@@ -131,6 +149,8 @@ class FakeOpenAI:
         self.in_flight = 0
         self.max_in_flight = 0
         self._queue: list[Reply | Responder] = []
+        self._probe_failures: list[Reply] = []
+        self._loading_until = 0.0
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
@@ -159,6 +179,18 @@ class FakeOpenAI:
         with self._lock:
             self._queue.extend(replies)
 
+    def fail_probes(self, status: int, times: int = 1, message: str = "rate limited") -> None:
+        """Answer the next ``times`` mode probes with ``status`` (429: rate limited)."""
+        with self._lock:
+            self._probe_failures.extend(
+                Reply(error_body(status, message), status=status) for _ in range(times)
+            )
+
+    def slow_start(self, seconds: float) -> None:
+        """Answer every request with 503 "Loading model" for the next ``seconds``."""
+        with self._lock:
+            self._loading_until = time.monotonic() + seconds
+
     def start(self) -> None:
         self._thread.start()
 
@@ -181,6 +213,10 @@ class FakeOpenAI:
     def _respond(self, seen: Seen) -> Reply:
         with self._lock:
             self.requests.append(seen)
+            if seen.at < self._loading_until:
+                return Reply(error_body(503, "Loading model"), status=503)
+            if seen.is_probe and self._probe_failures:
+                return self._probe_failures.pop(0)
             if seen.method == "GET" and seen.path.rstrip("/").endswith("/models"):
                 return Reply(
                     {
@@ -202,6 +238,9 @@ class FakeOpenAI:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY the body waits for the
+    # client's delayed ACK (about 40 ms an answer), and the "instant" server is not instant.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:  # quiet
         pass

@@ -3,6 +3,8 @@ failures named in this package's exceptions."""
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,7 @@ from fakes.openai_server import (
     error_body,
     running_fake,
 )
+from pydantic.json_schema import GenerateJsonSchema
 
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.errors import (
@@ -28,7 +31,7 @@ from extractor.errors import (
     ReplayMiss,
     ResponseInvalid,
 )
-from extractor.llm.client import ModelClient
+from extractor.llm.client import PROBE_ATTEMPTS, ModelClient, redact_url
 from extractor.llm.transport import CallContext, current_call
 from extractor.pipeline.chunk import chunk_document
 from extractor.pipeline.prompt import load_prompt
@@ -200,3 +203,116 @@ def test_no_endpoint_and_no_local_model_says_what_to_do(tmp_path: Path) -> None:
 def test_the_endpoint_backend_needs_a_url(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="--base-url"):
         ModelClient(ExtractorConfig(backend=Backend.ENDPOINT, home=tmp_path))
+
+
+# ---- the mode probe under load, secrets in messages, the schema built once (issue 14) ---------
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("status", [429, 503])
+async def test_a_busy_probe_is_asked_again_not_taken_for_no_json_schema(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any, status: int
+) -> None:
+    fake.fail_probes(status, times=2)
+    client = client_factory(config(fake.base_url, tmp_path, model="m"))
+    assert await client.setup() == ("m", ModeChoice.JSON_SCHEMA)
+    assert [r.is_probe for r in fake.chat_requests] == [True, True, True]
+
+
+@pytest.mark.asyncio
+async def test_a_probe_during_a_slow_start_waits_for_the_server(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    fake.slow_start(1.0)
+    client = client_factory(config(fake.base_url, tmp_path, model="m"))
+    assert await client.setup() == ("m", ModeChoice.JSON_SCHEMA)
+    assert len(fake.chat_requests) >= 2
+
+
+@pytest.mark.asyncio
+async def test_a_probe_that_stays_rate_limited_is_an_endpoint_error(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    fake.fail_probes(429, times=PROBE_ATTEMPTS)
+    client = client_factory(config(fake.base_url, tmp_path, model="m"))
+    with pytest.raises(EndpointError, match=r"HTTP 429.*pass --mode") as caught:
+        await client.setup()
+    assert "\n" not in str(caught.value)
+    assert client.mode is None
+
+
+@pytest.mark.asyncio
+async def test_a_probe_refused_for_the_key_is_an_endpoint_error_not_tools(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    fake.fail_probes(401, message="invalid api key")
+    client = client_factory(config(fake.base_url, tmp_path, model="m"))
+    with pytest.raises(EndpointError, match="HTTP 401"):
+        await client.setup()
+
+
+@pytest.mark.asyncio
+async def test_the_mode_decision_is_logged(
+    tmp_path: Path, client_factory: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="extractor.llm")
+    with running_fake(llama_cpp) as fake:
+        client = client_factory(config(fake.base_url, tmp_path, model="local"))
+        await client.setup()
+    (said,) = [r.getMessage() for r in caplog.records if r.name == "extractor.llm"]
+    assert said.startswith(f"mode tools for {fake.base_url}: json_schema is not supported")
+
+
+@pytest.mark.asyncio
+async def test_credentials_in_the_url_and_an_echoed_key_are_blanked(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    key = "sk-live-0123456789abcdef"
+    fake.fallback = lambda seen: Reply(
+        error_body(401, f"Incorrect API key provided: {key} (from {seen.headers['host']})"),
+        status=401,
+    )
+    url = fake.base_url.replace("http://", "http://alice:hunter2secret@")
+    cfg = config(url, tmp_path, model="m", mode=ModeChoice.TOOLS, api_key=key)
+    client = client_factory(cfg)
+    with pytest.raises(EndpointError) as caught:
+        await client.extract(messages())
+    message = str(caught.value)
+    assert "HTTP 401" in message
+    for secret in (key, "hunter2secret", "alice"):
+        assert secret not in message
+        assert secret not in caught.value.provider
+    assert "http://***@127.0.0.1" in message
+
+
+def test_key_like_query_values_are_blanked_in_urls() -> None:
+    assert (
+        redact_url("https://u:p@example.test/v1?api-key=abc123&deployment=x")
+        == "https://***@example.test/v1?api-key=***&deployment=x"
+    )
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("mode", [ModeChoice.TOOLS, ModeChoice.JSON_SCHEMA])
+async def test_the_response_schema_is_built_once(
+    fake: FakeOpenAI,
+    tmp_path: Path,
+    client_factory: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: ModeChoice,
+) -> None:
+    client = client_factory(config(fake.base_url, tmp_path, model="m", mode=mode, cache=False))
+    await client.extract(messages())  # builds it, if no earlier test did
+    built: list[object] = []
+    generate = GenerateJsonSchema.generate
+
+    def counting(self: GenerateJsonSchema, *args: Any, **kwargs: Any) -> Any:
+        built.append(args)
+        return generate(self, *args, **kwargs)
+
+    monkeypatch.setattr(GenerateJsonSchema, "generate", counting)
+    for _ in range(3):
+        await client.extract(messages())
+    assert built == []
+    bodies = [json.dumps(r.body, sort_keys=True) for r in fake.chat_requests]
+    assert len(set(bodies)) == 1  # and every request is the same as the first

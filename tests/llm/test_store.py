@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from pathlib import Path
 
-from extractor.llm.store import RecordingStore, ResponseStore, request_key
+import pytest
+
+from extractor.errors import ConfigError
+from extractor.llm.store import COMMIT_EVERY, RecordingStore, ResponseStore, request_key
 
 PATH = "/v1/chat/completions"
 
@@ -71,3 +76,66 @@ def test_recordings_append_and_reload(tmp_path: Path) -> None:
 def test_a_missing_recordings_folder_is_empty(tmp_path: Path) -> None:
     assert len(RecordingStore(tmp_path / "absent")) == 0
     assert not (tmp_path / "absent").exists()
+
+
+@pytest.mark.parametrize(
+    ("bad", "reason"),
+    [
+        ('{"key": "k2", "response": {"answer"', "Expecting"),
+        ('["a", "list"]', "not a JSON object"),
+        ('{"response": {"answer": "no key"}}', "needs a string 'key'"),
+    ],
+    ids=["torn", "not-an-object", "no-key"],
+)
+def test_a_corrupt_recordings_line_is_a_config_error_naming_file_and_line(
+    tmp_path: Path, bad: str, reason: str
+) -> None:
+    folder = tmp_path / "recordings"
+    folder.mkdir()
+    good = json.dumps({"key": "k1", "response": {"answer": "one"}})
+    (folder / "responses.jsonl").write_text(f"{good}\n\n{bad}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        RecordingStore(folder)
+    message = str(caught.value)
+    assert message.startswith(f"{folder / 'responses.jsonl'} line 3 is not a recording")
+    assert reason in message
+    assert "\n" not in message
+
+
+def test_cache_writes_are_committed_in_batches(tmp_path: Path) -> None:
+    path = tmp_path / "cache.sqlite"
+    store = ResponseStore(path)
+    try:
+        for n in range(COMMIT_EVERY - 1):
+            store.put(f"k{n}", "m", 200, "{}")
+        assert store.get("k0") == (200, "{}")  # served while pending
+        assert committed(path) == 0
+        store.put("last", "m", 200, "{}")
+        assert committed(path) == COMMIT_EVERY
+        store.put("after", "m", 200, "{}")
+    finally:
+        store.close()
+    assert committed(path) == COMMIT_EVERY + 1  # close commits the rest
+
+
+def committed(path: Path) -> int:
+    """Rows another connection sees."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        return int(db.execute("SELECT COUNT(*) FROM responses").fetchone()[0])
+
+
+def test_a_cache_that_cannot_be_written_is_given_up_not_raised(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = tmp_path / "cache.sqlite"
+    store = ResponseStore(path)
+    with contextlib.closing(sqlite3.connect(path)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # holds the lock, as a full disk would refuse
+        store._db.execute("PRAGMA busy_timeout = 0")
+        for n in range(COMMIT_EVERY):
+            store.put(f"k{n}", "m", 200, "{}")
+        other.rollback()
+    store.put("later", "m", 200, "{}")
+    store.close()
+    assert committed(path) == 0
+    assert "cannot be written" in caplog.text

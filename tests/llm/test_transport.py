@@ -77,6 +77,17 @@ async def send(transport: httpx2.AsyncBaseTransport, request: httpx2.Request) ->
     return response
 
 
+async def send_for(
+    transport: httpx2.AsyncBaseTransport, context: CallContext, request: httpx2.Request
+) -> httpx2.Response:
+    """``send`` on behalf of ``context`` (one chunk's unit of work)."""
+    token = current_call.set(context)
+    try:
+        return await send(transport, request)
+    finally:
+        current_call.reset(token)
+
+
 def retrying(
     script: Script, attempts: int = 4, max_wait: float = 30.0
 ) -> tuple[RetryingTransport, Sleeps]:
@@ -193,6 +204,7 @@ async def test_a_repeated_request_is_served_from_the_cache(tmp_path: Path) -> No
     token = current_call.set(CallContext(doc_id="d", chunk=0, meter=meter))
     try:
         first = await send(transport, post())
+        transport.accept(current_call.get() or CallContext())
         # the same JSON with its keys in another order is the same request
         second = await send(transport, post(dict(reversed(list(BODY.items())))))
     finally:
@@ -207,7 +219,9 @@ async def test_a_repeated_request_is_served_from_the_cache(tmp_path: Path) -> No
 @pytest.mark.asyncio
 async def test_the_cache_survives_a_new_store(tmp_path: Path) -> None:
     transport, store = caching(Script(ok()), tmp_path)
-    await send(transport, post())
+    context = CallContext()
+    await send_for(transport, context, post())
+    transport.accept(context)
     store.close()
     again, store = caching(Script(status(500)), tmp_path)
     try:
@@ -292,3 +306,63 @@ async def test_a_compressed_answer_passes_through(tmp_path: Path) -> None:
         assert (await send(transport, post())).json() == COMPLETION
     finally:
         store.close()
+
+
+# ---- errors inside a 200, answers cached only once accepted ----------------------------------
+
+
+def error_in_200(message: str = "model crashed") -> httpx2.Response:
+    return httpx2.Response(200, json={"error": {"message": message, "code": 500}})
+
+
+@pytest.mark.asyncio
+async def test_an_error_inside_a_200_is_retried() -> None:
+    script = Script(error_in_200(), ok())
+    transport, sleeps = retrying(script)
+    response = await send(transport, post())
+    assert response.json() == COMPLETION
+    assert (script.calls, len(sleeps.waits)) == (2, 1)
+
+
+@pytest.mark.asyncio
+async def test_an_error_inside_a_200_that_persists_comes_out_as_a_502() -> None:
+    transport, _ = retrying(Script(error_in_200("model crashed")), attempts=2)
+    response = await send(transport, post())
+    assert response.status_code == 502
+    assert response.json()["error"]["message"] == (
+        "the endpoint answered HTTP 200 with an error: model crashed"
+    )
+
+
+@pytest.mark.asyncio
+async def test_an_error_inside_a_200_is_neither_cached_nor_recorded(tmp_path: Path) -> None:
+    recordings = RecordingStore(tmp_path / "recordings")
+    store = ResponseStore(tmp_path / "cache.sqlite")
+    script = Script(error_in_200())
+    transport = CachingTransport(
+        httpx2.MockTransport(script), cache=store, recordings=recordings, record=True
+    )
+    context = CallContext()
+    try:
+        assert (await send_for(transport, context, post())).status_code == 502
+        transport.accept(context)
+        assert (await send_for(transport, context, post())).status_code == 502
+    finally:
+        store.close()
+    assert script.calls == 2
+    assert len(recordings) == 0
+
+
+@pytest.mark.asyncio
+async def test_an_answer_is_cached_only_when_accepted(tmp_path: Path) -> None:
+    script = Script(ok())
+    transport, store = caching(script, tmp_path)
+    try:
+        for accept in (False, True, False):
+            context = CallContext()
+            await send_for(transport, context, post())
+            if accept:
+                transport.accept(context)
+    finally:
+        store.close()
+    assert script.calls == 2  # asked again after the first, served after the second

@@ -17,6 +17,7 @@ from fakes.articles import (
     LONG,
     article_in,
     chunk_model,
+    failing_for,
     good_model,
     write_articles,
 )
@@ -27,12 +28,13 @@ from fakes.openai_server import (
     Seen,
     chat_completion,
     error_body,
+    error_in_200,
     running_fake,
     unused_port,
 )
 
 from extractor.config import ExtractorConfig, ModeChoice
-from extractor.errors import ConfigError
+from extractor.errors import ConfigError, OutputError
 from extractor.pipeline.batch import BatchSummary, run_batch
 from extractor.records import DocumentRecord, Role
 
@@ -455,3 +457,146 @@ def test_a_config_error_leaves_the_previous_output_alone(inputs: Path, tmp_path:
     with pytest.raises(ConfigError):
         run(config, [inputs], out)
     assert out.read_text(encoding="utf-8") == '{"doc_id": "earlier"}\n'
+
+
+# ---- faults that used to lose work (issue 14) -------------------------------------------------
+
+
+def cut_at_the_limit(seen: Seen) -> Reply:
+    """A model whose answer stops at the token limit unless given twice the default budget."""
+    body = seen.body or {}
+    if body.get("max_tokens", 0) < 2 * ExtractorConfig().max_output_tokens:
+        return chat_completion(seen, MALFORMED, finish_reason="length")
+    return good_model(seen)
+
+
+def test_an_answer_cut_at_the_token_limit_is_asked_again_with_a_larger_budget(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    write_articles(tmp_path / "in", ("ningbo",))
+    fake.fallback = cut_at_the_limit
+    out = tmp_path / "out.jsonl"
+    summary = run(make_config(fake.base_url, tmp_path), [tmp_path / "in"], out)
+    assert (summary.extracted, summary.failed) == (1, 0)
+    budgets = [(r.body or {})["max_tokens"] for r in fake.chat_requests]
+    assert budgets == [1024, 2048]
+    assert read_records(out)["ningbo"].projects
+
+
+def test_an_answer_always_cut_fails_only_its_document_with_a_reason(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    fake.fallback = failing_for(
+        "ningbo", lambda seen: chat_completion(seen, MALFORMED, finish_reason="length")
+    )
+    out = tmp_path / "out.jsonl"
+    summary = run(make_config(fake.base_url, tmp_path), [inputs], out)
+    assert (summary.extracted, summary.failed) == (1, 1)
+    (error,) = read_errors(out)
+    assert (error["doc_id"], error["error"]) == ("ningbo", "ResponseTruncated")
+    assert "token limit" in error["message"]
+    assert "2048" in error["message"]
+    assert list(read_records(out)) == ["zhaoqing"]
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda seen: chat_completion(seen, MALFORMED),
+        lambda seen: chat_completion(seen, MALFORMED, finish_reason="length"),
+    ],
+    ids=["never-validated", "truncated"],
+)
+def test_answers_that_were_not_accepted_are_not_cached(
+    fake: FakeOpenAI, tmp_path: Path, bad: Any
+) -> None:
+    write_articles(tmp_path / "in", ("ningbo",))
+    config = make_config(fake.base_url, tmp_path, max_reasks=0)
+    fake.fallback = bad
+    first = run(config, [tmp_path / "in"], tmp_path / "a.jsonl")
+    assert first.failed == 1
+    asked = len(fake.chat_requests)
+    fake.fallback = good_model  # the model answers well now: the rerun must ask it
+    second = run(config, [tmp_path / "in"], tmp_path / "b.jsonl")
+    assert (second.extracted, second.cache_hits) == (1, 0)
+    assert len(fake.chat_requests) == asked + 1
+    third = run(config, [tmp_path / "in"], tmp_path / "c.jsonl")
+    assert (third.extracted, third.calls, third.cache_hits) == (1, 0, 1)  # accepted: cached
+
+
+def test_an_error_in_a_200_is_retried_and_never_cached(fake: FakeOpenAI, tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", ("ningbo",))
+    fake.script(error_in_200("the model crashed"))
+    config = make_config(fake.base_url, tmp_path, retries=2)
+    summary = run(config, [tmp_path / "in"], tmp_path / "a.jsonl")
+    assert (summary.extracted, summary.failed) == (1, 0)
+    assert len(fake.chat_requests) == 2
+    again = run(config, [tmp_path / "in"], tmp_path / "b.jsonl")
+    assert (again.calls, again.cache_hits) == (0, 1)
+
+
+def test_an_error_in_a_200_that_persists_fails_its_document_as_an_endpoint_error(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    fake.fallback = failing_for("ningbo", error_in_200("the model crashed"))
+    out = tmp_path / "out.jsonl"
+    config = make_config(fake.base_url, tmp_path, retries=2)
+    summary = run(config, [inputs], out)
+    assert (summary.extracted, summary.failed) == (1, 1)
+    (error,) = read_errors(out)
+    assert error["error"] == "EndpointError"
+    assert "HTTP 200 with an error: the model crashed" in error["message"]
+    fake.fallback = good_model
+    again = run(config, [inputs], tmp_path / "again.jsonl")
+    assert (again.extracted, again.calls) == (2, 1)  # ningbo is asked again, not served
+
+
+def test_resume_with_other_inputs_keeps_the_earlier_lines(fake: FakeOpenAI, tmp_path: Path) -> None:
+    write_articles(tmp_path / "a", ("ningbo",))
+    write_articles(tmp_path / "b", ("zhaoqing",))
+    out = tmp_path / "out.jsonl"
+    config = make_config(fake.base_url, tmp_path)
+    run(config, [tmp_path / "a"], out)
+    summary = run(config, [tmp_path / "b"], out, resume=True)
+    assert (summary.documents, summary.extracted) == (1, 1)
+    assert list(read_records(out)) == ["ningbo", "zhaoqing"]
+
+
+def test_a_document_over_the_size_limit_fails_alone_unread(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    (inputs / "huge.txt").write_text("Ningbo grew. " * 100, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    config = make_config(fake.base_url, tmp_path, max_document_bytes=1000)
+    summary = run(config, [inputs], out)
+    assert (summary.documents, summary.extracted, summary.failed) == (3, 2, 1)
+    (error,) = read_errors(out)
+    assert (error["doc_id"], error["error"]) == ("huge", "DocumentError")
+    assert "1,300 bytes is over the 1,000-byte document limit" in error["message"]
+    assert not [r for r in fake.chat_requests if "Ningbo grew" in r.user_text]
+
+
+def test_the_output_and_errors_files_in_the_input_folder_are_not_read(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    (inputs / "scan.txt").write_bytes(b"\x00binary")  # a failure: the errors file is written
+    out = inputs / "out.jsonl"
+    config = make_config(fake.base_url, tmp_path)
+    first = run(config, [inputs], out)
+    assert (first.documents, first.failed) == (3, 1)
+    assert (inputs / "out.errors.jsonl").exists()
+    second = run(config, [inputs], out)
+    assert (second.documents, second.extracted, second.failed) == (3, 2, 1)
+    assert list(read_records(out)) == ["ningbo", "zhaoqing"]
+
+
+def test_a_failing_errors_file_stops_the_run_keeping_what_was_written(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path
+) -> None:
+    fake.fallback = failing_for("zhaoqing", Reply(error_body(500, "boom"), status=500))
+    out = tmp_path / "out.jsonl"
+    config = make_config(fake.base_url, tmp_path, retries=1)
+    with pytest.raises(OutputError, match="/dev/full"):
+        run(config, [inputs], out, errors=Path("/dev/full"))
+    assert list(read_records(out)) == ["ningbo"]
+    assert Path("/dev/full").exists()

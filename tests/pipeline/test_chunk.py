@@ -102,12 +102,31 @@ def test_no_overlap_when_overlap_is_zero() -> None:
     assert flat == split_sentences(text)
 
 
-def test_a_sentence_longer_than_the_budget_gets_a_chunk_of_its_own() -> None:
-    long = "A very long sentence " + "with many words " * 40 + "ends here."
+def test_a_sentence_longer_than_the_budget_is_cut_into_pieces_that_fit() -> None:
+    long = "A very long sentence " + "with many words, " * 40 + "ends here."
     text = f"{sentence(1)} {long} {sentence(2)}"
     chunks = chunk_document(text, max_tokens=50, overlap_tokens=10)
-    (alone,) = [c for c in chunks if any(s.text == long for s in c.sentences)]
-    assert [s.text for s in alone.sentences] == [long]
+    assert all(tokens(c) <= 50 for c in chunks)
+    pieces = [s for s in split_sentences(text, max_tokens=50) if s.start >= text.index(long)][:-1]
+    assert len(pieces) > 1
+    assert " ".join(p.text for p in pieces) == long  # nothing lost; cut at white space
+    assert all(p.text.endswith(",") for p in pieces[:-1])  # after a clause mark
+    for piece in pieces:
+        assert text[piece.start : piece.end] == piece.text
+
+
+def test_a_run_without_spaces_is_cut_at_the_budget() -> None:
+    text = "x" * 1000
+    pieces = split_sentences(text, max_tokens=50)
+    assert [len(p.text) for p in pieces] == [200] * 5
+    assert "".join(p.text for p in pieces) == text
+
+
+def test_a_ten_megabyte_line_is_sent_in_budget_sized_chunks() -> None:
+    text = "Ningbo built a plant and Zhaoqing built a park " * 220_000  # about 10 MB, one line
+    chunks = chunk_document(text, max_tokens=400, overlap_tokens=0)
+    assert max(tokens(c) for c in chunks) <= 400
+    assert len(chunks) >= len(text) // 1600
 
 
 def test_chunks_prefer_to_end_at_a_paragraph_break() -> None:
@@ -172,7 +191,7 @@ PIECES = st.sampled_from(
 def test_offsets_budget_and_coverage_hold_for_any_text(
     text: str, budget: int, overlap: int
 ) -> None:
-    sentences = split_sentences(text)
+    sentences = split_sentences(text, max_tokens=budget)
     covered: set[int] = set()
     for s in sentences:
         assert s.text
@@ -182,6 +201,6 @@ def test_offsets_budget_and_coverage_hold_for_any_text(
     chunks = chunk_document(text, max_tokens=budget, overlap_tokens=overlap)
     seen: list[object] = []
     for chunk in chunks:
-        assert tokens(chunk) <= budget or len(chunk.sentences) == 1
+        assert tokens(chunk) <= budget
         seen.extend(s for s in chunk.sentences if s not in seen)
     assert seen == sentences

@@ -3,7 +3,6 @@ plus property tests of the parser."""
 
 from __future__ import annotations
 
-import contextlib
 import math
 import re
 from pathlib import Path
@@ -471,13 +470,25 @@ def test_parse_raises_nothing_but_figure_error(raw: str, before: str, after: str
     to_quantity(figure)
 
 
-@pytest.mark.parametrize("raw", ["1/0", "3 / 00 of output", "5/0.5"])
+@pytest.mark.parametrize("raw", ["1/0", "3 / 00 of output", "7/0.0"])
 def test_a_zero_denominator_is_a_figure_error(raw: str) -> None:
-    with contextlib.suppress(FigureError):
+    with pytest.raises(FigureError, match="zero denominator"):
         parse_figure(raw)
 
 
-@pytest.mark.parametrize("raw", ["ſix", "fİve", "5 thouſand yuan", "5 bİllion yuan"])
-def test_unicode_case_folding_is_a_figure_error_or_a_figure(raw: str) -> None:
-    with contextlib.suppress(FigureError):
+def test_a_decimal_denominator_is_read_whole() -> None:
+    # "0.5" is the denominator, not "0" followed by ".5"
+    assert parse_figure("5/0.5").value == pytest.approx(1000.0)
+
+
+@pytest.mark.parametrize("raw", ["ſix", "fİve"])
+def test_unicode_letters_that_case_fold_oddly_are_no_number(raw: str) -> None:
+    with pytest.raises(FigureError, match="no number"):
         parse_figure(raw)
+
+
+@pytest.mark.parametrize("raw", ["5 thouſand yuan", "5 bİllion yuan"])
+def test_a_scale_word_with_odd_unicode_letters_is_not_a_scale(raw: str) -> None:
+    figure = parse_figure(raw)
+    assert figure.value == 5.0
+    assert figure.unit is None

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from extractor.errors import DocumentError
-from extractor.pipeline.write import ErrorLog, OutputFile
+from extractor.errors import DocumentError, OutputError
+from extractor.pipeline import write
+from extractor.pipeline.write import ErrorLog, OutputFile, check_writable
 from extractor.records import DocumentRecord
 
 
@@ -107,3 +111,100 @@ def test_a_run_without_failures_leaves_no_error_log(tmp_path: Path, stale: bool)
         path.write_text('{"doc_id": "from an earlier run"}\n', encoding="utf-8")
     ErrorLog(path).close()
     assert not path.exists()
+
+
+class Interrupted(BaseException):
+    """Stands for the SIGTERM or Ctrl-C that arrives while the output is being rewritten."""
+
+
+def test_an_interrupted_resume_leaves_the_old_output_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "out.jsonl"
+    old = "".join(record(f"d{n}").model_dump_json() + "\n" for n in range(300))
+    path.write_text(old + '{"doc_id": "torn', encoding="utf-8")
+
+    def interrupt(fd: int) -> None:
+        raise Interrupted
+
+    monkeypatch.setattr(os, "fsync", interrupt)
+    with pytest.raises(Interrupted):
+        OutputFile(path, resume=True)
+    assert path.read_text(encoding="utf-8") == old + '{"doc_id": "torn'
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary file left
+
+
+def test_resume_keeps_lines_of_documents_this_run_does_not_have(tmp_path: Path) -> None:
+    path = tmp_path / "out.jsonl"
+    out = OutputFile(path)
+    for doc_id in ["a1", "a2"]:
+        out.write(record(doc_id))
+    out.finish(["a1", "a2"])
+    out = OutputFile(path, resume=True)
+    out.write(record("b1"))
+    out.finish(["b1"])
+    assert ids(path) == ["a1", "a2", "b1"]
+
+
+def test_lines_are_synced_every_so_many_lines_and_on_close(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    synced: list[int] = []
+    monkeypatch.setattr(os, "fsync", synced.append)
+    monkeypatch.setattr(write, "SYNC_SECONDS", 3600.0)
+    out = OutputFile(tmp_path / "out.jsonl")
+    for n in range(2 * write.SYNC_LINES + 1):
+        out.write(record(f"d{n}"))
+        assert len(lines(out.path)) == n + 1  # each line is whole in the file at once
+    assert len(synced) == 2
+    out.close()
+    assert len(synced) == 3
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (lambda p: p, "it is a folder"),
+        (lambda p: p / "file.txt" / "sub" / "out.jsonl", "file.txt is a file, not a folder"),
+    ],
+    ids=["a-folder", "inside-a-file"],
+)
+def test_an_unwritable_path_is_an_output_error_and_changes_nothing(
+    tmp_path: Path, make: Any, reason: str
+) -> None:
+    (tmp_path / "file.txt").write_text("keep\n", encoding="utf-8")
+    with pytest.raises(OutputError, match=reason):
+        check_writable(make(tmp_path))
+    assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "keep\n"
+
+
+def test_checking_a_new_path_leaves_no_file(tmp_path: Path) -> None:
+    check_writable(tmp_path / "sub" / "out.jsonl")
+    assert not (tmp_path / "sub" / "out.jsonl").exists()
+
+
+def test_a_full_disk_is_an_output_error(tmp_path: Path) -> None:
+    log = ErrorLog(Path("/dev/full"))
+    try:
+        with pytest.raises(OutputError, match="No space left"):
+            log.write("scan", "in/scan.txt", DocumentError("scan", "looks binary"))
+    finally:
+        log.close()
+
+
+def test_a_device_as_the_error_log_is_never_removed(tmp_path: Path) -> None:
+    # A private copy of /dev/null: should this guard ever break, the real one stays.
+    device = tmp_path / "null"
+    try:
+        os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("creating a device file needs root")
+    ErrorLog(device).close()
+    assert stat.S_ISCHR(device.stat().st_mode)
+
+
+def test_the_error_log_blanks_secrets(tmp_path: Path) -> None:
+    log = ErrorLog(tmp_path / "e.jsonl", redact=lambda text: text.replace("sk-123", "***"))
+    log.write("d", "d.txt", DocumentError("d", "HTTP 401: bad key sk-123"))
+    log.close()
+    assert "sk-123" not in log.path.read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ CHROMIUM ?= /usr/bin/chromium
 RECORDINGS := eval/recordings
 
 .PHONY: demo test lint typecheck pytest gold-check eval-report baseline schemas record bench \
-	install-local install-dev models browser clean
+	bench-service install-local install-dev models browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,7 @@ $(VENV)/.local-installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e ".[dev,local,bench,ray]"
+	$(PIP) install --quiet -e ".[dev,local,bench,service,ray]"
 	@touch $@
 
 install-local: $(VENV)/.local-installed
@@ -43,6 +43,11 @@ record: models
 ## Benchmarks against naive instructor and LangExtract: writes BENCHMARKS.md (about 1 h here).
 bench: install-dev models
 	$(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+## Load on `extract serve`: 200 concurrent /v1/extract on an instant fake model, cache off
+## and on (a minute or two); writes the Service section of BENCHMARKS.md.
+bench-service: install-dev
+	$(BIN)/python -m benchmarks.service_load --write BENCHMARKS.md $(BENCH_SERVICE_ARGS)
 
 ## The browser test of the review page needs Chromium; install it when we are allowed to.
 browser:

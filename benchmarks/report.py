@@ -7,6 +7,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from benchmarks.service_load import carry_section
+
 __all__ = ["write_report"]
 
 NAMES = {"ours": "this project", "naive": "naive instructor", "langextract": "LangExtract"}
@@ -327,4 +329,6 @@ def write_report(results: Mapping[str, Any], out: Path) -> None:
         *_throughput(results),
         "",
     ]
+    previous = out.read_text(encoding="utf-8") if out.exists() else ""
     out.write_text("\n".join(lines))
+    carry_section(previous, out)  # the Service section comes from make bench-service

@@ -16,13 +16,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
-from extractor.config import ExtractorConfig, ModeChoice
+from extractor.config import ExtractorConfig
 from extractor.errors import DocumentError, ModelError
 from extractor.llm import engine
 from extractor.llm.client import ModelClient
 from extractor.pipeline.document import extract_document
 from extractor.pipeline.load import Document, iter_documents
-from extractor.pipeline.prompt import Prompt, load_prompt
+from extractor.pipeline.prompt import AnyPrompt, load_prompt
 from extractor.records import DocumentRecord
 
 T = TypeVar("T")
@@ -49,10 +49,10 @@ class Extractor:
             raise TypeError("pass either a config or settings, not both")
         self.config = config or ExtractorConfig.resolve(**settings)
         self._client: ModelClient | None = None
-        self._prompt: Prompt | None = None
+        self._prompt: AnyPrompt | None = None
         self._limit: asyncio.Semaphore | None = None
 
-    def _parts(self) -> tuple[ModelClient, Prompt, asyncio.Semaphore]:
+    def _parts(self) -> tuple[ModelClient, AnyPrompt, asyncio.Semaphore]:
         if self._client is None:
             self._client = ModelClient(self.config)
         if self._prompt is None:
@@ -61,11 +61,13 @@ class Extractor:
             self._limit = asyncio.Semaphore(self.config.effective_concurrency)
         return self._client, self._prompt, self._limit
 
-    async def asetup(self) -> tuple[str, ModeChoice]:
-        """Resolve the model name and the structured-output mode now, instead of on the first
-        extraction; raises ``ConfigError`` or ``EndpointError`` when the model is unusable."""
+    async def asetup(self) -> tuple[str, str]:
+        """Resolve the model name and structured-output mode now rather than at the first
+        document (once; later calls return the same). Raises ``ConfigError`` when no model
+        can be used and ``EndpointError`` when the endpoint cannot be reached."""
         client, _, _ = self._parts()
-        return await client.setup()
+        model, mode = await client.setup()
+        return model, mode.value
 
     def redact(self, text: str) -> str:
         """``text`` with this extractor's endpoint credentials and API key blanked out, for a

@@ -181,7 +181,7 @@ async def test_setup_resolves_model_and_mode_before_any_extraction(
     async with Extractor(**settings(fake, tmp_path, mode=ModeChoice.AUTO)) as ex:
         model, mode = await ex.asetup()
     assert model == MODEL
-    assert mode is ModeChoice.JSON_SCHEMA  # the fake accepts the json_schema probe
+    assert mode == ModeChoice.JSON_SCHEMA.value  # the fake accepts the json_schema probe
     assert fake.chat_requests[0].body is not None
     assert len(fake.chat_requests) == 1  # the probe, no extraction
 

@@ -20,6 +20,7 @@ from typer.core import TyperGroup
 
 from extractor.cli.models import models_app
 from extractor.cli.progress import BatchProgress
+from extractor.cli.serve import serve
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.distributed.flag import with_ray_address
 from extractor.errors import ConfigError, EndpointError, ExtractorError, InputError, ReplayMiss
@@ -204,7 +205,12 @@ def run(
         int, typer.Option(help="Tokens repeated from the previous chunk.", rich_help_panel=_CHUNK)
     ] = 50,
     prompt: Annotated[
-        str, typer.Option(help="Prompt id NAME.VERSION.", rich_help_panel=_CHUNK)
+        str,
+        typer.Option(
+            help="Prompt id NAME.VERSION: extract.v1 asks once per chunk; typed.v1 asks once "
+            "per record type (three calls a chunk).",
+            rich_help_panel=_CHUNK,
+        ),
     ] = "extract.v1",
     prompts_dir: Annotated[
         Path | None,
@@ -322,6 +328,9 @@ def run(
     )
     if summary.failed:
         raise typer.Exit(1)
+
+
+app.command("serve")(serve)
 
 
 def main() -> None:

@@ -55,8 +55,7 @@ async def check_endpoints(config: ExtractorConfig) -> tuple[str, str]:
     found: list[tuple[str, str]] = []
     for endpoint in endpoints_of(config):
         async with Extractor(replace(config, base_url=endpoint)) as extractor:
-            model, mode = await extractor.asetup()
-            found.append((model, mode.value))
+            found.append(await extractor.asetup())
     return found[0]
 
 

@@ -4,11 +4,13 @@ One ``ModelClient`` serves a whole run. It resolves the model name and the struc
 mode once (``auto`` probes an endpoint with a tiny ``json_schema`` request and falls back to
 tools when the endpoint says it cannot do that format: llama.cpp's server answers with HTTP
 500 naming it; a 429 or another 5xx is retried, and a probe that keeps failing is an
-``EndpointError``), then answers one chunk per ``extract`` call, feeding validation errors
+``EndpointError``), then answers one request per ``extract`` call, feeding validation errors
 back to the model for a bounded number of re-asks. An answer cut at the output token limit
 is asked again once with twice the budget, then fails its document (``ResponseTruncated``).
 Failures come out as this package's exceptions, naming the provider; the API key and any
 credentials in the endpoint URL are blanked from every message.
+The caller names the response model of each call; this package imports nothing from
+``extractor.pipeline``.
 """
 
 from __future__ import annotations
@@ -49,10 +51,9 @@ from extractor.llm.engine import EngineSettings
 from extractor.llm.local import LocalTransport
 from extractor.llm.store import RecordingStore, ResponseStore
 from extractor.llm.transport import CachingTransport, CallContext, RetryingTransport, current_call
-from extractor.pipeline.wire import ChunkExtraction
 from extractor.provisioning import default_registry, resolve_model_path
 
-__all__ = ["INSTRUCTOR_MODES", "ModelClient"]
+__all__ = ["INSTRUCTOR_MODES", "AnswerT", "ModelClient"]
 
 INSTRUCTOR_MODES: dict[ModeChoice, instructor.Mode] = {
     ModeChoice.TOOLS: instructor.Mode.TOOLS,
@@ -72,6 +73,8 @@ _NAMES_FORMAT = re.compile(
 _SECRET_QUERY = re.compile(r"key|token|secret|password|auth", re.IGNORECASE)
 _log = logging.getLogger("extractor.llm")
 _Model = TypeVar("_Model", bound=BaseModel)
+
+AnswerT = TypeVar("AnswerT", bound=BaseModel)
 
 
 class _Probe(BaseModel):
@@ -322,8 +325,14 @@ class ModelClient:
             return ModeChoice.JSON_SCHEMA, "the probe was answered"
         return ModeChoice.JSON_SCHEMA, "the probe was answered"
 
-    async def extract(self, messages: list[dict[str, str]]) -> ChunkExtraction:
-        """One chunk's answer, validated (with re-asks); cached once accepted."""
+    async def extract(
+        self, messages: list[dict[str, str]], response_model: type[AnswerT]
+    ) -> AnswerT:
+        """The model's answer to ``messages`` as ``response_model``, validated (with re-asks).
+
+        The response model belongs to the caller (the pipeline's wire formats): this package
+        knows nothing of records.
+        """
         model, mode = await self.setup()
         client = instructor.from_openai(self._openai, mode=INSTRUCTOR_MODES[mode])
         context = current_call.get()
@@ -332,7 +341,7 @@ class ModelClient:
             context = CallContext()
             token = current_call.set(context)
         try:
-            result = await self._extract(client, model, messages)
+            result = await self._extract(client, model, messages, response_model)
         finally:
             if token is not None:
                 current_call.reset(token)
@@ -340,12 +349,16 @@ class ModelClient:
         return result
 
     async def _extract(
-        self, client: Any, model: str, messages: list[dict[str, str]]
-    ) -> ChunkExtraction:
+        self,
+        client: Any,
+        model: str,
+        messages: list[dict[str, str]],
+        response_model: type[AnswerT],
+    ) -> AnswerT:
         kwargs: dict[str, Any] = {
             "model": model,
             "messages": messages,
-            "response_model": _prepared(ChunkExtraction),
+            "response_model": _prepared(response_model),
             "max_retries": self.config.max_reasks,
             "temperature": self.config.temperature,
             "frequency_penalty": self.config.frequency_penalty,
@@ -362,7 +375,7 @@ class ModelClient:
                 with attempt:
                     factor = TRUNCATION_BUDGETS[attempt.retry_state.attempt_number - 1]
                     kwargs["max_tokens"] = self.config.max_output_tokens * factor
-                    result: ChunkExtraction = await client.chat.completions.create(**kwargs)
+                    result: AnswerT = await client.chat.completions.create(**kwargs)
         except IncompleteOutputException as e:
             raise ResponseTruncated(
                 f"the model's answer was cut at the output token limit, also with "

@@ -1,4 +1,9 @@
-"""One document through the stages: chunk, prompt, call, ground, merge, assemble the record."""
+"""One document through the stages: chunk, prompt, call, ground, merge, assemble the record.
+
+A one-call prompt (``extract.v1``) asks for a chunk's records in one call; a one-pass-per-type
+prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and implies no roles from
+projects' enterprises when merging.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ from extractor.pipeline.chunk import Chunk, chunk_document
 from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.load import Document
 from extractor.pipeline.merge import merge_records
-from extractor.pipeline.prompt import Prompt
+from extractor.pipeline.passes import extract_chunk_passes
+from extractor.pipeline.prompt import AnyPrompt, TypedPrompt
+from extractor.pipeline.wire import ChunkExtraction
 from extractor.records import FORMAT_VERSION, DocumentRecord, RunMeta, Usage
 
 __all__ = ["extract_document"]
@@ -19,7 +26,7 @@ __all__ = ["extract_document"]
 
 async def _chunk(
     client: ModelClient,
-    prompt: Prompt,
+    prompt: AnyPrompt,
     document: Document,
     chunk: Chunk,
     limit: asyncio.Semaphore,
@@ -28,15 +35,19 @@ async def _chunk(
 ) -> Grounded:
     token = current_call.set(CallContext(doc_id=document.doc_id, chunk=chunk.index, meter=meter))
     try:
+        if isinstance(prompt, TypedPrompt):
+            return await extract_chunk_passes(
+                client, limit, prompt, document.text, chunk, keep_ungrounded=keep_ungrounded
+            )
         async with limit:
-            answer = await client.extract(prompt.messages(chunk))
+            answer = await client.extract(prompt.messages(chunk), ChunkExtraction)
     finally:
         current_call.reset(token)
     return ground_chunk(document.text, chunk, answer, keep_ungrounded=keep_ungrounded)
 
 
 async def extract_document(
-    client: ModelClient, prompt: Prompt, document: Document, limit: asyncio.Semaphore
+    client: ModelClient, prompt: AnyPrompt, document: Document, limit: asyncio.Semaphore
 ) -> DocumentRecord:
     """Extract one document; raises the first chunk's error (the document then fails)."""
     started = time.perf_counter()
@@ -58,6 +69,7 @@ async def extract_document(
         (p for r in results for p in r.projects),
         (i for r in results for i in r.indicators),
         (x for r in results for x in r.roles),
+        implied_roles=not isinstance(prompt, TypedPrompt),
     )
     warnings.extend(merged.warnings)
     meta = RunMeta(

@@ -31,7 +31,13 @@ from extractor.pipeline.normalize import (
     to_money,
     to_quantity,
 )
-from extractor.pipeline.wire import ChunkExtraction, WireIndicator, WireProject, WireRole
+from extractor.pipeline.wire import (
+    ChunkAnswer,
+    ChunkExtraction,
+    WireIndicator,
+    WireProject,
+    WireRole,
+)
 from extractor.records import Change, EnterpriseRole, Evidence, Indicator, Money, Project, Quantity
 
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
@@ -402,7 +408,11 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 
 def ground_chunk(
-    document: str, chunk: Chunk, answer: ChunkExtraction, *, keep_ungrounded: bool = False
+    document: str,
+    chunk: Chunk,
+    answer: ChunkExtraction | ChunkAnswer,
+    *,
+    keep_ungrounded: bool = False,
 ) -> Grounded:
     """Records of one chunk with evidence offsets and parsed values."""
     out = Grounded()

@@ -98,8 +98,12 @@ def merge_records(
     projects: Iterable[Project],
     indicators: Iterable[Indicator],
     roles: Iterable[EnterpriseRole],
+    *,
+    implied_roles: bool = True,
 ) -> MergeResult:
-    """Merge the records of all chunks of one document (in chunk order)."""
+    """Merge the records of all chunks of one document (in chunk order). With
+    ``implied_roles``, each enterprise of a project is that project's investor unless a role
+    names it for the project."""
     result = MergeResult()
     for project in projects:
         for i, kept in enumerate(result.projects):
@@ -125,7 +129,8 @@ def merge_records(
     normalized = [normalize_name(n, project=True) for n in names]
     roles_by_key: dict[tuple[str, Role, str], EnterpriseRole] = {}
     explicit = list(roles)
-    for role in [*explicit, *_implied_roles(result.projects)]:
+    implied = _implied_roles(result.projects) if implied_roles else []
+    for role in [*explicit, *implied]:
         if role not in explicit and any(
             (k[0], k[2]) == (normalize_name(role.enterprise), normalize_name(role.project or ""))
             for k in roles_by_key

@@ -4,7 +4,9 @@
 ``about``. The sentence around the figure may be passed as ``before``/``after`` so that a
 qualifier or unit stated next to the quoted figure ("more than 30 production lines",
 "annual output of 40,000 tons") and split numbers from translation ("34 percent
-year-on-year9%") are read too.
+year-on-year9%") are read too. ``find_figures`` lists every figure a sentence writes (money,
+quantities, percentages, multiples and counts), spelled as written, for prompts that hand the
+model the figures to classify instead of asking it to find them.
 """
 
 from __future__ import annotations
@@ -19,7 +21,9 @@ __all__ = [
     "UNITLESS",
     "Figure",
     "FigureError",
+    "FigureSpan",
     "figure_numbers",
+    "find_figures",
     "parse_figure",
     "to_change",
     "to_money",
@@ -122,9 +126,16 @@ def _scale_after(text: str) -> tuple[float, int]:
 
 
 def _match_table(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
+    found = _table_match(text, table)
+    return None if found is None else found[0]
+
+
+def _table_match(text: str, table: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:
+    """The unit at the start of ``text`` and how many characters it takes."""
     for pattern, unit in table:
-        if re.match(r"\s*(?:" + pattern + r")", text, re.I):
-            return unit
+        m = re.match(r"\s*(?:" + pattern + r")", text, re.I)
+        if m:
+            return unit, m.end()
     return None
 
 
@@ -149,6 +160,73 @@ def _count_noun(after: str) -> str | None:
     if not first.endswith("s") and " " not in noun and first not in _IRREGULAR_PLURALS:
         return None  # a singular word after a count is rarely what is counted
     return noun
+
+
+@dataclass(frozen=True, slots=True)
+class FigureSpan:
+    """A figure as a text writes it: offsets into that text, and the text between them."""
+
+    start: int
+    end: int
+    text: str
+
+
+_CURRENCY_BEFORE = re.compile(r"(?:rmb|cny|usd|us\$|hk\$|hkd|eur|\$|€|¥)\s*$", re.I)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_MONTH_BEFORE = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I
+)
+_MAGNITUDE_LABEL = re.compile(r"-(?:level|yuan)\b", re.I)
+
+
+def _figure_end(text: str, end: int) -> int | None:
+    """Where a figure whose number ends at ``end`` ends: after its scale word and its unit,
+    currency or counted noun; None when the number has none of these (a year, a date, a
+    phase or list number)."""
+    rest = text[end:]
+    scale, used = _scale_after(rest)
+    end += used
+    rest = text[end:]
+    unit = _table_match(rest, _CURRENCIES) or _table_match(rest, _UNITS)
+    if unit is not None:
+        return end + unit[1]
+    if _count_noun(rest) is not None:
+        noun = _COUNT_NOUN.match(rest)
+        return None if noun is None else end + noun.end()
+    if scale > 1:
+        label = _MAGNITUDE_LABEL.match(rest)
+        return end + (label.end() if label else 0)
+    return None
+
+
+def find_figures(text: str) -> list[FigureSpan]:
+    """Every figure ``text`` writes, in order: a number (digits, or a number word followed by
+    a unit or counted noun) with its currency, scale word and unit or counted noun ("RMB 5
+    billion", "120.3 billion yuan", "15.4%", "1.82 times", "40,000 tons", "12 projects").
+    Years, dates and bare numbers are not figures. A figure split by translation ("34 percent
+    year-on-year9%") is listed as written; ``parse_figure`` repairs it."""
+    numbers = [*_NUMBER.finditer(text), *_WORDS.finditer(text)]
+    spans: list[FigureSpan] = []
+    for m in sorted(numbers, key=lambda n: n.start()):
+        if spans and m.start() < spans[-1].end:
+            continue
+        start = m.start()
+        currency = _CURRENCY_BEFORE.search(text[max(0, start - 6) : start])
+        if currency:
+            start -= len(currency.group(0))
+        after = text[m.end() :]
+        end = _figure_end(text, m.end())
+        if end is None and (currency or (m.re is _NUMBER and m.group(3))):
+            end = m.end()  # "RMB 300", "1/3"
+        if end is None:
+            continue
+        measured = _scale_after(after)[1] or _table_match(after, (*_CURRENCIES, *_UNITS))
+        if _YEAR.fullmatch(m.group(0)) and not (currency or measured):
+            continue  # "in 2023 enterprises above designated size": a year
+        if _MONTH_BEFORE.search(text[max(0, start - 12) : start]):
+            continue  # "March 15 projects" is a date before a noun
+        spans.append(FigureSpan(start=start, end=end, text=text[start:end]))
+    return spans
 
 
 def figure_numbers(text: str) -> list[float]:

@@ -1,34 +1,72 @@
 """Stage 3: build the model's messages from versioned prompt files.
 
-A prompt is a pair of files in ``extractor/prompts/`` (or in a folder the user names):
-``NAME.VERSION.system.md``, the instructions with a ``$examples`` placeholder, and
-``NAME.VERSION.examples.json``, the few-shot examples. Its id, ``NAME.VERSION``, goes into
-every output line, with a hash of the two files' contents so that an edited prompt is never
-mistaken for the released one.
+Two kinds of prompt live in ``extractor/prompts/`` (or in a folder the user names):
+
+- A one-call prompt (``extract.v1``, the default) is a pair of files:
+  ``NAME.VERSION.system.md``, the instructions with a ``$examples`` placeholder, and
+  ``NAME.VERSION.examples.json``, the few-shot examples rendered into it. One call per chunk
+  asks for all three record types (``ChunkExtraction``).
+- A one-pass-per-type prompt (``typed.v1``) is three such pairs,
+  ``NAME.VERSION.PASS.system.md`` and ``NAME.VERSION.PASS.examples.json`` for the passes
+  ``projects``, ``indicators`` and ``roles``. Each pass has its own small answer model
+  (``ProjectsAnswer``, ``IndicatorsAnswer``, ``RolesAnswer``) and its examples go to the model
+  as user/assistant turns in the exact answer format, built by the same code as the real
+  question. The indicators question lists every figure code finds in the chunk with its
+  sentence number, so the model classifies figures instead of remembering to enumerate them;
+  the roles question names the projects the projects pass found. ``extractor.pipeline.passes``
+  runs the passes.
+
+A prompt's id, ``NAME.VERSION``, goes into every output line, with a hash of all its files'
+contents so that an edited prompt is never mistaken for the released one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from string import Template
+from string import Template, ascii_lowercase
 from typing import Any
+
+from pydantic import BaseModel, ValidationError
 
 from extractor.errors import ConfigError
 from extractor.pipeline.chunk import Chunk
-from extractor.pipeline.wire import ChunkExtraction
+from extractor.pipeline.normalize import find_figures
+from extractor.pipeline.wire import ChunkExtraction, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
 
-__all__ = ["DEFAULT_PROMPT", "Prompt", "load_prompt", "number_sentences"]
+__all__ = [
+    "DEFAULT_PROMPT",
+    "PASSES",
+    "AnyPrompt",
+    "PassPrompt",
+    "Prompt",
+    "TypedPrompt",
+    "figure_hints",
+    "indicators_question",
+    "load_prompt",
+    "number_sentences",
+    "projects_question",
+    "roles_question",
+]
 
 DEFAULT_PROMPT = "extract.v1"
+
+PASSES: dict[str, type[BaseModel]] = {
+    "projects": ProjectsAnswer,
+    "indicators": IndicatorsAnswer,
+    "roles": RolesAnswer,
+}
+"""The passes of a one-pass-per-type prompt, in the order their files are hashed, and the
+answer model that validates each pass's examples."""
 
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
-    """A loaded prompt: the rendered system message and where it came from."""
+    """A loaded one-call prompt: the rendered system message and where it came from."""
 
     prompt_id: str
     system: str
@@ -42,9 +80,83 @@ class Prompt:
         ]
 
 
+@dataclass(frozen=True, slots=True)
+class PassPrompt:
+    """One pass of a typed prompt: its instructions and its example turns."""
+
+    name: str
+    system: str
+    examples: tuple[dict[str, str], ...]
+
+    def messages(self, question: str) -> list[dict[str, str]]:
+        """Instructions, the example turns, then ``question`` (built by a ``*_question``).
+        Every message is a new dict: some instructor modes edit messages in place."""
+        return [
+            {"role": "system", "content": self.system},
+            *(dict(turn) for turn in self.examples),
+            {"role": "user", "content": question},
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class TypedPrompt:
+    """A loaded one-pass-per-type prompt: a pass for each record type."""
+
+    prompt_id: str
+    sha256: str
+    projects: PassPrompt
+    indicators: PassPrompt
+    roles: PassPrompt
+
+
+AnyPrompt = Prompt | TypedPrompt
+
+
 def number_sentences(chunk: Chunk) -> str:
     """One sentence a line, numbered from 1 within the chunk."""
-    return "\n".join(f"[{i}] {s.text}" for i, s in enumerate(chunk.sentences, start=1))
+    return _numbered([s.text for s in chunk.sentences])
+
+
+def _numbered(sentences: Sequence[str]) -> str:
+    return "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, start=1))
+
+
+def _label(index: int) -> str:
+    """a, b, ..., z, aa, ab, ...: short ids for the figures of a chunk."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = ascii_lowercase[rest] + label
+    return label
+
+
+def figure_hints(sentences: Sequence[str]) -> list[tuple[str, int]]:
+    """Every figure of the sentences as written, with its sentence number (from 1)."""
+    return [
+        (figure.text, number)
+        for number, sentence in enumerate(sentences, start=1)
+        for figure in find_figures(sentence)
+    ]
+
+
+def projects_question(sentences: Sequence[str]) -> str:
+    """The projects pass's question: the numbered sentences."""
+    return "Sentences:\n" + _numbered(sentences)
+
+
+def indicators_question(sentences: Sequence[str]) -> str:
+    """The indicators pass's question: the numbered sentences, then every figure in them
+    with an id and its sentence number, one a line ("(a) 15.4% [s4]")."""
+    hints = figure_hints(sentences)
+    listed = "\n".join(f"({_label(i)}) {text} [s{n}]" for i, (text, n) in enumerate(hints))
+    return f"Sentences:\n{_numbered(sentences)}\n\nFigures:\n{listed or 'none'}"
+
+
+def roles_question(sentences: Sequence[str], projects: Sequence[str]) -> str:
+    """The roles pass's question: the numbered sentences, then the projects found in them."""
+    names = "; ".join(json.dumps(name, ensure_ascii=False) for name in projects)
+    return f"Sentences:\n{_numbered(sentences)}\n\nProjects: {names or 'none'}"
 
 
 def _read(folder: Path | None, name: str) -> str:
@@ -59,11 +171,21 @@ def _read(folder: Path | None, name: str) -> str:
     return resource.read_text(encoding="utf-8")
 
 
-def _render_examples(raw: str, prompt_id: str) -> str:
+def _exists(folder: Path | None, name: str) -> bool:
+    if folder is not None:
+        return (folder / name).is_file()
+    return resources.files("extractor.prompts").joinpath(name).is_file()
+
+
+def _json(raw: str, what: str) -> Any:
     try:
-        examples: Any = json.loads(raw)
+        return json.loads(raw)
     except json.JSONDecodeError as e:
-        raise ConfigError(f"examples of prompt {prompt_id} are not JSON: {e}") from e
+        raise ConfigError(f"{what} are not JSON: {e}") from e
+
+
+def _render_examples(raw: str, prompt_id: str) -> str:
+    examples: Any = _json(raw, f"examples of prompt {prompt_id}")
     blocks = []
     for example in examples:
         # The examples must be valid answers: a broken example teaches a broken format.
@@ -74,8 +196,67 @@ def _render_examples(raw: str, prompt_id: str) -> str:
     return "\n\n".join(blocks)
 
 
-def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> Prompt:
-    """Load ``NAME.VERSION`` from the built-in prompts or from ``folder``."""
+def _answer_json(answer: BaseModel) -> str:
+    """An answer as the model should write it: every list key, record keys only where set."""
+    body = {
+        key: [item.model_dump(mode="json", exclude_defaults=True) for item in value]
+        for key, value in answer
+    }
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+
+
+def _example_turns(raw: str, name: str, label: str) -> tuple[dict[str, str], ...]:
+    """An examples file as user/assistant turns; every answer validated by the pass's model."""
+    examples: Any = _json(raw, f"examples of {label}")
+    turns: list[dict[str, str]] = []
+    for i, example in enumerate(examples, start=1):
+        try:
+            sentences = [str(s) for s in example["sentences"]]
+            answer = PASSES[name].model_validate(example["output"])
+            if name == "projects":
+                question = projects_question(sentences)
+            elif name == "indicators":
+                question = indicators_question(sentences)
+            else:
+                question = roles_question(sentences, [str(p) for p in example["projects"]])
+        except (KeyError, TypeError, ValidationError) as e:
+            raise ConfigError(f"example {i} of {label} is not a valid example: {e}") from e
+        turns.append({"role": "user", "content": question})
+        turns.append({"role": "assistant", "content": _answer_json(answer)})
+    return tuple(turns)
+
+
+def _load_typed(prompt_id: str, folder: Path | None) -> TypedPrompt:
+    digest = hashlib.sha256()
+    passes: dict[str, PassPrompt] = {}
+    for name in PASSES:
+        system_raw = _read(folder, f"{prompt_id}.{name}.system.md")
+        examples_raw = _read(folder, f"{prompt_id}.{name}.examples.json")
+        for raw in (system_raw, examples_raw):
+            digest.update(raw.encode() + b"\0")
+        label = f"prompt {prompt_id}, {name} pass"
+        passes[name] = PassPrompt(
+            name=name,
+            system=system_raw.strip(),
+            examples=_example_turns(examples_raw, name, label),
+        )
+    return TypedPrompt(
+        prompt_id=prompt_id,
+        sha256=digest.hexdigest(),
+        projects=passes["projects"],
+        indicators=passes["indicators"],
+        roles=passes["roles"],
+    )
+
+
+def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> AnyPrompt:
+    """Load ``NAME.VERSION`` from the built-in prompts or from ``folder``: a one-call prompt
+    when ``NAME.VERSION.system.md`` exists, else a one-pass-per-type prompt when
+    ``NAME.VERSION.projects.system.md`` does."""
+    if not _exists(folder, f"{prompt_id}.system.md") and _exists(
+        folder, f"{prompt_id}.projects.system.md"
+    ):
+        return _load_typed(prompt_id, folder)
     system_raw = _read(folder, f"{prompt_id}.system.md")
     examples_raw = _read(folder, f"{prompt_id}.examples.json")
     digest = hashlib.sha256(system_raw.encode() + b"\0" + examples_raw.encode()).hexdigest()

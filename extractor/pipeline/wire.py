@@ -3,21 +3,48 @@
 The model spends its output tokens on facts only: it cites sentences by number instead of
 copying quotes, writes figures exactly as the text states them (code parses them), and omits
 keys it has nothing for. Grounding, normalization and merging turn this into records.
+
+``ChunkExtraction`` is the answer of the one-call prompts (``extract.v1``): all three record
+types at once. ``ProjectsAnswer``, ``IndicatorsAnswer`` and ``RolesAnswer`` are the answers of
+the one-pass-per-type prompts (``typed.v1``), with caps far above what a chunk holds so that a
+small model has no count to pad to; the bounds stay because llama.cpp turns them into grammar,
+which keeps a small model out of repetition loops. ``ChunkAnswer`` gathers a chunk's records
+whichever way they were asked for.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from extractor.records import Role, Status
 
-__all__ = ["PLACEHOLDERS", "ChunkExtraction", "WireIndicator", "WireProject", "WireRole"]
+__all__ = [
+    "PLACEHOLDERS",
+    "ChunkAnswer",
+    "ChunkExtraction",
+    "IndicatorsAnswer",
+    "ProjectsAnswer",
+    "RolesAnswer",
+    "WireIndicator",
+    "WireProject",
+    "WireRole",
+]
 
 MAX_PROJECTS = 4
 MAX_INDICATORS = 8
 MAX_ROLES = 6
 """Most records of each kind the model may return for one chunk (a chunk is a few hundred
 tokens; the seeds' densest chunks hold fewer than these)."""
+
+PASS_MAX_PROJECTS = 10
+PASS_MAX_INDICATORS = 20
+PASS_MAX_ROLES = 16
+"""Caps of the one-pass-per-type answers. The densest 400-token chunk of the dev set's tune
+half holds 6 projects, 14 indicators and 10 roles, and most chunks hold none or one project
+and role: the caps bound a runaway answer without being a count the model aims for."""
 
 _SENTENCES_DOC = "Numbers of the sentences that state this record, e.g. [3] or [3, 4]."
 _FIGURE_DOC = "The figure exactly as written, number and unit, e.g. 'about 5 billion yuan'."
@@ -103,3 +130,36 @@ class ChunkExtraction(BaseModel):
     projects: list[WireProject] = Field(default_factory=list, max_length=MAX_PROJECTS)
     indicators: list[WireIndicator] = Field(default_factory=list, max_length=MAX_INDICATORS)
     roles: list[WireRole] = Field(default_factory=list, max_length=MAX_ROLES)
+
+
+class ProjectsAnswer(BaseModel):
+    """The projects stated in the numbered sentences (most chunks have none or one)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    projects: list[WireProject] = Field(default_factory=list, max_length=PASS_MAX_PROJECTS)
+
+
+class IndicatorsAnswer(BaseModel):
+    """The indicators among the listed figures (most figures are none)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    indicators: list[WireIndicator] = Field(default_factory=list, max_length=PASS_MAX_INDICATORS)
+
+
+class RolesAnswer(BaseModel):
+    """What the companies named in the numbered sentences are to the projects or the industry."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    roles: list[WireRole] = Field(default_factory=list, max_length=PASS_MAX_ROLES)
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkAnswer:
+    """A chunk's wire records, from one call or from one pass per record type."""
+
+    projects: Sequence[WireProject] = ()
+    indicators: Sequence[WireIndicator] = ()
+    roles: Sequence[WireRole] = ()

@@ -52,10 +52,12 @@ class Seen:
 
     @property
     def user_text(self) -> str:
-        """The last user message (the numbered sentences of a chunk)."""
+        """The user message with the chunk's numbered sentences: the last one that starts with
+        "Sentences:" (example turns come before it, re-asks after it), else the first."""
         messages = (self.body or {}).get("messages") or []
-        users = [m.get("content") or "" for m in messages if m.get("role") == "user"]
-        return str(users[0]) if users else ""
+        users = [str(m.get("content") or "") for m in messages if m.get("role") == "user"]
+        questions = [u for u in users if u.startswith("Sentences:")]
+        return questions[-1] if questions else users[0] if users else ""
 
     @property
     def wants_tools(self) -> bool:

@@ -101,7 +101,7 @@ async def test_auto_mode_falls_back_to_tools_on_llama_cpp(
     with running_fake(llama_cpp) as fake:
         client = client_factory(config(fake.base_url, tmp_path, model="local"))
         assert await client.setup() == ("local", ModeChoice.TOOLS)
-        answer = await client.extract(messages())
+        answer = await client.extract(messages(), ChunkExtraction)
     assert answer.model_dump() == ChunkExtraction.model_validate(ANSWERS["ningbo"]).model_dump()
 
 
@@ -128,7 +128,7 @@ async def test_the_request_carries_key_and_sampling_settings(
         max_output_tokens=321,
         seed=7,
     )
-    answer = await client_factory(cfg).extract(messages())
+    answer = await client_factory(cfg).extract(messages(), ChunkExtraction)
     assert answer.projects
     (request,) = fake.chat_requests
     body = request.body or {}
@@ -155,7 +155,7 @@ async def test_answers_that_never_validate_raise_response_invalid(
     fake.fallback = lambda seen: chat_completion(seen, '{"projects": "none"}')
     cfg = config(fake.base_url, tmp_path, model="m", mode=ModeChoice.TOOLS, max_reasks=2)
     with pytest.raises(ResponseInvalid) as caught:
-        await client_factory(cfg).extract(messages())
+        await client_factory(cfg).extract(messages(), ChunkExtraction)
     assert caught.value.attempts == 3
     assert len(fake.chat_requests) == 3
     assert caught.value.last_completion is not None
@@ -169,7 +169,7 @@ async def test_http_errors_name_the_provider(
     fake.fallback = lambda seen: Reply(error_body(503, "overloaded"), status=503)
     cfg = config(fake.base_url, tmp_path, model="m", mode=ModeChoice.TOOLS, retries=1)
     with pytest.raises(EndpointError, match="HTTP 503") as caught:
-        await client_factory(cfg).extract(messages())
+        await client_factory(cfg).extract(messages(), ChunkExtraction)
     assert caught.value.provider == fake.base_url
     assert caught.value.__cause__ is not None
 
@@ -183,7 +183,7 @@ async def test_replay_never_opens_a_connection(
     token = current_call.set(CallContext(doc_id="ningbo", chunk=0))
     try:
         with pytest.raises(ReplayMiss, match="'ningbo', chunk 0"):
-            await client.extract(messages())
+            await client.extract(messages(), ChunkExtraction)
     finally:
         current_call.reset(token)
     assert fake.requests == []
@@ -276,7 +276,7 @@ async def test_credentials_in_the_url_and_an_echoed_key_are_blanked(
     cfg = config(url, tmp_path, model="m", mode=ModeChoice.TOOLS, api_key=key)
     client = client_factory(cfg)
     with pytest.raises(EndpointError) as caught:
-        await client.extract(messages())
+        await client.extract(messages(), ChunkExtraction)
     message = str(caught.value)
     assert "HTTP 401" in message
     for secret in (key, "hunter2secret", "alice"):
@@ -302,7 +302,7 @@ async def test_the_response_schema_is_built_once(
     mode: ModeChoice,
 ) -> None:
     client = client_factory(config(fake.base_url, tmp_path, model="m", mode=mode, cache=False))
-    await client.extract(messages())  # builds it, if no earlier test did
+    await client.extract(messages(), ChunkExtraction)  # builds it, if no earlier test did
     built: list[object] = []
     generate = GenerateJsonSchema.generate
 
@@ -312,7 +312,7 @@ async def test_the_response_schema_is_built_once(
 
     monkeypatch.setattr(GenerateJsonSchema, "generate", counting)
     for _ in range(3):
-        await client.extract(messages())
+        await client.extract(messages(), ChunkExtraction)
     assert built == []
     bodies = [json.dumps(r.body, sort_keys=True) for r in fake.chat_requests]
     assert len(set(bodies)) == 1  # and every request is the same as the first

@@ -194,3 +194,10 @@ def test_ungrounded_projects_imply_no_roles() -> None:
     merged = merge_records([flagged], [], [])
     assert merged.roles == []
     assert merged.projects == [flagged]
+
+
+def test_no_implied_roles_when_the_strategy_states_roles_itself() -> None:
+    base = project("Shanshan anode material base", FIRST, enterprises=["Shanshan Co., Ltd."])
+    stated = [role("Shanshan", Role.OPERATOR, None, FIRST)]
+    merged = merge_records([base], [], stated, implied_roles=False)
+    assert [(r.enterprise, r.role) for r in merged.roles] == [("Shanshan", Role.OPERATOR)]

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from extractor.pipeline.normalize import (
     FigureError,
     figure_numbers,
+    find_figures,
     parse_figure,
     to_change,
     to_money,
@@ -492,3 +493,60 @@ def test_a_scale_word_with_odd_unicode_letters_is_not_a_scale(raw: str) -> None:
     figure = parse_figure(raw)
     assert figure.value == 5.0
     assert figure.unit is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        (
+            "Industrial investment rose 15.4% and added value reached 120.3 billion yuan, up 8.1%.",
+            ["15.4%", "120.3 billion yuan", "8.1%"],
+        ),
+        ("It invests RMB 5 billion and US$3 million.", ["RMB 5 billion", "US$3 million"]),
+        (
+            "A 100MW station, 40,000 tons a year, 292 acres and 3,000 mu.",
+            ["100MW", "40,000 tons", "292 acres", "3,000 mu"],
+        ),
+        (
+            "Exports grew 1.82 times, 28 percentage points above.",
+            ["1.82 times", "28 percentage points"],
+        ),
+        (
+            "Zhaoqing signed 12 projects and 1,221 projects are under construction.",
+            ["12 projects", "1,221 projects"],
+        ),
+        ("Two new projects and 30 production lines.", ["Two new projects", "30 production lines"]),
+        ("Output rose 34 percent year-on-year9%.", ["34 percent"]),
+        ("A number of 10-billion-level projects.", ["10-billion-level"]),
+        ("One third: 1/3 of the output.", ["1/3"]),
+    ],
+)
+def test_find_figures_lists_money_quantities_percentages_multiples_and_counts(
+    sentence: str, figures: list[str]
+) -> None:
+    assert [f.text for f in find_figures(sentence)] == figures
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "On March 15, 2023 enterprises met in Phase II of the No. 3 plant.",
+        "Call 0771-1234567 about the 14th Five-Year Plan and 5G.",
+        "In 2023 enterprises above designated size grew.",
+    ],
+)
+def test_years_dates_and_list_numbers_are_not_figures(sentence: str) -> None:
+    assert find_figures(sentence) == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=ANY_TEXT)
+def test_found_figures_are_ordered_spans_of_the_text_that_parse(text: str) -> None:
+    if _CASE_FOLD_TRAPS.search(text) or _zero_denominator(text):
+        return
+    end = 0
+    for figure in find_figures(text):
+        assert end <= figure.start < figure.end
+        assert figure.text == text[figure.start : figure.end]
+        parse_figure(figure.text)  # raises FigureError if a listed figure is not a figure
+        end = figure.end

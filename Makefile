@@ -20,7 +20,7 @@ $(VENV)/.local-installed: pyproject.toml | $(BIN)/python
 	@touch $@
 
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(PIP) install --quiet -e ".[dev,local,bench,service]"
+	$(PIP) install --quiet -e ".[dev,local,bench,service,ray]"
 	@touch $@
 
 install-local: $(VENV)/.local-installed

@@ -69,6 +69,12 @@ class Extractor:
         model, mode = await client.setup()
         return model, mode.value
 
+    def redact(self, text: str) -> str:
+        """``text`` with this extractor's endpoint credentials and API key blanked out, for a
+        message that leaves the process."""
+        client, _, _ = self._parts()
+        return client.redact(text)
+
     async def aextract_document(self, document: Document) -> DocumentRecord:
         """Extract one loaded document."""
         client, prompt, limit = self._parts()

@@ -12,7 +12,14 @@ from typing import Any
 import pytest
 from fakes.articles import ARTICLES, article_in, good_model, write_articles
 from fakes.environment import EXTRACTOR_ENVIRONMENT
-from fakes.openai_server import MODEL, FakeOpenAI, Reply, error_body, running_fake
+from fakes.openai_server import (
+    MODEL,
+    FakeOpenAI,
+    Reply,
+    error_body,
+    running_fake,
+    unused_port,
+)
 
 import extractor
 from extractor import (
@@ -165,6 +172,26 @@ async def test_one_extractor_resolves_the_model_once(fake: FakeOpenAI, tmp_path:
             assert record.doc_id == doc_id
     assert [r.method for r in fake.requests].count("GET") == 1
     assert len(fake.chat_requests) == 2
+
+
+@pytest.mark.asyncio
+async def test_setup_resolves_model_and_mode_before_any_extraction(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    async with Extractor(**settings(fake, tmp_path, mode=ModeChoice.AUTO)) as ex:
+        model, mode = await ex.asetup()
+    assert model == MODEL
+    assert mode == ModeChoice.JSON_SCHEMA.value  # the fake accepts the json_schema probe
+    assert fake.chat_requests[0].body is not None
+    assert len(fake.chat_requests) == 1  # the probe, no extraction
+
+
+@pytest.mark.asyncio
+async def test_setup_raises_for_an_unreachable_endpoint(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{unused_port()}/v1"
+    async with Extractor(base_url=dead, model=MODEL, home=tmp_path, retries=1) as ex:
+        with pytest.raises(EndpointError, match="unreachable"):
+            await ex.asetup()
 
 
 @pytest.mark.asyncio

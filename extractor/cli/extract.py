@@ -22,6 +22,7 @@ from extractor.cli.models import models_app
 from extractor.cli.progress import BatchProgress
 from extractor.cli.serve import serve
 from extractor.config import Backend, ExtractorConfig, ModeChoice
+from extractor.distributed.flag import with_ray_address
 from extractor.errors import ConfigError, EndpointError, ExtractorError, InputError, ReplayMiss
 from extractor.pipeline.batch import default_errors_path, run_batch
 
@@ -36,7 +37,7 @@ class _DefaultToRun(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:  # typer vendors click
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
             args = ["run", *args]
-        return super().parse_args(ctx, args)
+        return super().parse_args(ctx, with_ray_address(args))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         """The group's help (its commands), then the help of ``run``, the default command,
@@ -233,6 +234,17 @@ def run(
         int, typer.Option(help="Output token limit per call.", rich_help_panel=_CHUNK)
     ] = 1024,
     seed: Annotated[int, typer.Option(help="Sampling seed.", rich_help_panel=_CHUNK)] = 0,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="[ADDR]",
+            help="Spread the documents over Ray actors: alone, a Ray instance on this machine "
+            "(loopback only); 'auto' or HOST:PORT, a cluster. --base-url may then list "
+            "several endpoints, comma-separated. See docs/scale-out.md.",
+            rich_help_panel=_RUN,
+        ),
+    ] = None,
     max_document_bytes: Annotated[
         int,
         typer.Option(
@@ -269,11 +281,19 @@ def run(
         config = ExtractorConfig.resolve(**settings)
         errors_path = errors or default_errors_path(output)
         with BatchProgress(err, enabled=not quiet) as progress:
-            summary = asyncio.run(
-                run_batch(
-                    config, paths, output, errors=errors_path, resume=resume, observer=progress
+            if ray is not None:  # the same batch on Ray: extractor.distributed
+                from extractor.distributed import RayOptions, run_on_ray
+
+                summary = run_on_ray(
+                    config, paths, output, errors=errors_path, resume=resume, observer=progress,
+                    options=RayOptions.resolve(address=ray),
+                )  # fmt: skip
+            else:
+                summary = asyncio.run(
+                    run_batch(
+                        config, paths, output, errors=errors_path, resume=resume, observer=progress
+                    )
                 )
-            )
     except KeyboardInterrupt as e:
         # Here, not in main(): typer turns a KeyboardInterrupt that leaves the command into
         # a bare exit 130. The documents finished so far are in OUTPUT, whole.

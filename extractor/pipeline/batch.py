@@ -63,6 +63,18 @@ class BatchSummary:
     model: str | None = None
     mode: str | None = None
 
+    def add(self, record: DocumentRecord) -> None:
+        """Count one extracted document: its records and its model usage."""
+        self.extracted += 1
+        self.records += _count(record)
+        if record.meta is not None and record.meta.usage is not None:
+            usage = record.meta.usage
+            self.calls += usage.calls
+            self.prompt_tokens += usage.prompt_tokens
+            self.completion_tokens += usage.completion_tokens
+            self.cached_prompt_tokens += usage.cached_prompt_tokens
+            self.cache_hits += usage.cache_hits
+
 
 class BatchObserver(Protocol):
     """Receives progress (the CLI draws a progress bar from it)."""
@@ -188,15 +200,7 @@ async def run_batch(
                         observer.failed(item.doc_id, e)
                     return
             out.write(record)
-            summary.extracted += 1
-            summary.records += _count(record)
-            if record.meta is not None and record.meta.usage is not None:
-                usage = record.meta.usage
-                summary.calls += usage.calls
-                summary.prompt_tokens += usage.prompt_tokens
-                summary.completion_tokens += usage.completion_tokens
-                summary.cached_prompt_tokens += usage.cached_prompt_tokens
-                summary.cache_hits += usage.cache_hits
+            summary.add(record)
             if observer:
                 observer.finished(item.doc_id, record, False)
 

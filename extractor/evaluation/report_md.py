@@ -196,11 +196,22 @@ def _baseline(b: BaselineComparison) -> list[str]:
             f"Compared on shared documents only (new only: {len(b.only_new)}, "
             f"baseline only: {len(b.only_baseline)})."
         )
-    header = ["level", "mode", "baseline F1", "F1", "ΔF1", "ΔF1 95% CI", "P(not better)"]
+    header = [
+        "level",
+        "mode",
+        "records",
+        "baseline F1",
+        "F1",
+        "ΔF1",
+        "ΔF1 95% CI",
+        "P(not better)",
+    ]
+    # All types at every level and mode, then each type at the lenient levels a change targets.
     rows = [
         [
             d.level.value,
             d.mode.value,
+            "all" if d.record_type is None else d.record_type.value,
             _num(d.baseline_f1),
             _num(d.f1),
             _signed(d.delta),
@@ -209,6 +220,7 @@ def _baseline(b: BaselineComparison) -> list[str]:
         ]
         for d in b.deltas
         if d.record_type is None
+        or (d.mode is Mode.LENIENT and d.level in (Level.DETECTION, Level.FIELD))
     ]
     intro = "Paired document bootstrap: both runs on the same resampled documents."
     return [

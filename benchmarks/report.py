@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from benchmarks.service_load import carry_section
+from benchmarks.sections import carry_sections
 
 __all__ = ["write_report"]
 
@@ -331,4 +331,4 @@ def write_report(results: Mapping[str, Any], out: Path) -> None:
     ]
     previous = out.read_text(encoding="utf-8") if out.exists() else ""
     out.write_text("\n".join(lines))
-    carry_section(previous, out)  # the Service section comes from make bench-service
+    carry_sections(previous, out)  # sections other scripts write (service, engine)

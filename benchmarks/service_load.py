@@ -20,7 +20,6 @@ import importlib
 import math
 import os
 import platform
-import re
 import signal
 import statistics
 import subprocess
@@ -34,12 +33,13 @@ from typing import Any
 
 import httpx
 
+from benchmarks.sections import markers, write_section
 from benchmarks.server import free_port
 
-__all__ = ["Round", "ServeProcess", "carry_section", "main", "percentile", "write_section"]
+__all__ = ["BEGIN", "END", "Round", "ServeProcess", "main", "percentile"]
 
 ROOT = Path(__file__).resolve().parents[1]
-BEGIN, END = "<!-- service-bench -->", "<!-- /service-bench -->"
+BEGIN, END = markers("service")
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,25 +224,6 @@ def _table(
     )
 
 
-def write_section(path: Path, section: str) -> None:
-    """Put ``section`` in ``path`` in place of the previous one, or at the end."""
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    block = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
-    if block.search(text):
-        text = block.sub(lambda _: section, text)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
-def carry_section(previous: str, path: Path) -> None:
-    """Put the Service section of ``previous`` (a file's old text) back into ``path``:
-    ``make bench`` rewrites BENCHMARKS.md and must not drop it."""
-    found = re.search(re.escape(BEGIN) + ".*?" + re.escape(END), previous, re.DOTALL)
-    if found:
-        write_section(path, found.group(0))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--requests", type=int, default=200, help="Concurrent requests a round.")
@@ -266,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     section = _table(results, args.concurrency, command, load)
     print(section)
     if args.write:
-        write_section(args.write, section)
+        write_section(args.write, "service", section)
     errors = sum(int(r["errors"]) for r in results.values())
     if errors:
         print(f"{errors} request(s) failed", file=sys.stderr)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.service_load import BEGIN, END, carry_section, percentile, write_section
+from benchmarks.sections import carry_sections, write_section
+from benchmarks.service_load import BEGIN, END, percentile
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -18,8 +19,8 @@ def test_percentile_is_nearest_rank() -> None:
 def test_the_section_is_appended_then_replaced(tmp_path: Path) -> None:
     path = tmp_path / "BENCHMARKS.md"
     path.write_text("# Benchmarks\n\n## Throughput\n\nrows\n", encoding="utf-8")
-    write_section(path, f"{BEGIN}\n## Service\nfirst\n{END}")
-    write_section(path, f"{BEGIN}\n## Service\nsecond\n{END}")
+    write_section(path, "service", f"{BEGIN}\n## Service\nfirst\n{END}")
+    write_section(path, "service", f"{BEGIN}\n## Service\nsecond\n{END}")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# Benchmarks\n\n## Throughput\n\nrows\n\n<!-- service-bench -->")
     assert text.count("## Service") == 1
@@ -31,8 +32,8 @@ def test_a_rewritten_report_keeps_the_service_section(tmp_path: Path) -> None:
     path = tmp_path / "BENCHMARKS.md"
     previous = f"# Old\n\n{BEGIN}\n## Service\nfigures\n{END}\n"
     path.write_text("# New report\n", encoding="utf-8")
-    carry_section(previous, path)
-    carry_section("# no section\n", path)
+    carry_sections(previous, path)
+    carry_sections("# no section\n", path)
     assert (
         path.read_text(encoding="utf-8") == f"# New report\n\n{BEGIN}\n## Service\nfigures\n{END}\n"
     )

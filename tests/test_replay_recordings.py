@@ -1,6 +1,8 @@
-"""The committed recordings reproduce the recorded run of the default model, without a model:
-`extract seeds/ -o out.jsonl --replay` gives the same records, every line validates with its
-evidence exact, and every recorded response is used (a stale recording fails here)."""
+"""A change detector, not a quality judgement (the harness judges quality in `make test`): the
+committed recordings reproduce the recorded run of the default model without a model.
+`extract seeds/ -o out.jsonl --replay` gives the same records as the snapshot, every line
+validates with its evidence exact, and every recorded response (seeds and both dev halves) is
+used, so a stale recording fails here."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 RECORDINGS = ROOT / "eval" / "recordings"
 RECORDED_OUTPUT = ROOT / "eval" / "seeds.pred.jsonl"
 SEEDS = ROOT / "seeds"
+DEV_HALVES = [ROOT / "eval" / "corpus" / "tune", ROOT / "eval" / "corpus" / "check"]
 
 
 def _records(path: Path) -> dict[str, dict[str, object]]:
@@ -80,7 +83,9 @@ def test_every_recorded_response_is_used(tmp_path: Path) -> None:
 
     async def run() -> int:
         try:
-            summary = await run_batch(config, [SEEDS], tmp_path / "out.jsonl", client=client)
+            summary = await run_batch(
+                config, [SEEDS, *DEV_HALVES], tmp_path / "out.jsonl", client=client
+            )
         finally:
             await client.aclose()
         return summary.failed

@@ -53,7 +53,7 @@ def _run(docs: list[Path], concurrency: int, threads: int, work: Path) -> Run:
         (home / "models").symlink_to(models)
     out.unlink(missing_ok=True)
     command = [
-        sys.executable, "-m", "extractor.cli.extract", *map(str, docs), "-o", str(out),
+        str(Path(sys.executable).with_name("extract")), *map(str, docs), "-o", str(out),
         "--no-cache", "--quiet", "--concurrency", str(concurrency), "--threads", str(threads),
         "--home", str(home),
     ]  # fmt: skip

@@ -7,8 +7,8 @@
 - API key: ``--api-key``, ``EXTRACTOR_API_KEY`` then ``OPENAI_API_KEY``; default "not-needed"
 - local model file: ``--model-path``, ``EXTRACTOR_MODEL_PATH``; default the registry's model
 - concurrency: ``--concurrency``; default for the embedded model what the machine allows
-  (``auto_slots``: two slots per core, at most four, within half the free memory), 1 for an
-  endpoint
+  (``auto_slots``: one slot per two cores, at most four, within half the free memory), 1 for
+  an endpoint
 
 With no endpoint the embedded local model runs in-process; its model name is the registry
 entry's name (or the GGUF file's stem). With an endpoint and no model name, the endpoint's
@@ -62,11 +62,13 @@ def _available_memory() -> int | None:
 
 
 def auto_slots(ctx_per_slot: int, *, cores: int | None = None, memory: int | None = None) -> int:
-    """How many parallel slots this machine allows the embedded model: two per core (decoding
-    is bound by memory bandwidth, so a core serves more than one sequence), at most
-    ``MAX_AUTO_SLOTS``, and no more than half the available memory holds as KV cache."""
+    """How many parallel slots this machine allows the embedded model: one per two cores, at
+    most ``MAX_AUTO_SLOTS``, and no more than half the available memory holds as KV cache.
+    Measured on 2 cores (BENCHMARKS.md, "Embedded engine"): 4 slots took 1.27x the wall time
+    of 1, since each slot reads the shared instructions itself and batched decoding did not
+    make up for it; more slots pay only where cores are to spare."""
     cores = available_threads() if cores is None else cores
-    slots = min(MAX_AUTO_SLOTS, 2 * max(1, cores))
+    slots = min(MAX_AUTO_SLOTS, max(1, cores // 2))
     memory = _available_memory() if memory is None else memory
     if memory is not None:
         slots = min(slots, max(1, memory // 2 // (KV_BYTES_PER_TOKEN * ctx_per_slot)))

@@ -109,8 +109,9 @@ def test_concurrent_acquires_share_one_load() -> None:
 @pytest.mark.parametrize(
     ("cores", "memory", "expected"),
     [
-        (1, 64 * GIB, 2),  # two per core
-        (2, 64 * GIB, 4),
+        (1, 64 * GIB, 1),  # one per two cores, never below one
+        (2, 64 * GIB, 1),
+        (4, 64 * GIB, 2),
         (16, 64 * GIB, 4),  # capped
         (16, 1 * GIB, 2),  # half of 1 GiB holds two 8k slots of KV cache (about 235 MB each)
         (16, 100 << 20, 1),  # never below one

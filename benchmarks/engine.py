@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.sections import markers, write_section
+from extractor.provisioning import models_dir
 
 __all__ = ["Run", "main"]
 
@@ -48,9 +48,8 @@ def _run(docs: list[Path], concurrency: int, threads: int, work: Path) -> Run:
     out = work / f"c{concurrency}.jsonl"
     home = work / "home"
     home.mkdir(exist_ok=True)
-    models = Path(os.environ.get("EXTRACTOR_HOME", "~/.cache/extractor")).expanduser() / "models"
-    if not (home / "models").exists():
-        (home / "models").symlink_to(models)
+    if not (home / "models").exists():  # a fresh home, but the pulled model
+        (home / "models").symlink_to(models_dir())
     out.unlink(missing_ok=True)
     command = [
         str(Path(sys.executable).with_name("extract")), *map(str, docs), "-o", str(out),
@@ -158,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"round {round_}, concurrency {c}: {run.seconds:.0f} s", flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    shown = " ".join(re.sub(r"^.*/work/main/", "", a) for a in (argv or sys.argv[1:]))
+    shown = " ".join(sys.argv[1:] if argv is None else argv)
     section = _section(runs, docs, setup, f"python -m benchmarks.engine {shown}".strip())
     print(section)
     if args.write:

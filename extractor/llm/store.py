@@ -7,6 +7,7 @@ responses or ``COMMIT_SECONDS`` seconds, and on ``close``), so a crash can cost 
 responses, never the cache. Recordings are JSONL files (one response a line, with the
 request's model and a short summary) that are committed under ``eval/recordings/`` and served
 by ``--replay``; a line that is not a recording is a ``ConfigError`` naming file and line.
+Beside them, ``MANIFEST.json`` says what made them (``recording_manifest``).
 """
 
 from __future__ import annotations
@@ -17,14 +18,24 @@ import logging
 import sqlite3
 import threading
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import jsonlines
 
 from extractor.errors import ConfigError
+from extractor.provisioning import default_registry
+from extractor.records import FORMAT_VERSION
 
-__all__ = ["COMMIT_EVERY", "COMMIT_SECONDS", "RecordingStore", "ResponseStore", "request_key"]
+__all__ = [
+    "COMMIT_EVERY",
+    "COMMIT_SECONDS",
+    "RecordingStore",
+    "ResponseStore",
+    "recording_manifest",
+    "request_key",
+]
 
 COMMIT_EVERY = 64
 COMMIT_SECONDS = 2.0
@@ -106,6 +117,31 @@ class ResponseStore:
                 self._commit()
             finally:
                 self._db.close()
+
+
+def recording_manifest(
+    *,
+    model: str | None,
+    backend: str,
+    mode: str | None,
+    prompt_version: str,
+    prompt_sha256: str,
+    today: date | None = None,
+) -> dict[str, Any]:
+    """What a set of recordings was made with: the model (and its sha256 when the registry
+    knows it), the backend and structured-output mode, the prompt and the record format, and
+    the date (``today``, UTC by default)."""
+    registry = default_registry()
+    return {
+        "model": model,
+        "model_sha256": registry.get(model).sha256 if model in registry.names else None,
+        "backend": backend,
+        "mode": mode,
+        "prompt_version": prompt_version,
+        "prompt_sha256": prompt_sha256,
+        "format_version": FORMAT_VERSION,
+        "date": (today or datetime.now(UTC).date()).isoformat(),
+    }
 
 
 def _not_a_recording(file: Path, number: int, reason: str) -> str:

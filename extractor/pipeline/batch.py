@@ -17,7 +17,6 @@ import asyncio
 import time
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -29,18 +28,17 @@ from extractor.errors import (
     ModelError,
 )
 from extractor.llm.client import ModelClient
+from extractor.llm.store import recording_manifest
 from extractor.pipeline.document import extract_document
 from extractor.pipeline.load import Document, iter_documents
 from extractor.pipeline.prompt import load_prompt
 from extractor.pipeline.write import ErrorLog, OutputFile, check_writable
-from extractor.provisioning import default_registry
-from extractor.records import FORMAT_VERSION, DocumentRecord
+from extractor.records import DocumentRecord
 
 __all__ = [
     "BatchObserver",
     "BatchSummary",
     "default_errors_path",
-    "recording_manifest",
     "run_batch",
 ]
 
@@ -84,23 +82,6 @@ class BatchObserver(Protocol):
     def finished(self, doc_id: str, record: DocumentRecord | None, skipped: bool) -> None: ...
 
     def failed(self, doc_id: str, error: BaseException) -> None: ...
-
-
-def recording_manifest(client: ModelClient, prompt_id: str, prompt_sha256: str) -> dict[str, Any]:
-    """What a set of recordings was made with."""
-    sha256 = None
-    if client.model_name in default_registry().names:
-        sha256 = default_registry().get(client.model_name).sha256
-    return {
-        "model": client.model_name,
-        "model_sha256": sha256,
-        "backend": client.backend.value,
-        "mode": None if client.mode is None else client.mode.value,
-        "prompt_version": prompt_id,
-        "prompt_sha256": prompt_sha256,
-        "format_version": FORMAT_VERSION,
-        "date": datetime.now(UTC).date().isoformat(),
-    }
 
 
 def default_errors_path(output: Path) -> Path:
@@ -208,7 +189,13 @@ async def run_batch(
         out.finish([item.doc_id for item in items if not isinstance(item, DocumentError)])
         if config.record and model_client.transport.recordings is not None:
             model_client.transport.recordings.write_manifest(
-                recording_manifest(model_client, prompt.prompt_id, prompt.sha256)
+                recording_manifest(
+                    model=model_client.model_name,
+                    backend=model_client.backend.value,
+                    mode=None if model_client.mode is None else model_client.mode.value,
+                    prompt_version=prompt.prompt_id,
+                    prompt_sha256=prompt.sha256,
+                )
             )
     finally:
         try:

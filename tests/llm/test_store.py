@@ -5,14 +5,24 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from extractor.errors import ConfigError
-from extractor.llm.store import COMMIT_EVERY, RecordingStore, ResponseStore, request_key
+from extractor.llm.store import (
+    COMMIT_EVERY,
+    RecordingStore,
+    ResponseStore,
+    recording_manifest,
+    request_key,
+)
+from extractor.provisioning import default_registry
+from extractor.records import FORMAT_VERSION
 
 PATH = "/v1/chat/completions"
+COMMITTED = Path(__file__).resolve().parents[2] / "eval" / "recordings" / "MANIFEST.json"
 
 
 def key(**body: object) -> str:
@@ -139,3 +149,36 @@ def test_a_cache_that_cannot_be_written_is_given_up_not_raised(
     store.close()
     assert committed(path) == 0
     assert "cannot be written" in caplog.text
+
+
+def test_the_committed_manifest_is_what_the_store_writes_byte_for_byte(tmp_path: Path) -> None:
+    committed = json.loads(COMMITTED.read_text(encoding="utf-8"))
+    manifest = recording_manifest(
+        model=committed["model"],
+        backend=committed["backend"],
+        mode=committed["mode"],
+        prompt_version=committed["prompt_version"],
+        prompt_sha256=committed["prompt_sha256"],
+        today=date.fromisoformat(committed["date"]),
+    )
+    written = RecordingStore(tmp_path / "recordings").write_manifest(manifest)
+    assert written == tmp_path / "recordings" / "MANIFEST.json"
+    assert written.read_bytes() == COMMITTED.read_bytes()
+
+
+def test_a_manifest_names_the_registry_hash_only_for_a_registry_model() -> None:
+    known = default_registry().get()
+    settings = {"backend": "endpoint", "mode": "tools", "prompt_version": "extract.v1",
+                "prompt_sha256": "0" * 64, "today": date(2026, 1, 2)}  # fmt: skip
+    assert recording_manifest(model=known.name, **settings)["model_sha256"] == known.sha256
+    other = recording_manifest(model="someone-elses-model", **settings)
+    assert other == {
+        "model": "someone-elses-model",
+        "model_sha256": None,
+        "backend": "endpoint",
+        "mode": "tools",
+        "prompt_version": "extract.v1",
+        "prompt_sha256": "0" * 64,
+        "format_version": FORMAT_VERSION,
+        "date": "2026-01-02",
+    }

@@ -1,18 +1,18 @@
 """``extract run ... --ray``: the batch of ``run_batch``, its documents extracted on Ray.
 
-The driver (this process) does what must happen once: it reads the documents (so ids, hashes,
-order and load failures are those of a single-machine run), checks every endpoint before the
-output is touched, skips what ``--resume`` finds done, and writes the output and the errors
-file as rows come back, whole lines only. The actors only extract. A row that comes back twice
-(a batch retried after its actor died) is written once; the output is put in input order at
-the end, so it matches a single-machine run line for line.
+The driver (this process) does what must happen once, with the batch bookkeeping of a
+single-machine run (``extractor.pipeline.batch.Batch``): it reads the documents (so ids,
+hashes, order and load failures are those of a single-machine run), checks every endpoint
+before the output is touched, skips what ``--resume`` finds done, and writes the output and
+the errors file as rows come back, whole lines only. The actors only extract. A row that
+comes back twice (a batch retried after its actor died) is written once; the output is put
+in input order at the end, so it matches a single-machine run line for line.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -23,10 +23,9 @@ from extractor.api import Extractor
 from extractor.config import ExtractorConfig
 from extractor.distributed._cluster import ray_session, require_ray
 from extractor.distributed._options import RayOptions, endpoints_of
-from extractor.errors import ConfigError, DocumentError, ExtractorError
-from extractor.pipeline.batch import BatchObserver, BatchSummary, default_errors_path
-from extractor.pipeline.load import Document, iter_documents
-from extractor.pipeline.write import ErrorLog, OutputFile, check_writable
+from extractor.errors import ConfigError, ExtractorError
+from extractor.pipeline.batch import Batch, BatchObserver, BatchSummary, BatchWriter
+from extractor.pipeline.load import Document
 from extractor.records import DocumentRecord
 
 __all__ = ["RayJobFailed", "RowWriter", "check_endpoints", "run_on_ray"]
@@ -68,32 +67,12 @@ def _config_error(row: dict[str, Any]) -> ConfigError | None:
 
 
 class RowWriter:
-    """Writes what comes back from the actors: a record to the output, a failure to the errors
-    file, each counted and shown once; a row seen before (its batch ran twice) is dropped."""
+    """Hands what comes back from the actors to the batch's writer: a record to the output, a
+    failure to the errors file; a row seen before (its batch ran twice) is dropped."""
 
-    def __init__(
-        self,
-        out: OutputFile,
-        log: ErrorLog,
-        summary: BatchSummary,
-        observer: BatchObserver | None = None,
-    ) -> None:
-        self.out = out
-        self.log = log
-        self.summary = summary
-        self.observer = observer
+    def __init__(self, writer: BatchWriter) -> None:
+        self.writer = writer
         self.seen: set[str] = set()
-
-    def failed(self, doc_id: str, source: str, error: BaseException) -> None:
-        self.summary.failed += 1
-        self.log.write(doc_id, source, error)
-        if self.observer:
-            self.observer.failed(doc_id, error)
-
-    def skipped(self, doc_id: str) -> None:
-        self.summary.skipped += 1
-        if self.observer:
-            self.observer.finished(doc_id, None, True)
 
     def write(self, row: dict[str, Any]) -> None:
         """One ``ROW_SCHEMA`` row; raises ``ConfigError`` for an actor's config error."""
@@ -105,13 +84,9 @@ class RowWriter:
         if config_error is not None:
             raise config_error
         if row["record"] is None:
-            self.failed(doc_id, str(row["source"]), _failure(row))
+            self.writer.failed(doc_id, str(row["source"]), _failure(row))
             return
-        record = DocumentRecord.model_validate_json(row["record"])
-        self.out.write(record)
-        self.summary.add(record)
-        if self.observer:
-            self.observer.finished(doc_id, record, False)
+        self.writer.extracted(DocumentRecord.model_validate_json(row["record"]))
 
 
 def run_on_ray(
@@ -131,46 +106,19 @@ def run_on_ray(
     before anything is written), ``RayJobFailed`` when Ray gives up; every per-document failure
     is logged and counted instead.
     """
-    started = time.perf_counter()
     options = options or RayOptions.resolve()
     if config.record:
         raise ConfigError("--record appends to one recordings folder: record without --ray")
     require_ray()
-    errors = errors or default_errors_path(output)
-    check_writable(output)
-    check_writable(errors, regular=False)
-    items = list(
-        iter_documents(paths, exclude=(output, errors), max_bytes=config.max_document_bytes)
-    )
-    summary = BatchSummary(documents=len(items))
+    batch = Batch(config, paths, output, errors=errors, resume=resume, observer=observer)
     model, mode = asyncio.run(check_endpoints(config))
-    summary.model, summary.mode = model, mode
-    with ray_session(options.address, num_cpus=options.num_cpus):
-        out = OutputFile(output, resume=resume)
-        try:
-            log = ErrorLog(errors)  # the actors redact what they report
-            try:
-                writer = RowWriter(out, log, summary, observer)
-                if observer:
-                    observer.started(len(items), model, mode)
-                todo = []
-                for item in items:
-                    if isinstance(item, DocumentError):
-                        writer.failed(item.doc_id, "", item)
-                    elif resume and out.done(item.doc_id, item.text_sha256):
-                        writer.skipped(item.doc_id)
-                    else:
-                        todo.append(item)
-                if todo:
-                    _extract(config, options, todo, writer)
-                done = [item.doc_id for item in items if not isinstance(item, DocumentError)]
-                out.finish(done)
-            finally:
-                log.close()
-        finally:
-            out.close()
-    summary.seconds = round(time.perf_counter() - started, 3)
-    return summary
+    with (
+        ray_session(options.address, num_cpus=options.num_cpus),
+        batch.writing(model, mode) as writer,  # the actors redact what they report
+    ):
+        if writer.todo:
+            _extract(config, options, writer.todo, RowWriter(writer))
+    return batch.summary
 
 
 def _extract(

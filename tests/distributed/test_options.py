@@ -19,7 +19,7 @@ from extractor.distributed._options import RayOptions, endpoints_of, portable
 from extractor.distributed._run import RowWriter
 from extractor.distributed.flag import is_ray_address, with_ray_address
 from extractor.errors import ConfigError
-from extractor.pipeline.batch import BatchSummary
+from extractor.pipeline.batch import BatchSummary, BatchWriter
 from extractor.pipeline.write import ErrorLog, OutputFile
 from extractor.records import DocumentRecord
 
@@ -145,7 +145,7 @@ def test_rows_that_come_back_twice_are_written_once(tmp_path: Path) -> None:
     out = OutputFile(tmp_path / "out.jsonl")
     log = ErrorLog(tmp_path / "out.errors.jsonl")
     summary = BatchSummary()
-    writer = RowWriter(out, log, summary)
+    writer = RowWriter(BatchWriter(out, log, summary))
     failed = {"error": "EndpointError", "message": "http://a/v1: HTTP 400: bad"}
     for each in (row("a", record=record_line("a")), row("b", **failed),
                  row("a", record=record_line("a")), row("b", **failed)):  # fmt: skip
@@ -164,7 +164,7 @@ def test_rows_that_come_back_twice_are_written_once(tmp_path: Path) -> None:
 def test_a_config_error_from_an_actor_stops_the_run(tmp_path: Path) -> None:
     out = OutputFile(tmp_path / "o.jsonl")
     log = ErrorLog(tmp_path / "e.jsonl")
-    writer = RowWriter(out, log, BatchSummary())
+    writer = RowWriter(BatchWriter(out, log, BatchSummary()))
     try:
         with pytest.raises(ConfigError, match="no local model"):
             writer.write(row("a", error="BackendUnavailable", message="no local model"))

@@ -31,6 +31,8 @@ from extractor.records import (
 
 if TYPE_CHECKING:
     from extractor.api import (
+        BatchObserver,
+        BatchSummary,
         Extractor,
         aextract_files,
         aextract_text,
@@ -44,6 +46,8 @@ __version__ = "0.1.0"
 # The API pulls in openai and instructor; load it on first use so that the records, the
 # scorer and `extract-eval` start fast.
 _LAZY = {
+    "BatchObserver",
+    "BatchSummary",
     "Extractor",
     "aextract_files",
     "aextract_text",
@@ -65,6 +69,8 @@ __all__ = [
     "FORMAT_VERSION",
     "Backend",
     "BackendUnavailable",
+    "BatchObserver",
+    "BatchSummary",
     "Change",
     "ConfigError",
     "DocumentError",

@@ -5,6 +5,7 @@ from extractor import Extractor, extract_text
 record = extract_text("Ningbo's industrial investment rose 15.4% ...")
 async with Extractor(base_url="http://127.0.0.1:8080/v1") as ex:
     record = await ex.aextract_text(text)
+    summary = await ex.aextract_to(["articles/"], "out.jsonl", resume=True)  # what `extract` does
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from extractor.config import ExtractorConfig
 from extractor.errors import DocumentError, ModelError
 from extractor.llm import engine
 from extractor.llm.client import ModelClient
+from extractor.pipeline.batch import BatchObserver, BatchSummary, run_batch
 from extractor.pipeline.document import extract_document
 from extractor.pipeline.load import Document, iter_documents
 from extractor.pipeline.prompt import AnyPrompt, load_prompt
@@ -28,6 +30,8 @@ from extractor.records import DocumentRecord
 T = TypeVar("T")
 
 __all__ = [
+    "BatchObserver",
+    "BatchSummary",
     "Extractor",
     "aextract_files",
     "aextract_text",
@@ -108,6 +112,39 @@ class Extractor:
 
         return list(await asyncio.gather(*(one(item) for item in items)))
 
+    async def aextract_to(
+        self,
+        paths: Iterable[str | Path],
+        output: str | Path,
+        *,
+        resume: bool = False,
+        errors: str | Path | None = None,
+        observer: BatchObserver | None = None,
+    ) -> BatchSummary:
+        """Extract every document under ``paths`` into the JSONL file ``output``, as the
+        ``extract`` command does: one line a document, written as each finishes and put in
+        input order at the end. A document that fails is a line in ``errors`` (default
+        ``OUTPUT.errors.jsonl``) and a count in the summary, never an exception; ``resume``
+        keeps ``output``'s lines and skips the documents already there with the same text.
+
+        Raises ``InputError`` (bad paths), ``OutputError`` (a file that cannot be written) and
+        ``ConfigError``/``EndpointError`` (no usable model), all before ``output`` is touched;
+        an ``OutputError`` later (a full disk) stops the run and keeps the lines written.
+        ``observer`` is told of the start and of each document (a progress bar).
+        """
+        client, prompt, limit = self._parts()
+        return await run_batch(
+            self.config,
+            paths,
+            Path(output),
+            errors=None if errors is None else Path(errors),
+            resume=resume,
+            observer=observer,
+            client=client,
+            prompt=prompt,
+            calls=limit,
+        )
+
     def extract_text(self, text: str, doc_id: str = "text") -> DocumentRecord:
         """Sync twin of ``aextract_text`` (runs its own event loop)."""
         return _run(self, self.aextract_text(text, doc_id))
@@ -115,6 +152,21 @@ class Extractor:
     def extract_files(self, paths: Iterable[str | Path]) -> list[DocumentRecord | DocumentError]:
         """Sync twin of ``aextract_files``."""
         return _run(self, self.aextract_files(paths))
+
+    def extract_to(
+        self,
+        paths: Iterable[str | Path],
+        output: str | Path,
+        *,
+        resume: bool = False,
+        errors: str | Path | None = None,
+        observer: BatchObserver | None = None,
+    ) -> BatchSummary:
+        """Sync twin of ``aextract_to``."""
+        return _run(
+            self,
+            self.aextract_to(paths, output, resume=resume, errors=errors, observer=observer),
+        )
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.articles import ARTICLES, article_in, good_model, write_articles
+from fakes.articles import ARTICLES, article_in, failing_for, good_model, write_articles
 from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import (
     MODEL,
@@ -24,6 +25,7 @@ from fakes.openai_server import (
 import extractor
 from extractor import (
     BackendUnavailable,
+    BatchSummary,
     ConfigError,
     DocumentError,
     DocumentRecord,
@@ -36,11 +38,14 @@ from extractor import (
     extract_files,
     extract_text,
 )
+from extractor.errors import OutputError
 
 PUBLIC = [
     "FORMAT_VERSION",
     "Backend",
     "BackendUnavailable",
+    "BatchObserver",
+    "BatchSummary",
     "Change",
     "ConfigError",
     "DocumentError",
@@ -251,3 +256,93 @@ def test_settings_come_from_the_environment_unless_given(
 def test_without_any_endpoint_or_local_model_the_error_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(BackendUnavailable, match="EXTRACTOR_BASE_URL"):
         extract_text("Some text.", home=tmp_path / "home")
+
+
+def lines(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_extract_to_writes_the_output_and_the_errors_file_as_the_cli_does(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    write_articles(folder)
+    (folder / "scan.txt").write_bytes(b"\x00\x01binary")
+    fake.fallback = failing_for("ningbo", Reply(error_body(500, "boom"), status=500))
+    out = tmp_path / "out" / "records.jsonl"
+
+    summary = Extractor(**settings(fake, tmp_path)).extract_to([folder], out)
+
+    assert isinstance(summary, BatchSummary)
+    assert (summary.documents, summary.extracted, summary.failed) == (3, 1, 2)
+    assert (summary.model, summary.mode) == (MODEL, "tools")
+    assert summary.errors == tmp_path / "out" / "records.errors.jsonl"
+    (written,) = lines(out)
+    assert written["doc_id"] == "zhaoqing"
+    assert written["projects"]
+    failures = {e["doc_id"]: e for e in lines(summary.errors)}
+    assert set(failures) == {"ningbo", "scan"}
+    assert failures["ningbo"]["error"] == "EndpointError"
+
+
+def test_extract_to_resumes_and_writes_failures_where_told(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    write_articles(folder, ("ningbo",))
+    out = tmp_path / "out.jsonl"
+    extractor_ = Extractor(**settings(fake, tmp_path))
+    assert extractor_.extract_to([folder], out).extracted == 1
+    first = out.read_text(encoding="utf-8")
+    calls = len(fake.chat_requests)
+
+    write_articles(folder, ("zhaoqing",))
+    (folder / "scan.txt").write_bytes(b"\x00\x01binary")
+    errors = tmp_path / "logs" / "failed.jsonl"
+    again = extractor_.extract_to([folder], str(out), resume=True, errors=str(errors))
+
+    assert (again.skipped, again.extracted, again.failed) == (1, 1, 1)
+    assert again.errors == errors
+    assert [e["doc_id"] for e in lines(errors)] == ["scan"]
+    assert [r["doc_id"] for r in lines(out)] == ["ningbo", "zhaoqing"]
+    assert out.read_text(encoding="utf-8").startswith(first)  # the earlier line, as it was
+    assert len(fake.chat_requests) == calls + 1  # only zhaoqing was asked
+
+
+def test_extract_to_and_its_async_twin_agree_and_share_the_extractors_model(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    write_articles(folder)
+    sync = Extractor(**settings(fake, tmp_path)).extract_to([folder], tmp_path / "sync.jsonl")
+    gets = [r.method for r in fake.requests].count("GET")
+
+    async def both() -> tuple[DocumentRecord, BatchSummary]:
+        async with Extractor(**settings(fake, tmp_path)) as ex:
+            record = await ex.aextract_text(ARTICLES["ningbo"], "ningbo")
+            return record, await ex.aextract_to([folder], tmp_path / "async.jsonl")
+
+    record, summary = asyncio.run(both())
+
+    assert [r.method for r in fake.requests].count("GET") == 2 * gets  # one model lookup each
+    sync_records = [DocumentRecord.model_validate(r) for r in lines(tmp_path / "sync.jsonl")]
+    async_records = [DocumentRecord.model_validate(r) for r in lines(tmp_path / "async.jsonl")]
+    assert [r.doc_id for r in async_records] == ["ningbo", "zhaoqing"]
+    assert [content(r) for r in sync_records] == [content(r) for r in async_records]
+    assert content(async_records[0]) == content(record)
+    assert (sync.documents, sync.extracted, sync.records) == (
+        summary.documents,
+        summary.extracted,
+        summary.records,
+    )
+
+
+def test_extract_to_an_output_that_cannot_be_written_calls_no_model(
+    fake: FakeOpenAI, tmp_path: Path
+) -> None:
+    folder = tmp_path / "in"
+    write_articles(folder)
+    (tmp_path / "notes.txt").write_text("a file, not a folder\n", encoding="utf-8")
+    with pytest.raises(OutputError, match=r"notes\.txt"):
+        Extractor(**settings(fake, tmp_path)).extract_to([folder], tmp_path / "notes.txt" / "o")
+    assert fake.requests == []

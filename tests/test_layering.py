@@ -1,7 +1,8 @@
 """Layering: the model client is below the pipeline. ``extractor.llm`` takes response models
 from its callers and never imports ``extractor.pipeline`` (issue 13 found a cycle there). The
 pipeline reaches model provisioning only through ``extractor.llm`` (the recordings manifest
-is written by the recordings store)."""
+is written by the recordings store). The CLI runs a batch through the library API
+(``Extractor.extract_to``), never the pipeline itself, so the two cannot drift."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "extractor"
 FORBIDDEN = {
     "extractor.llm": ("extractor.pipeline",),
     "extractor.pipeline": ("extractor.provisioning",),
+    "extractor.cli": ("extractor.pipeline",),
 }
 """Package -> the packages none of its modules may import."""
 

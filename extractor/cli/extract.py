@@ -1,14 +1,14 @@
 """``extract PATHS... -o OUT``: the command-line face of the library (a thin layer).
 
-It parses options into an ``ExtractorConfig``, runs ``run_batch`` and turns errors into one
-line and an exit code: 0 all documents extracted, 1 some document failed (see the errors
-file), 2 usage or configuration error (bad path, no model, unreachable endpoint, an output
-that cannot be written), 130 interrupted (Ctrl-C; ``--resume`` goes on from there).
+It parses options into an ``ExtractorConfig``, runs ``Extractor.extract_to`` (the library
+API) and turns errors into one line and an exit code: 0 all documents extracted, 1 some
+document failed (see the errors file), 2 usage or configuration error (bad path, no model,
+unreachable endpoint, an output that cannot be written), 130 interrupted (Ctrl-C;
+``--resume`` goes on from there).
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import sys
 from pathlib import Path
@@ -18,13 +18,13 @@ import typer
 from rich.console import Console
 from typer.core import TyperGroup
 
+from extractor.api import Extractor
 from extractor.cli.models import models_app
 from extractor.cli.progress import BatchProgress
 from extractor.cli.serve import serve
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.distributed.flag import with_ray_address
 from extractor.errors import ConfigError, EndpointError, ExtractorError, InputError, ReplayMiss
-from extractor.pipeline.batch import default_errors_path, run_batch
 
 __all__ = ["app", "main"]
 
@@ -279,20 +279,17 @@ def run(
     }  # fmt: skip
     try:
         config = ExtractorConfig.resolve(**settings)
-        errors_path = errors or default_errors_path(output)
         with BatchProgress(err, enabled=not quiet) as progress:
             if ray is not None:  # the same batch on Ray: extractor.distributed
                 from extractor.distributed import RayOptions, run_on_ray
 
                 summary = run_on_ray(
-                    config, paths, output, errors=errors_path, resume=resume, observer=progress,
+                    config, paths, output, errors=errors, resume=resume, observer=progress,
                     options=RayOptions.resolve(address=ray),
                 )  # fmt: skip
             else:
-                summary = asyncio.run(
-                    run_batch(
-                        config, paths, output, errors=errors_path, resume=resume, observer=progress
-                    )
+                summary = Extractor(config).extract_to(
+                    paths, output, errors=errors, resume=resume, observer=progress
                 )
     except KeyboardInterrupt as e:
         # Here, not in main(): typer turns a KeyboardInterrupt that leaves the command into
@@ -323,7 +320,7 @@ def run(
         )
         + " · "
         f"{summary.seconds:.1f}s → {output}"
-        + (f" (failures: {errors_path})" if summary.failed else ""),
+        + (f" (failures: {summary.errors})" if summary.failed else ""),
         markup=False,
     )
     if summary.failed:

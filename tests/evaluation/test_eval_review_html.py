@@ -6,6 +6,8 @@ import json
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
+from importlib import metadata, resources
 from pathlib import Path
 
 import pytest
@@ -45,6 +47,54 @@ def _evaluation(tmp_path: Path) -> tuple[Evaluation, int]:
 
 def _page(evaluation: Evaluation) -> str:
     return render_review_html(evaluation.report, evaluation.documents, evaluation.errors, TEXTS)
+
+
+class _Texts(HTMLParser):
+    """The text inside each element of the names given, entities decoded."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.names = names
+        self.open: list[str] = []
+        self.found: dict[str, list[str]] = {name: [] for name in names}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self.names:
+            self.open.append(tag)
+            self.found[tag].append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open and self.open[-1] == tag:
+            self.open.pop()
+
+    def handle_data(self, data: str) -> None:
+        for name in self.open:
+            self.found[name][-1] += data
+
+
+def test_the_page_template_ships_in_the_package_and_jinja2_is_a_dependency() -> None:
+    template = resources.files("extractor.evaluation").joinpath("templates/review.html.j2")
+    assert template.is_file()
+    assert "{{" in template.read_text(encoding="utf-8")
+    required = [r for r in metadata.requires("extractor") or [] if "extra ==" not in r]
+    declared = [re.split(r"[\s<>=!~;\[]", r, maxsplit=1)[0].lower() for r in required]
+    assert "jinja2" in declared
+
+
+def test_every_value_shown_is_text_wherever_it_lands(tmp_path: Path) -> None:
+    root = tmp_path / """a"><b id=x>'&"""
+    root.mkdir()
+    preds: list[Record] = predictions(gold())
+    preds[0]["projects"][0]["location"] = "<i>Qianwan</i> & 'co'"
+    evaluation = Bench(root).evaluate(gold(), preds)
+    page = _page(evaluation)
+    parsed = _Texts("code", "td")
+    parsed.feed(page)
+    assert "<b id=x>" not in page
+    assert "<i>Qianwan</i>" not in page
+    assert f"{root}/gold.jsonl" in parsed.found["code"]
+    assert f"{root}/pred.jsonl" in parsed.found["code"]
+    assert "<i>Qianwan</i> & 'co'" in parsed.found["td"]
 
 
 def test_page_is_self_contained_and_escaped(tmp_path: Path) -> None:

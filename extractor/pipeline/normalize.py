@@ -56,7 +56,8 @@ class Figure:
 
 _WORD_NUMBERS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
     "ninety": 90, "hundred": 100, "a hundred": 100, "a thousand": 1000, "dozen": 12,
     "a dozen": 12, "double-digit": 10, "double digit": 10,
@@ -89,7 +90,11 @@ _QUALIFIERS = (
     (r"about|around|approximately|nearly|almost|roughly|close to|some|approx\.?", Qualifier.ABOUT),
 )
 _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\bper annum\b|/year|/yr", re.I)
-_NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?")
+# A number may be glued to a lower-case word by translation ("reached33.8 billion") but not to
+# a capital ("G20", "CO2", "Q1"); a decimal point may be followed by a line break ("33.\n498").
+_NUMBER = re.compile(
+    r"(?<![\d.,A-Z])(\d{1,3}(?:,\d{3})+|\d+)(\.\n?\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?"
+)
 _WORDS = re.compile(
     r"\b("
     + "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
@@ -105,6 +110,18 @@ _COUNT_NOUN = re.compile(
     r"^\s*(?:new\s+|more\s+|key\s+)?([a-z][a-z-]*(?:\s+(?:lines|units|parks))?)", re.I
 )
 _IRREGULAR_PLURALS = {"people", "staff", "personnel", "talent", "equipment"}
+# A count whose noun follows a few modifiers: "350 key industrial projects", "three National
+# Industrial Parks", "six newly introduced companies". The head noun is the first plural word.
+_COUNT_PHRASE = re.compile(r"^\s*((?:[A-Za-z][\w'-]*\s+){0,3}?)([A-Za-z][a-z-]{2,}s)\b")
+_TIME_NOUNS = {
+    "years", "months", "days", "weeks", "hours", "decades", "minutes", "seconds", "quarters",
+    "consecutive", "year", "month", "day",
+}  # fmt: skip
+_NOT_NOUNS = _TIME_NOUNS | {
+    "this", "was", "has", "is", "its", "his", "thus", "plus", "less", "across", "always",
+    "perhaps", "yes", "as", "whereas", "besides", "unless", "towards", "afterwards", "does",
+    "times", "percents",
+}  # fmt: skip
 _COUNT_STOP = {"of", "and", "or", "in", "to", "the", "a", "an", "for", "with", "at", "by", "from"}
 
 
@@ -162,6 +179,18 @@ def _count_noun(after: str) -> str | None:
     return noun
 
 
+def _count_phrase(after: str) -> tuple[str, int] | None:
+    """The head noun of a counted phrase with modifiers, and where the phrase ends."""
+    m = _COUNT_PHRASE.match(after)
+    if not m:
+        return None
+    modifiers = m.group(1).lower().split()
+    head = m.group(2).lower()
+    if head in _NOT_NOUNS or any(w in _COUNT_STOP or w in _SCALES for w in modifiers):
+        return None
+    return head, m.end()
+
+
 @dataclass(frozen=True, slots=True)
 class FigureSpan:
     """A figure as a text writes it: offsets into that text, and the text between them."""
@@ -190,9 +219,15 @@ def _figure_end(text: str, end: int) -> int | None:
     unit = _table_match(rest, _CURRENCIES) or _table_match(rest, _UNITS)
     if unit is not None:
         return end + unit[1]
-    if _count_noun(rest) is not None:
+    counted = _count_noun(rest)
+    if counted is not None and counted.split()[0] in _TIME_NOUNS:
+        return None  # "seven months", "three consecutive years": a duration, not a figure
+    if counted is not None:
         noun = _COUNT_NOUN.match(rest)
         return None if noun is None else end + noun.end()
+    phrase = _count_phrase(rest)
+    if phrase is not None:
+        return end + phrase[1]
     if scale > 1:
         label = _MAGNITUDE_LABEL.match(rest)
         return end + (label.end() if label else 0)
@@ -223,6 +258,8 @@ def find_figures(text: str) -> list[FigureSpan]:
         measured = _scale_after(after)[1] or _table_match(after, (*_CURRENCIES, *_UNITS))
         if _YEAR.fullmatch(m.group(0)) and not (currency or measured):
             continue  # "in 2023 enterprises above designated size": a year
+        if m.re is _NUMBER and _GLUED_DECIMAL.match(text, max(0, m.start() - 1)):
+            continue  # "34 percent year-on-year9%": the decimals of a split number
         if _MONTH_BEFORE.search(text[max(0, start - 12) : start]):
             continue  # "March 15 projects" is a date before a noun
         spans.append(FigureSpan(start=start, end=end, text=text[start:end]))
@@ -249,7 +286,9 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
     number = _NUMBER.search(text)
     if number:
         whole = number.group(1).replace(",", "")
-        value = float(whole + (number.group(2) or ""))
+        decimals = (number.group(2) or "").replace("\n", "")
+        repaired = "\n" in (number.group(2) or "")
+        value = float(whole + decimals)
         if number.group(3):
             denominator = float(number.group(3))
             if denominator == 0:
@@ -280,6 +319,9 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
             repaired = True
     if unit is None:
         noun = _count_noun(rest) or (_count_noun(after) if not rest.strip() else None)
+        if noun is None:
+            phrase = _count_phrase(rest) or (_count_phrase(after) if not rest.strip() else None)
+            noun = None if phrase is None else phrase[0]
         if noun is not None:
             unit = noun
         elif scale >= 1e6:

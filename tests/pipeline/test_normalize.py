@@ -519,6 +519,12 @@ def test_a_scale_word_with_odd_unicode_letters_is_not_a_scale(raw: str) -> None:
         ("Output rose 34 percent year-on-year9%.", ["34 percent"]),
         ("A number of 10-billion-level projects.", ["10-billion-level"]),
         ("One third: 1/3 of the output.", ["1/3"]),
+        (
+            "There are 350 key industrial projects and three National Industrial Parks.",
+            ["350 key industrial projects", "three National Industrial Parks"],
+        ),
+        ("Output had reached33.\n498 billion yuan.", ["33.\n498 billion yuan"]),
+        ("Fourteen major provincial projects started.", ["Fourteen major provincial projects"]),
     ],
 )
 def test_find_figures_lists_money_quantities_percentages_multiples_and_counts(
@@ -533,6 +539,8 @@ def test_find_figures_lists_money_quantities_percentages_multiples_and_counts(
         "On March 15, 2023 enterprises met in Phase II of the No. 3 plant.",
         "Call 0771-1234567 about the 14th Five-Year Plan and 5G.",
         "In 2023 enterprises above designated size grew.",
+        "In the first seven months it grew for three consecutive years, in 5 days.",
+        "The G20 and CO2 emissions in Q1 2023.",
     ],
 )
 def test_years_dates_and_list_numbers_are_not_figures(sentence: str) -> None:
@@ -550,3 +558,19 @@ def test_found_figures_are_ordered_spans_of_the_text_that_parse(text: str) -> No
         assert figure.text == text[figure.start : figure.end]
         parse_figure(figure.text)  # raises FigureError if a listed figure is not a figure
         end = figure.end
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "unit", "repaired"),
+    [
+        ("350 key industrial projects", 350, "projects", False),
+        ("three National Industrial Parks", 3, "parks", False),
+        ("33.\n498 billion yuan", 33.498e9, "CNY", True),
+    ],
+)
+def test_a_count_names_its_head_noun_and_a_broken_decimal_is_repaired(
+    raw: str, value: float, unit: str, repaired: bool
+) -> None:
+    figure = parse_figure(raw)
+    assert figure.value == pytest.approx(value)
+    assert (figure.unit, figure.repaired) == (unit, repaired)

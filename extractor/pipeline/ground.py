@@ -12,7 +12,6 @@ own spelling as ``raw`` and are parsed in code (stage 6).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -20,6 +19,7 @@ from rapidfuzz import fuzz
 
 from extractor.names import normalize_name
 from extractor.pipeline.chunk import Chunk, Sentence
+from extractor.pipeline.entities import PROJECT_NOUN, is_enterprise_name, not_a_project
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
     UNITLESS,
@@ -290,9 +290,13 @@ class _Grounder:
                 record.warnings.append(f"{record.label}: capacity {text!r} has no unit, dropped")
                 continue
             capacity.append(quantity)
+        reason = not_a_project(wire.name)
+        if reason is not None:
+            record.warnings.append(f"{record.label}: dropped, {reason}")
+            return
         figures = [f for f in (investment, output_value, *capacity) if f is not None]
         enterprises = [e for e in wire.enterprises if is_enterprise_name(e)]
-        if not (figures or enterprises or _PROJECT_NOUN.search(wire.name)):
+        if not (figures or enterprises or PROJECT_NOUN.search(wire.name)):
             record.warnings.append(
                 f"{record.label}: dropped, no figure, company or project word: not a project"
             )
@@ -372,30 +376,6 @@ class _Grounder:
             f"{record.label}: ungrounded, " + ("kept (flagged)" if keep_ungrounded else "dropped")
         )
         return keep_ungrounded
-
-
-_GOVERNMENT = re.compile(
-    r"\b(government|bureau|committee|commission|ministry|department|office|people's congress"
-    r"|municipal|autonomous region|province|prefecture|county|district|city|region|zone"
-    r"|university|college|school|institute|academy|newspaper|daily|news)\b",
-    re.I,
-)
-_COMPANY = re.compile(
-    r"\b(co\.|company|corp|corporation|group|ltd|limited|inc|holdings?|technology|tech"
-    r"|industr(?:y|ies)|energy|motors?|electric|materials?|semiconductor|investment)\b",
-    re.I,
-)
-_PROJECT_NOUN = re.compile(
-    r"\b(project|base|plant|factory|facility|line|station|cent(?:er|re)|park|phase|mill"
-    r"|headquarters|hub|campus|workshop|industrial city)s?\b",
-    re.I,
-)
-
-
-def is_enterprise_name(name: str) -> bool:
-    """False for names of governments, places, schools and media (the guide's 'companies
-    only'), unless the name also says it is a company ("Nanning Industrial Investment Group")."""
-    return bool(_COMPANY.search(name)) or not _GOVERNMENT.search(name)
 
 
 def _unique(names: Iterable[str]) -> list[str]:

@@ -1,0 +1,101 @@
+"""Is a name a company, is it a project? The guide records roles of companies only and
+projects as single undertakings; a small model also names governments, parks, places and
+people as enterprises, and batches, places, industries, statistics, companies and whole
+clauses as projects.
+
+``is_enterprise_name`` judges a name alone: governments, schools and media are not companies
+unless the name also says it is one ("Nanning Industrial Investment Group"), and a name whose
+last word is a park, zone or place noun ("Yanshan Industrial Park") is a place whatever
+precedes it, and a name that starts with a person's title ("Mayor Yu Hongsheng") is a
+person.
+
+``not_a_project`` judges a project's name: a count or plural head ("six projects", "major
+projects", "20 projects above 100 million yuan") is a batch, whose figures are indicators; a
+clause ("15 projects were signed with ...") is a sentence, not a name; a place ("Aksu area"),
+an industry or statistic ("photovoltaic industry", "production capacity") is not an
+undertaking. (A company's name alone may name its project: the labellers record "DMG MORI
+(Pinghu) Manufacturing Co Ltd" as one.)
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["PROJECT_NOUN", "is_enterprise_name", "not_a_project"]
+
+_GOVERNMENT = re.compile(
+    r"\b(government|authorities|bureau|committee|commission|ministry|department|office"
+    r"|people's congress|municipal|autonomous region|province|prefecture|county|district|city"
+    r"|region|zone|university|college|school|institute|academy|newspaper|daily|news)\b",
+    re.I,
+)
+_COMPANY = re.compile(
+    r"\b(co\.|company|corp|corporation|group|ltd|limited|inc|holdings?|technology|tech"
+    r"|industr(?:y|ies)|energy|motors?|electric|materials?|semiconductor|investment)\b",
+    re.I,
+)
+_PLACE_HEAD = re.compile(
+    r"\b(park|parks|area|zone|cluster|district|county|city|province|town|village|port"
+    r"|new area|base)\s*$",
+    re.I,
+)
+PROJECT_NOUN = re.compile(
+    r"\b(project|base|plant|factory|facility|line|station|cent(?:er|re)|park|phase|mill"
+    r"|headquarters|hub|campus|workshop|industrial city)s?\b",
+    re.I,
+)
+"""Words that make a name a project's ("base", "plant", "line" ...)."""
+
+_TITLES = (
+    r"mayor|vice mayor|deputy mayor|governor|secretary|party secretary|director|chairman"
+    r"|chairwoman|president|vice president|general manager|manager|head|chief|ceo|founder"
+    r"|minister|professor|engineer|researcher|spokesperson|spokesman|official|deputy"
+)
+_TITLE_FIRST = re.compile(rf"^(?:{_TITLES})\b", re.I)
+
+
+def is_enterprise_name(name: str) -> bool:
+    """False for names of governments, places, parks, schools and media, unless a
+    government-like name also says it is a company ("Nanning Industrial Investment Group")."""
+    if _PLACE_HEAD.search(name) or _TITLE_FIRST.search(name.strip()):
+        return False
+    return bool(_COMPANY.search(name)) or not _GOVERNMENT.search(name)
+
+
+_COUNT_START = re.compile(
+    r"^(?:a total of |total of |the |work of |a number of |dozens of |several |many )?"
+    r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|dozens|several|many)\b",
+    re.I,
+)
+_BATCH_HEADS = frozenset(
+    {"projects", "parks", "clusters", "bases", "plants", "enterprises", "companies", "lines"}
+)
+_NOT_PROJECT_HEADS = frozenset(
+    {
+        "industry", "industries", "investment", "capacity", "production", "output", "value",
+        "revenue", "revenues", "jobs", "cooperation", "needs", "technology", "process",
+        "city", "prefecture", "area", "county", "district", "province", "region", "town",
+    }
+)  # fmt: skip
+_ZONE = re.compile(r"\b(industrial|cluster|development|demonstration) (area|zone)\b", re.I)
+_CLAUSE_VERB = re.compile(
+    r"\b(is|are|was|were|has|have|had|will|would|settled|signed|started|reached)\b", re.I
+)
+
+
+def not_a_project(name: str) -> str | None:
+    """Why ``name`` names no single project, or None when it may name one."""
+    words = re.findall(r"[\w'-]+", name.lower())
+    if not words:
+        return "no name"
+    head = words[-1]
+    counted = _COUNT_START.search(name.strip()) and _BATCH_HEADS.intersection(words)
+    if counted or head in _BATCH_HEADS:
+        return "a batch of projects"
+    if len(words) > 5 and _CLAUSE_VERB.search(name):
+        return "a clause, not a name"
+    if PROJECT_NOUN.search(name) or _ZONE.search(name):
+        return None
+    if head in _NOT_PROJECT_HEADS:
+        return "a place, an industry or a statistic"
+    return None

@@ -1,0 +1,100 @@
+"""What names a company and what names a single project (``extractor.pipeline.entities``),
+and that grounding drops what names neither. The names are invented in the style of the
+articles, not taken from the seeds or the check half."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.pipeline.chunk import chunk_document
+from extractor.pipeline.entities import is_enterprise_name, not_a_project
+from extractor.pipeline.ground import ground_chunk
+from extractor.pipeline.wire import ChunkExtraction
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Jiangxi Tongbo Co., Ltd.",
+        "Lianfa",
+        "Nanning Industrial Investment Group",
+        "Sichuan Energy Investment Group",
+    ],
+)
+def test_companies_are_enterprises(name: str) -> None:
+    assert is_enterprise_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Yibin Municipal Government",
+        "Ganzhou Bureau of Commerce",
+        "Lianhua Industrial Park",
+        "Qingshui Economic Development Zone",
+        "Mayor Li Wenhua",
+        "Director Zhao Min",
+        "Baiyun District",
+    ],
+)
+def test_governments_parks_places_and_titled_people_are_not_enterprises(name: str) -> None:
+    assert not is_enterprise_name(name)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Lianfa 5GW solar cell plant",
+        "kitchen appliance base",
+        "Phase II of the 3 million ton steel plant",
+        "21.3-billion-yuan facility",
+        "Qingshui Wisdom Valley Industrial Area",
+        "Jiangxi Tongbo Co., Ltd.",
+        "E-QM5 car",
+    ],
+)
+def test_single_undertakings_may_be_projects(name: str) -> None:
+    assert not_a_project(name) is None
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("six projects", "a batch of projects"),
+        ("major projects", "a batch of projects"),
+        ("18 projects above 100 million yuan", "a batch of projects"),
+        ("a total of 42 key projects", "a batch of projects"),
+        ("Specifically, 12 projects were signed with a total investment of 3 billion yuan",
+         "a clause, not a name"),
+        ("Yibin City", "a place, an industry or a statistic"),
+        ("solar cell industry", "a place, an industry or a statistic"),
+        ("new energy vehicle production capacity", "a place, an industry or a statistic"),
+    ],
+)  # fmt: skip
+def test_batches_clauses_places_industries_and_statistics_are_not_projects(
+    name: str, reason: str
+) -> None:
+    assert not_a_project(name) == reason
+
+
+def test_grounding_drops_a_batch_named_as_a_project_and_keeps_the_project() -> None:
+    text = (
+        "Yibin signed six projects worth 4.2 billion yuan. "
+        "Lianfa will build a 5GW solar cell plant for 3.5 billion yuan."
+    )
+    chunk = chunk_document(text, max_tokens=400, overlap_tokens=0)[0]
+    answer = ChunkExtraction.model_validate(
+        {
+            "projects": [
+                {"sentences": [1], "name": "six projects", "investment": "4.2 billion yuan"},
+                {
+                    "sentences": [2],
+                    "name": "5GW solar cell plant",
+                    "investment": "3.5 billion yuan",
+                },
+            ]
+        }
+    )
+    grounded = ground_chunk(text, chunk, answer)
+    assert [p.name for p in grounded.projects] == ["5GW solar cell plant"]
+    assert any("'six projects': dropped, a batch of projects" in w for w in grounded.warnings)

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from fakes.articles import ANSWERS, ARTICLES, article_in, numbered, write_articles
-from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import MODEL, FakeOpenAI, Reply, Seen, chat_completion, running_fake
 from typer.testing import CliRunner
 
@@ -287,8 +286,6 @@ def test_a_broken_example_is_a_config_error(tmp_path: Path) -> None:
 def test_the_cli_runs_typed_v1_records_it_and_replays_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in EXTRACTOR_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     write_articles(tmp_path / "in")
     common = ["--prompt", PROMPT, "--model", MODEL, "--mode", "tools", "-q", "--no-cache"]

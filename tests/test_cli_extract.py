@@ -374,6 +374,42 @@ def test_every_option_has_help_text() -> None:
     assert [p.name for p in run_options() if not (p.help or "").strip()] == []
 
 
+def test_options_left_out_are_left_to_the_config(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI passes only what was given, so ExtractorConfig's defaults (their one home)
+    and the environment apply to the rest."""
+    passed: dict[str, Any] = {}
+
+    def resolve(**settings: Any) -> ExtractorConfig:
+        passed.update(settings)
+        raise ConfigError("seen")
+
+    monkeypatch.setattr(ExtractorConfig, "resolve", resolve)
+    result = extract(inputs, "-o", tmp_path / "out.jsonl", "--chunk-tokens", "300", "--no-cache")
+    assert result.exit_code == 2
+    assert {k: v for k, v in passed.items() if v is not None} == {
+        "chunk_tokens": 300,
+        "cache": False,
+    }
+
+
+def test_the_help_shows_the_config_defaults() -> None:
+    config = ExtractorConfig()
+    group: Any = typer.main.get_command(app)
+    shown = 0
+    for command in ("run", "serve"):
+        for option in group.commands[command].params:
+            if option.name not in ExtractorConfig.__dataclass_fields__:
+                continue
+            value = getattr(config, option.name)
+            if value is None or isinstance(value, bool | Path):
+                continue  # no default, a flag, or a folder the help describes in words
+            assert f"[default: {value}]" in option.help.replace("\\", ""), option.name
+            shown += 1
+    assert shown >= 14
+
+
 def test_every_setting_is_an_option_of_run() -> None:
     names = set(long_names())
     wanted = {

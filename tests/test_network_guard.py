@@ -34,7 +34,16 @@ def test_a_lookup_of_a_remote_name_is_refused_without_asking_dns(
 ) -> None:
     with pytest.raises(NetworkBlocked, match=r"example\.com:443"):
         socket.getaddrinfo("example.com", 443)
-    assert network_guard.blocked == ["lookup example.com:443"]
+    with pytest.raises(NetworkBlocked):
+        socket.gethostbyname("example.org")
+    with pytest.raises(NetworkBlocked):
+        socket.gethostbyname_ex("example.net")
+    assert socket.gethostbyname("localhost").startswith("127.")
+    assert network_guard.blocked == [
+        "lookup example.com:443",
+        "lookup example.org:None",
+        "lookup example.net:None",
+    ]
     network_guard.blocked.clear()
 
 

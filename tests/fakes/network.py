@@ -1,10 +1,11 @@
 """The tests' network guard: sockets may reach loopback addresses only.
 
-``NetworkGuard.install`` wraps ``socket.socket.connect``/``connect_ex`` and
-``socket.getaddrinfo`` for the length of a test (``tests/conftest.py`` does it for every
-test). A connect to an address that is not loopback (127.0.0.0/8, ::1, ``localhost``) and a
-name lookup of any other host name raise ``NetworkBlocked`` before anything leaves the
-machine; Unix sockets and IP literals in a lookup pass. Every blocked attempt is also
+``NetworkGuard.install`` wraps ``socket.socket.connect``/``connect_ex`` and the name lookups
+(``socket.getaddrinfo``, ``gethostbyname``, ``gethostbyname_ex``) for the length of a test
+(``tests/conftest.py`` does it for every test). A connect to an address that is not loopback
+(127.0.0.0/8, ::1, ``localhost``) and a lookup of any other host name raise
+``NetworkBlocked`` before anything leaves the machine; Unix sockets and IP literals in a
+lookup pass. Every blocked attempt is also
 recorded, and the fixture fails the test for it afterwards, so code that swallows the error
 (a client that retries and gives up quietly) cannot hide it.
 
@@ -80,6 +81,7 @@ class NetworkGuard:
     def install(self, monkeypatch: pytest.MonkeyPatch) -> None:
         connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
         getaddrinfo = socket.getaddrinfo
+        gethostbyname, gethostbyname_ex = socket.gethostbyname, socket.gethostbyname_ex
 
         def guarded_connect(sock: socket.socket, address: Any) -> None:
             self.check_connect(sock, address)
@@ -93,9 +95,19 @@ class NetworkGuard:
             self.check_lookup(host, port)
             return getaddrinfo(host, port, *args, **kwargs)
 
+        def guarded_gethostbyname(host: str) -> str:
+            self.check_lookup(host, None)
+            return gethostbyname(host)
+
+        def guarded_gethostbyname_ex(host: str) -> tuple[str, list[str], list[str]]:
+            self.check_lookup(host, None)
+            return gethostbyname_ex(host)
+
         monkeypatch.setattr(socket.socket, "connect", guarded_connect)
         monkeypatch.setattr(socket.socket, "connect_ex", guarded_connect_ex)
         monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
+        monkeypatch.setattr(socket, "gethostbyname", guarded_gethostbyname)
+        monkeypatch.setattr(socket, "gethostbyname_ex", guarded_gethostbyname_ex)
 
     def verdict(self) -> None:
         """Fail the test if it tried to reach anything outside loopback, caught or not."""

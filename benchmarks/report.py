@@ -20,8 +20,9 @@ def _f(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def _mib(value: float) -> str:
-    return f"{value / 2**20:,.0f} MiB"
+def _mib(value: float | None) -> str:
+    """Bytes in MiB; "–" where nothing was measured (a server the bench did not start)."""
+    return "–" if value is None else f"{value / 2**20:,.0f} MiB"
 
 
 def _result(report: Mapping[str, Any], level: str, mode: str) -> Mapping[str, Any]:
@@ -158,7 +159,8 @@ def _throughput(results: Mapping[str, Any]) -> list[str]:
             ]
         )
     first = results[keys[0]]
-    peak = max(results[key]["server_peak_rss_bytes"] for key in keys)
+    peaks = [results[key]["server_peak_rss_bytes"] for key in keys]
+    peak = None if None in peaks else max(peaks)
     return [
         f"This project with the cache off on the smallest {len(first['documents'])} document(s) "
         f"({', '.join(first['documents'])}; {first['characters']:,} characters), against one "
@@ -254,9 +256,23 @@ def _summary(results: Mapping[str, Any], systems: list[str]) -> list[str]:
     return out
 
 
+def _model(env: Mapping[str, Any]) -> str:
+    """The model and its server, up to the semicolon before the proxy."""
+    if env.get("base_url"):
+        return (
+            f"- Model: `{env['model']}` at {env['base_url']}, a server the bench did not start "
+            "(`--base-url`), so its memory is not measured"
+        )
+    return (
+        f"- Model: `{env['model']}` (GGUF, sha256 `{env['model_sha256'][:16]}…`), served by "
+        f"llama.cpp's native server (xllamacpp {env['versions']['xllamacpp']}) on 127.0.0.1, "
+        "2 threads, temperature 0. Each quality run gets a fresh single-slot server"
+    )
+
+
 def write_report(results: Mapping[str, Any], out: Path) -> None:
     env = results["environment"]
-    systems = [s for s in NAMES if f"quality.{s}" in results]
+    systems = [s for s in NAMES if "report" in results.get(f"quality.{s}", {})]
     v = env["versions"]
     lines = [
         "# Benchmarks",
@@ -270,12 +286,9 @@ def write_report(results: Mapping[str, Any], out: Path) -> None:
         f"- Machine: {env['cpu']}, {env['cores']} cores, {env['memory_bytes'] / 2**30:.0f} GiB, "
         f"no GPU; {env['platform']}, Python {env['python']}. The machine is shared, so wall "
         "times are noisy: compare the rows of one run, not runs of different days.",
-        f"- Model: `{env['model']}` (GGUF, sha256 `{env['model_sha256'][:16]}…`), served by "
-        f"llama.cpp's native server (xllamacpp {v['xllamacpp']}) on 127.0.0.1, 2 threads, "
-        "temperature 0. Each quality run gets a fresh single-slot server; every system reaches "
-        "it through the same metering proxy (`benchmarks/meter.py`), which counts calls and the "
-        "tokens the server reports and times the model-wait (the time at least one call is "
-        "open).",
+        _model(env) + "; every system reaches it through the same metering proxy "
+        "(`benchmarks/meter.py`), which counts calls and the tokens the server reports and "
+        "times the model-wait (the time at least one call is open).",
         f"- Versions: extractor {v['extractor']}, instructor {v['instructor']}, openai "
         f"{v['openai']}, langextract {v['langextract']}, pydantic {v['pydantic']}.",
         f"- Documents and gold: `{env['docs']}` scored against `{env['gold']}` with the "

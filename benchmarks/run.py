@@ -12,6 +12,13 @@ soon as it finishes (``--resume`` skips finished steps):
    ``--throughput-repeats`` rounds over the levels (medians).
 
 Then ``report`` writes BENCHMARKS.md from ``results.json``.
+
+A quality run is saved the moment it finishes, before its warm reruns and its scoring, so
+that a crash in either keeps it and ``--resume`` does only what is missing. Every step after
+it can be switched off: ``--warm-repeats 0``, ``--throughput-repeats 0`` (or
+``--concurrency ''``), and ``--systems ours`` (nothing to compare). ``--base-url`` uses an
+OpenAI-compatible server that is already running instead of starting llama.cpp (its memory is
+then not measured and the model is not checked against the registry).
 """
 
 from __future__ import annotations
@@ -23,10 +30,11 @@ import platform
 import shutil
 import sys
 import time
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rich.console import Console
 
@@ -62,6 +70,28 @@ class Run:
     model_wait_seconds: float
 
 
+class Served(Protocol):
+    """A model server the systems reach: where, with how many slots, its peak memory."""
+
+    @property
+    def base_url(self) -> str: ...
+
+    @property
+    def parallel(self) -> int: ...
+
+    @property
+    def peak_rss(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class External:
+    """A server the bench did not start (``--base-url``): its memory is not measured."""
+
+    base_url: str
+    parallel: int
+    peak_rss: None = None
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
@@ -70,11 +100,23 @@ class Bench:
         self.results: dict[str, Any] = {}
         if (args.resume or args.report_only) and self.results_path.exists():
             self.results = json.loads(self.results_path.read_text())
-        entry = default_registry().get(args.model)
-        if model_state(entry) is not ModelState.VERIFIED:
-            sys.exit(f"bench: model {args.model} is not pulled and verified: extract models pull")
-        self.model_path = model_file(entry)
-        self.model_sha256 = entry.sha256
+        self.model_path: Path | None = None
+        self.model_sha256: str | None = None
+        if args.base_url is None and not args.report_only:
+            entry = default_registry().get(args.model)
+            if model_state(entry) is not ModelState.VERIFIED:
+                sys.exit(
+                    f"bench: model {args.model} is not pulled and verified: extract models pull"
+                )
+            self.model_path = model_file(entry)
+            self.model_sha256 = entry.sha256
+
+    def serve(self, parallel: int) -> AbstractContextManager[Served]:
+        """A fresh llama.cpp server with ``parallel`` slots, or the one at ``--base-url``."""
+        if self.args.base_url is not None:
+            return nullcontext(External(self.args.base_url, parallel))
+        assert self.model_path is not None
+        return ModelServer(self.model_path, parallel=parallel, log=self.work / "server.log")
 
     def save(self, key: str, value: Any) -> None:
         self.results[key] = value
@@ -119,42 +161,57 @@ class Bench:
         return report.model_dump(mode="json")
 
     def quality(self, system: str) -> None:
+        """The cold run, saved at once; then the warm reruns (ours) and the scores, each saved
+        as it finishes. With ``--resume`` only what is missing is done."""
         key = f"quality.{system}"
-        if key in self.results:
-            console.print(f"[bold]{key}[/]: done before, skipped (--resume)")
-            return
-        console.rule(f"{system}: quality run on {self.args.docs} (concurrency 1)")
+        result: dict[str, Any] | None = self.results.get(key)
+        warm_repeats = self.args.warm_repeats if system == "ours" else 0
+        pred = self.work / f"{system}.jsonl"
         home = self.work / "home"
+        if result is not None:
+            console.print(f"[bold]{key}[/]: measured before, kept (--resume)")
+        if result is None or len(result.get("warm", [])) < warm_repeats:
+            with self.serve(parallel=1) as server, Meter(server.base_url) as meter:
+                if result is None:
+                    result = self._cold(system, pred, home, server, meter)
+                self._warm(result, pred, home, meter)
+        if "report" not in result:
+            result["report"] = self.score(system, pred)
+            result["failed_documents"] = _failed_documents(pred, self.args.docs)
+            self.save(key, result)
+
+    def _cold(
+        self, system: str, pred: Path, home: Path, server: Served, meter: Meter
+    ) -> dict[str, Any]:
+        console.rule(f"{system}: quality run on {self.args.docs} (concurrency 1)")
         if system == "ours":
             shutil.rmtree(home, ignore_errors=True)
-        pred = self.work / f"{system}.jsonl"
-        with (
-            ModelServer(self.model_path, parallel=1, log=self.work / "server.log") as server,
-            Meter(server.base_url) as meter,
-        ):
-            command = self.command(system, self.args.docs, pred, meter.base_url, 1)
-            run = self.measure(meter, command, self.env(home))
-            result: dict[str, Any] = {"run": asdict(run), "server_peak_rss_bytes": server.peak_rss}
-            if system == "ours":
-                warm = []
-                for i in range(self.args.warm_repeats):
-                    console.print(f"ours: warm-cache rerun {i + 1}/{self.args.warm_repeats}")
-                    again = self.work / "ours.warm.jsonl"
-                    command = self.command(system, self.args.docs, again, meter.base_url, 1)
-                    warm.append(asdict(self.measure(meter, command, self.env(home))))
-                result["warm"] = warm
-                result["warm_identical"] = _records(again) == _records(pred)
+        command = self.command(system, self.args.docs, pred, meter.base_url, 1)
+        run = self.measure(meter, command, self.env(home))
+        result: dict[str, Any] = {"run": asdict(run), "server_peak_rss_bytes": server.peak_rss}
+        self.save(f"quality.{system}", result)
         if run.returncode not in (0, 1):
             console.print(f"[red]{system} exited with {run.returncode}[/]")
-        result["report"] = self.score(system, pred)
-        result["failed_documents"] = _failed_documents(pred, self.args.docs)
-        self.save(key, result)
         console.print(f"{system}: {run.seconds:.0f} s, {run.calls} calls")
+        return result
+
+    def _warm(self, result: dict[str, Any], pred: Path, home: Path, meter: Meter) -> None:
+        """This project again on the cache of its cold run, each rerun saved as it ends."""
+        warm: list[dict[str, Any]] = result.setdefault("warm", [])
+        again = self.work / "ours.warm.jsonl"
+        while len(warm) < self.args.warm_repeats:
+            console.print(f"ours: warm-cache rerun {len(warm) + 1}/{self.args.warm_repeats}")
+            command = self.command("ours", self.args.docs, again, meter.base_url, 1)
+            warm.append(asdict(self.measure(meter, command, self.env(home))))
+            identical = _records(again) == _records(pred)
+            result["warm_identical"] = result.get("warm_identical", True) and identical
+            self.save("quality.ours", result)
 
     def compare(self, systems: list[str]) -> None:
         """Paired bootstrap of this project against each other system (same documents)."""
+        scored = {s for s in systems if "report" in self.results.get(f"quality.{s}", {})}
         for other in systems:
-            if other == "ours" or "quality.ours" not in self.results:
+            if other == "ours" or not {"ours", other} <= scored:
                 continue
             config = EvaluationConfig(
                 self.args.gold, self.work / "ours.jsonl", self.args.docs,
@@ -168,6 +225,9 @@ class Bench:
     def throughput(self) -> None:
         """Rounds over the concurrency levels (1, 2, 4, 1, 2, 4, ...), so that a slow spell of
         the shared machine falls on every level alike; each level is saved after each round."""
+        repeats = self.args.throughput_repeats
+        if repeats <= 0 or self.args.throughput_docs <= 0 or not self.args.concurrency:
+            return
         docs = sorted(self.args.docs.glob("*.txt"), key=lambda p: p.stat().st_size)
         subset = self.work / "throughput-docs"
         shutil.rmtree(subset, ignore_errors=True)
@@ -178,19 +238,13 @@ class Bench:
             "documents": sorted(p.name for p in subset.iterdir()),
             "characters": sum(len(p.read_text()) for p in subset.iterdir()),
         }
-        repeats = self.args.throughput_repeats
         runs: dict[int, list[dict[str, Any]]] = {
             c: list(self.results.get(f"throughput.{c}", {}).get("runs", []))
             for c in self.args.concurrency
         }
         if all(len(r) >= repeats for r in runs.values()):
             return
-        with (
-            ModelServer(
-                self.model_path, parallel=self.args.parallel, log=self.work / "server.log"
-            ) as server,
-            Meter(server.base_url) as meter,
-        ):
+        with self.serve(self.args.parallel) as server, Meter(server.base_url) as meter:
             for round_ in range(1, repeats + 1):
                 for concurrency in self.args.concurrency:
                     if len(runs[concurrency]) >= round_:
@@ -248,6 +302,7 @@ class Bench:
                 "platform": platform.platform(),
                 "model": self.args.model,
                 "model_sha256": self.model_sha256,
+                "base_url": self.args.base_url,
                 "versions": {
                     name: version(name)
                     for name in (
@@ -303,10 +358,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--throughput-repeats", type=int, default=3)
     parser.add_argument("--concurrency", default="1,2,4")
     parser.add_argument("--parallel", type=int, default=4, help="Server slots for throughput.")
+    parser.add_argument(
+        "--base-url",
+        help="An OpenAI-compatible server already running (its /v1 URL): no llama.cpp is "
+        "started, the model is not checked against the registry, server memory is not measured.",
+    )
     parser.add_argument("--resume", action="store_true", help="Keep finished steps.")
     parser.add_argument("--report-only", action="store_true", help="Only rewrite --out.")
     args = parser.parse_args(argv)
-    args.concurrency = [int(c) for c in args.concurrency.split(",")]
+    args.concurrency = [int(c) for c in args.concurrency.split(",") if c.strip()]
     systems = [s for s in args.systems.split(",") if s]
     if unknown := set(systems) - set(SYSTEMS):
         parser.error(f"unknown systems: {', '.join(sorted(unknown))}")

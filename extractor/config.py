@@ -26,6 +26,7 @@ from pathlib import Path
 from extractor.errors import ConfigError
 
 __all__ = [
+    "DEFAULT_HOME",
     "Backend",
     "ExtractorConfig",
     "ModeChoice",
@@ -33,6 +34,10 @@ __all__ = [
     "available_threads",
     "home_dir",
 ]
+
+DEFAULT_HOME = "~/.cache/extractor"
+"""The data folder (response cache, models) when neither ``--home`` nor ``EXTRACTOR_HOME``
+names one."""
 
 KV_BYTES_PER_TOKEN = 28 * 1024
 """KV-cache bytes per context token of the default 1.5B model (28 layers x 2 KV heads x 128
@@ -84,7 +89,7 @@ def home_dir(
         return Path(explicit).expanduser()
     if environ.get("EXTRACTOR_HOME"):
         return Path(environ["EXTRACTOR_HOME"]).expanduser()
-    return Path("~/.cache/extractor").expanduser()
+    return Path(DEFAULT_HOME).expanduser()
 
 
 class Backend(StrEnum):

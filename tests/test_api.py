@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from fakes.articles import ARTICLES, article_in, failing_for, good_model, write_articles
-from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import (
     MODEL,
     FakeOpenAI,
@@ -74,12 +73,6 @@ PUBLIC = [
     "extract_text",
     "unload_models",
 ]
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in EXTRACTOR_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ OpenAI-compatible server: exit codes, the errors file, cache, replay, resume, he
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -17,7 +16,6 @@ from typing import Any
 import pytest
 import typer
 from fakes.articles import ARTICLES, article_in, failing_for, good_model, write_articles
-from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import (
     MODEL,
     FakeOpenAI,
@@ -40,9 +38,7 @@ EXTRACT = Path(sys.executable).with_name("extract")
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """No endpoint from the environment, and no eval/recordings from the working folder."""
-    for name in EXTRACTOR_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
+    """No eval/recordings from the working folder (tests/conftest.py clears the environment)."""
     monkeypatch.chdir(tmp_path)
 
 
@@ -266,14 +262,12 @@ def test_an_unreachable_endpoint_is_exit_2_with_model_and_mode(
 
 
 def run_extract(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in EXTRACTOR_ENVIRONMENT}
     return subprocess.run(
         [str(EXTRACT), *map(str, args)],
         capture_output=True,
         text=True,
         timeout=60,
         cwd=cwd,
-        env=env,
         check=False,
     )
 
@@ -380,6 +374,42 @@ def test_every_option_has_help_text() -> None:
     assert [p.name for p in run_options() if not (p.help or "").strip()] == []
 
 
+def test_options_left_out_are_left_to_the_config(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI passes only what was given, so ExtractorConfig's defaults (their one home)
+    and the environment apply to the rest."""
+    passed: dict[str, Any] = {}
+
+    def resolve(**settings: Any) -> ExtractorConfig:
+        passed.update(settings)
+        raise ConfigError("seen")
+
+    monkeypatch.setattr(ExtractorConfig, "resolve", resolve)
+    result = extract(inputs, "-o", tmp_path / "out.jsonl", "--chunk-tokens", "300", "--no-cache")
+    assert result.exit_code == 2
+    assert {k: v for k, v in passed.items() if v is not None} == {
+        "chunk_tokens": 300,
+        "cache": False,
+    }
+
+
+def test_the_help_shows_the_config_defaults() -> None:
+    config = ExtractorConfig()
+    group: Any = typer.main.get_command(app)
+    shown = 0
+    for command in ("run", "serve"):
+        for option in group.commands[command].params:
+            if option.name not in ExtractorConfig.__dataclass_fields__:
+                continue
+            value = getattr(config, option.name)
+            if value is None or isinstance(value, bool | Path):
+                continue  # no default, a flag, or a folder the help describes in words
+            assert f"[default: {value}]" in option.help.replace("\\", ""), option.name
+            shown += 1
+    assert shown >= 14
+
+
 def test_every_setting_is_an_option_of_run() -> None:
     names = set(long_names())
     wanted = {
@@ -466,13 +496,11 @@ def test_ctrl_c_says_how_to_go_on_and_keeps_the_finished_documents(
         return reply
 
     out = tmp_path / "out.jsonl"
-    env = {k: v for k, v in os.environ.items() if k not in EXTRACTOR_ENVIRONMENT}
     with running_fake(slow_for_zhaoqing) as fake:
         args = [str(EXTRACT), str(inputs), "-o", str(out), *endpoint(fake.base_url, tmp_path)]
         child = subprocess.Popen(
             args,
             cwd=tmp_path,
-            env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

@@ -90,7 +90,6 @@ def _hermetic_pip(monkeypatch: pytest.MonkeyPatch) -> None:
         if name.startswith("PIP_"):
             monkeypatch.delenv(name)
     monkeypatch.setenv("PIP_CONFIG_FILE", os.devnull)
-    monkeypatch.delenv("EXTRACTOR_MODEL_PATH", raising=False)
 
 
 @pytest.fixture

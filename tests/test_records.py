@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from extractor.records import DocumentRecord, Evidence, Money, Role, Status
+from extractor.records import DocumentRecord, Evidence, Money, Role, RunMeta, Status
 from extractor.records.schema_files import render_schemas
 
 EXAMPLE_TEXT = (
@@ -200,3 +200,38 @@ def test_schema_files_are_current() -> None:
         assert (folder / name).read_text(encoding="utf-8") == text, (
             f"schemas/{name} is stale: run `make schemas`"
         )
+
+
+# ---- the run metadata -------------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_run_metadata_declares_what_the_pipeline_writes() -> None:
+    meta = RunMeta.model_validate({"prompt_sha256": "0123456789abcdef", "chunks": 3,
+                                   "model_seconds": 1.25})  # fmt: skip
+    assert (meta.prompt_sha256, meta.chunks, meta.model_seconds) == ("0123456789abcdef", 3, 1.25)
+    assert meta.model_extra in (None, {})
+    for name in ("prompt_sha256", "chunks", "model_seconds"):
+        assert RunMeta.model_fields[name].description
+    with pytest.raises(ValidationError, match="chunks"):
+        RunMeta.model_validate({"chunks": "several"})
+    with pytest.raises(ValidationError, match="model_seconds"):
+        RunMeta.model_validate({"model_seconds": -1})
+
+
+def test_an_unknown_key_in_the_run_metadata_is_rejected() -> None:
+    line = worked_example() | {"meta": {"model": "m", "chunk": 3}}
+    with pytest.raises(ValidationError, match=r"meta\.chunk\n.*Extra inputs are not permitted"):
+        DocumentRecord.model_validate(line)
+
+
+def test_output_written_by_an_earlier_version_still_loads() -> None:
+    lines = (ROOT / "eval" / "seeds.pred.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [DocumentRecord.model_validate_json(line) for line in lines if line.strip()]
+    assert records
+    for record in records:
+        assert record.meta is not None
+        assert record.meta.chunks is not None
+        assert record.meta.chunks >= 1
+        assert record.meta.prompt_sha256

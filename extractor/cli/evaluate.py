@@ -20,6 +20,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
+from extractor.cli.defaults import with_default
 from extractor.errors import ExtractorError
 from extractor.evaluation.error_log import write_errors
 from extractor.evaluation.gate import GateSettings
@@ -45,6 +46,10 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 
 
 OptionalPath = Annotated[Path | None, typer.Option(dir_okay=False)]
+
+
+def _help(text: str, setting: str) -> str:
+    return with_default(text, BootstrapSettings, setting)
 
 
 @app.callback(invoke_without_command=True)
@@ -79,10 +84,17 @@ def score(
         bool,
         typer.Option("--allow-missing", help="Score absent or mismatched documents as empty."),
     ] = False,
-    seed: Annotated[int, typer.Option(min=0, help="Seed of the bootstrap.")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option(min=0, help=_help("Seed of the bootstrap.", "seed")),
+    ] = None,
     resamples: Annotated[
-        int, typer.Option(min=0, help="Bootstrap resamples (0: no intervals).")
-    ] = 1000,
+        int | None,
+        typer.Option(
+            min=0,
+            help=_help("Bootstrap resamples (0: no intervals).", "resamples"),
+        ),
+    ] = None,
     agreement: Annotated[
         bool,
         typer.Option("--agreement", help="--pred is a second annotator's gold: report agreement."),
@@ -106,7 +118,9 @@ def score(
         _fail("--html needs --docs (the page shows the document texts)")
     try:
         scoring = ScoringSettings(
-            bootstrap=BootstrapSettings(resamples=resamples, seed=seed),
+            bootstrap=BootstrapSettings(
+                **{k: v for k, v in {"resamples": resamples, "seed": seed}.items() if v is not None}
+            ),
             allow_missing=allow_missing,
             agreement=agreement,
             strict_input=strict_input,

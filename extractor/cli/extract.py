@@ -19,10 +19,11 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from extractor.api import Extractor
+from extractor.cli.defaults import with_default
 from extractor.cli.models import models_app
 from extractor.cli.progress import BatchProgress
 from extractor.cli.serve import serve
-from extractor.config import Backend, ExtractorConfig, ModeChoice
+from extractor.config import DEFAULT_HOME, Backend, ExtractorConfig, ModeChoice
 from extractor.distributed.flag import with_ray_address
 from extractor.errors import ConfigError, EndpointError, ExtractorError, InputError, ReplayMiss
 
@@ -62,6 +63,10 @@ _CACHE = "Cache and recordings"
 _CHUNK = "Chunking and prompting"
 
 
+def _help(text: str, setting: str) -> str:
+    return with_default(text, ExtractorConfig, setting)
+
+
 @app.command("run")
 def run(
     paths: Annotated[
@@ -96,12 +101,14 @@ def run(
         ),
     ] = None,
     backend: Annotated[
-        Backend,
+        Backend | None,
         typer.Option(
-            help="endpoint, local (in-process GGUF) or auto (endpoint if a URL is set).",
+            help=_help(
+                "endpoint, local (in-process GGUF) or auto (endpoint if a URL is set).", "backend"
+            ),
             rich_help_panel=_ENDPOINT,
         ),
-    ] = Backend.AUTO,
+    ] = None,
     model_path: Annotated[
         Path | None,
         typer.Option(
@@ -111,30 +118,42 @@ def run(
         ),
     ] = None,
     mode: Annotated[
-        ModeChoice,
+        ModeChoice | None,
         typer.Option(
-            help="Structured-output mode; auto probes the endpoint (json_schema, else tools).",
+            help=_help(
+                "Structured-output mode; auto probes the endpoint (json_schema, else tools).",
+                "mode",
+            ),
             rich_help_panel=_ENDPOINT,
         ),
-    ] = ModeChoice.AUTO,
+    ] = None,
     timeout: Annotated[
-        float, typer.Option(help="Seconds per model request.", rich_help_panel=_ENDPOINT)
-    ] = 600.0,
+        float | None,
+        typer.Option(
+            help=_help("Seconds per model request.", "timeout"),
+            rich_help_panel=_ENDPOINT,
+        ),
+    ] = None,
     retries: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="Attempts per request on connection errors, timeouts, 429 and 5xx "
-            "(exponential backoff with jitter, Retry-After honoured).",
+            help=_help(
+                "Attempts per request on connection errors, timeouts, 429 and 5xx "
+                "(exponential backoff with jitter, Retry-After honoured).",
+                "retries",
+            ),
             rich_help_panel=_ENDPOINT,
         ),
-    ] = 4,
+    ] = None,
     max_reasks: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="Re-asks when the answer does not validate (the error is fed back).",
+            help=_help(
+                "Re-asks when the answer does not validate (the error is fed back).", "max_reasks"
+            ),
             rich_help_panel=_ENDPOINT,
         ),
-    ] = 2,
+    ] = None,
     concurrency: Annotated[
         int | None,
         typer.Option(
@@ -147,8 +166,11 @@ def run(
     threads: Annotated[
         int | None,
         typer.Option(
-            help="CPU threads of the embedded model (0: every core). On a machine busy with "
-            "other work, 1 is often faster: llama.cpp's threads wait for each other.",
+            help=_help(
+                "CPU threads of the embedded model (0: every core). On a machine busy with "
+                "other work, 1 is often faster: llama.cpp's threads wait for each other.",
+                "threads",
+            ),
             rich_help_panel=_RUN,
         ),
     ] = None,
@@ -169,7 +191,7 @@ def run(
     home: Annotated[
         Path | None,
         typer.Option(
-            help="Data folder for cache and models \\[env EXTRACTOR_HOME; ~/.cache/extractor].",
+            help=f"Data folder for cache and models \\[env EXTRACTOR_HOME; {DEFAULT_HOME}].",
             rich_help_panel=_CACHE,
         ),
     ] = None,
@@ -199,41 +221,64 @@ def run(
         ),
     ] = None,
     chunk_tokens: Annotated[
-        int, typer.Option(help="Token budget of one chunk.", rich_help_panel=_CHUNK)
-    ] = 400,
-    overlap_tokens: Annotated[
-        int, typer.Option(help="Tokens repeated from the previous chunk.", rich_help_panel=_CHUNK)
-    ] = 50,
-    prompt: Annotated[
-        str,
+        int | None,
         typer.Option(
-            help="Prompt id NAME.VERSION: extract.v1 asks once per chunk; typed.v1 asks once "
-            "per record type (three calls a chunk).",
+            help=_help("Token budget of one chunk.", "chunk_tokens"),
             rich_help_panel=_CHUNK,
         ),
-    ] = "extract.v1",
+    ] = None,
+    overlap_tokens: Annotated[
+        int | None,
+        typer.Option(
+            help=_help("Tokens repeated from the previous chunk.", "overlap_tokens"),
+            rich_help_panel=_CHUNK,
+        ),
+    ] = None,
+    prompt: Annotated[
+        str | None,
+        typer.Option(
+            help=_help(
+                "Prompt id NAME.VERSION: extract.v1 asks once per chunk; typed.v1 asks once "
+                "per record type (three calls a chunk).",
+                "prompt",
+            ),
+            rich_help_panel=_CHUNK,
+        ),
+    ] = None,
     prompts_dir: Annotated[
         Path | None,
         typer.Option(help="Folder with your own prompt files.", rich_help_panel=_CHUNK),
     ] = None,
     temperature: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Sampling temperature; 0 answers the same input the same way.",
+            help=_help(
+                "Sampling temperature; 0 answers the same input the same way.", "temperature"
+            ),
             rich_help_panel=_CHUNK,
         ),
-    ] = 0.0,
+    ] = None,
     frequency_penalty: Annotated[
-        float,
+        float | None,
         typer.Option(
-            help="Penalty on repeated tokens; keeps small models out of repetition loops.",
+            help=_help(
+                "Penalty on repeated tokens; keeps small models out of repetition loops.",
+                "frequency_penalty",
+            ),
             rich_help_panel=_CHUNK,
         ),
-    ] = 0.3,
+    ] = None,
     max_output_tokens: Annotated[
-        int, typer.Option(help="Output token limit per call.", rich_help_panel=_CHUNK)
-    ] = 1024,
-    seed: Annotated[int, typer.Option(help="Sampling seed.", rich_help_panel=_CHUNK)] = 0,
+        int | None,
+        typer.Option(
+            help=_help("Output token limit per call.", "max_output_tokens"),
+            rich_help_panel=_CHUNK,
+        ),
+    ] = None,
+    seed: Annotated[
+        int | None,
+        typer.Option(help=_help("Sampling seed.", "seed"), rich_help_panel=_CHUNK),
+    ] = None,
     ray: Annotated[
         str | None,
         typer.Option(
@@ -246,12 +291,15 @@ def run(
         ),
     ] = None,
     max_document_bytes: Annotated[
-        int,
+        int | None,
         typer.Option(
-            help="A larger document fails alone (listed in the errors file), unread.",
+            help=_help(
+                "A larger document fails alone (listed in the errors file), unread.",
+                "max_document_bytes",
+            ),
             rich_help_panel=_RUN,
         ),
-    ] = 1_000_000,
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
@@ -265,14 +313,17 @@ def run(
         logging.basicConfig(level=logging.INFO, format="%(name)s: %(message)s")
     if recordings is None and (replay or record) and (record or DEFAULT_RECORDINGS.is_dir()):
         recordings = DEFAULT_RECORDINGS
+    # An option left out is None: ExtractorConfig.resolve applies the environment, then its
+    # defaults (a flag that is off is left out too).
     settings: dict[str, Any] = {
         "base_url": base_url, "model": model, "api_key": api_key, "backend": backend,
         "model_path": model_path, "mode": mode, "home": home, "concurrency": concurrency,
         "threads": threads,
         "timeout": timeout, "retries": retries, "max_reasks": max_reasks,
-        "cache": not no_cache, "replay": replay, "record": record, "recordings": recordings,
+        "cache": False if no_cache else None, "replay": replay or None,
+        "record": record or None, "recordings": recordings,
         "chunk_tokens": chunk_tokens, "overlap_tokens": overlap_tokens,
-        "keep_ungrounded": keep_ungrounded, "prompt": prompt, "prompts_dir": prompts_dir,
+        "keep_ungrounded": keep_ungrounded or None, "prompt": prompt, "prompts_dir": prompts_dir,
         "temperature": temperature, "frequency_penalty": frequency_penalty,
         "max_output_tokens": max_output_tokens, "seed": seed,
         "max_document_bytes": max_document_bytes,

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, TaskID, TaskProgressColumn, TextColumn, Tim
 from rich.progress import Progress as ProgressBar
 from rich.table import Table
 
+from extractor.config import DEFAULT_HOME
 from extractor.errors import ExtractorError
 from extractor.provisioning import (
     ModelEntry,
@@ -41,7 +42,7 @@ models_app = typer.Typer(
 
 HomeOption = Annotated[
     Path | None,
-    typer.Option("--home", help="Data folder (env EXTRACTOR_HOME, default ~/.cache/extractor)."),
+    typer.Option("--home", help=f"Data folder (env EXTRACTOR_HOME, default {DEFAULT_HOME})."),
 ]
 _LABELS = {Stage.CHECK: "checking", Stage.DOWNLOAD: "downloading", Stage.ASSEMBLE: "assembling"}
 

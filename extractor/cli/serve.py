@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from extractor.cli.defaults import with_default
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.errors import ExtractorError
 
@@ -21,6 +22,10 @@ __all__ = ["serve"]
 
 _MODEL = "Model (as for extract run)"
 _LIMITS = "Limits"
+
+
+def _help(text: str, setting: str) -> str:
+    return with_default(text, ExtractorConfig, setting)
 
 
 def serve(
@@ -44,20 +49,24 @@ def serve(
         typer.Option(help="API key (prefer EXTRACTOR_API_KEY).", rich_help_panel=_MODEL),
     ] = None,
     backend: Annotated[
-        Backend, typer.Option(help="endpoint, local or auto.", rich_help_panel=_MODEL)
-    ] = Backend.AUTO,
+        Backend | None,
+        typer.Option(help=_help("endpoint, local or auto.", "backend"), rich_help_panel=_MODEL),
+    ] = None,
     model_path: Annotated[
         Path | None, typer.Option(help="GGUF for the local backend.", rich_help_panel=_MODEL)
     ] = None,
     mode: Annotated[
-        ModeChoice, typer.Option(help="Structured-output mode.", rich_help_panel=_MODEL)
-    ] = ModeChoice.AUTO,
+        ModeChoice | None,
+        typer.Option(help=_help("Structured-output mode.", "mode"), rich_help_panel=_MODEL),
+    ] = None,
     timeout: Annotated[
-        float, typer.Option(help="Seconds per model request.", rich_help_panel=_MODEL)
-    ] = 600.0,
+        float | None,
+        typer.Option(help=_help("Seconds per model request.", "timeout"), rich_help_panel=_MODEL),
+    ] = None,
     retries: Annotated[
-        int, typer.Option(help="Attempts per model request.", rich_help_panel=_MODEL)
-    ] = 4,
+        int | None,
+        typer.Option(help=_help("Attempts per model request.", "retries"), rich_help_panel=_MODEL),
+    ] = None,
     concurrency: Annotated[
         int | None,
         typer.Option(
@@ -69,7 +78,8 @@ def serve(
     threads: Annotated[
         int | None,
         typer.Option(
-            help="CPU threads of the embedded model (0: every core).", rich_help_panel=_MODEL
+            help=_help("CPU threads of the embedded model (0: every core).", "threads"),
+            rich_help_panel=_MODEL,
         ),
     ] = None,
     home: Annotated[
@@ -124,9 +134,11 @@ def serve(
         "base_url": base_url, "model": model, "api_key": api_key, "backend": backend,
         "model_path": model_path, "mode": mode, "home": home, "concurrency": concurrency,
         "threads": threads,
-        "timeout": timeout, "retries": retries, "cache": not no_cache, "replay": replay,
-        "recordings": recordings,
+        "timeout": timeout, "retries": retries, "cache": False if no_cache else None,
+        "replay": replay or None, "recordings": recordings,
     }  # fmt: skip
+    # An option left out is None: ExtractorConfig.resolve applies the environment, then its
+    # defaults (a flag that is off is left out too).
     try:
         from extractor.service import Limits, ServiceSettings
         from extractor.service import serve as run_server

@@ -27,6 +27,7 @@ from extractor.errors import DocumentError, InputError
 from extractor.evaluation.settings import RecordType
 from extractor.pipeline.load import DOCUMENT_SUFFIXES, Document, read_document
 from extractor.records import DocumentRecord
+from extractor.records.jsonl import read_json_lines
 
 __all__ = [
     "DroppedRecord",
@@ -66,27 +67,32 @@ def file_sha256(path: Path) -> str:
         raise InputError(f"cannot read {path}: {e.strerror or e}") from e
 
 
+def _recovered_doc_id(text: str) -> str | None:
+    """The ``doc_id`` of a line that is not JSON, where it can still be read."""
+    found = _DOC_ID.search(text)
+    if found is None:
+        return None
+    try:
+        value = json.loads(f'"{found.group(1)}"')
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, str) else None
+
+
 def read_jsonl(path: Path) -> list[RawLine]:
     """Every non-blank line of a JSONL file; raises ``InputError`` if the file is unreadable."""
     if not path.is_file():
         raise InputError(f"{path} does not exist or is not a file")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        lines = read_json_lines(path)
     except (OSError, UnicodeDecodeError) as e:
         raise InputError(f"cannot read {path}: {e}") from e
     out: list[RawLine] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as e:
-            found = _DOC_ID.search(line)
-            doc_id = json.loads(f'"{found.group(1)}"') if found else None
-            out.append(RawLine(number, None, doc_id, f"not JSON: {e.msg} at column {e.colno}"))
-            continue
-        if not isinstance(obj, dict):
-            out.append(RawLine(number, None, None, f"not a JSON object but {type(obj).__name__}"))
+    for line in lines:
+        number, obj = line.number, line.obj
+        if obj is None:
+            doc_id = None if line.is_json else _recovered_doc_id(line.text)
+            out.append(RawLine(number, None, doc_id, line.reason))
             continue
         doc_id = obj.get("doc_id")
         if not isinstance(doc_id, str) or not doc_id:

@@ -22,11 +22,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import jsonlines
-
 from extractor.errors import ConfigError
 from extractor.provisioning import default_registry
 from extractor.records import FORMAT_VERSION
+from extractor.records.jsonl import read_json_lines
 
 __all__ = [
     "COMMIT_EVERY",
@@ -164,18 +163,13 @@ class RecordingStore:
     def _load(self, file: Path) -> None:
         """Read one recordings file; a line that is not a recording is a ``ConfigError``."""
         try:
-            lines = file.read_text(encoding="utf-8").splitlines()
+            lines = read_json_lines(file)
         except (OSError, UnicodeDecodeError) as e:
             raise ConfigError(f"cannot read the recordings file {file}: {e}") from e
-        reader = jsonlines.Reader(lines)  # one line per read, in step with ``lines``
-        for number, line in enumerate(lines, start=1):
-            try:
-                entry = reader.read(type=dict)
-            except jsonlines.InvalidLineError as e:
-                if not line.strip():
-                    continue
-                reason = getattr(e.__cause__, "msg", None) or "not a JSON object"
-                raise ConfigError(_not_a_recording(file, number, reason)) from e
+        for line in lines:
+            number, entry = line.number, line.obj
+            if entry is None:
+                raise ConfigError(_not_a_recording(file, number, str(line.reason)))
             key, status = entry.get("key"), entry.get("status", 200)
             if not isinstance(key, str) or "response" not in entry or not isinstance(status, int):
                 reason = "it needs a string 'key', a 'response' and an integer 'status'"

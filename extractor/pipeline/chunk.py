@@ -129,11 +129,12 @@ def _split(text: str) -> list[Sentence]:
     return sentences
 
 
-def chunk_document(text: str, *, max_tokens: int = 600, overlap_tokens: int = 60) -> list[Chunk]:
+def chunk_document(text: str, *, max_tokens: int, overlap_tokens: int) -> list[Chunk]:
     """Group sentences into chunks of at most ``max_tokens`` (a longer sentence is cut into
     pieces that fit, see ``split_sentences``). A chunk closes early at a paragraph break once
     it is 60% full and the next paragraph would not fit; each chunk after the first starts
-    with the previous chunk's trailing sentences that fit in ``overlap_tokens``."""
+    with the previous chunk's trailing sentences that fit in ``overlap_tokens``. Both have
+    no default here: theirs is ``ExtractorConfig``'s (``chunk_tokens``, ``overlap_tokens``)."""
     if max_tokens <= 0:
         raise ValueError("max_tokens must be positive")
     sentences = split_sentences(text, max_tokens=max_tokens)

@@ -15,9 +15,8 @@ from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import jsonlines
-
 from extractor.errors import DocumentError, InputError
+from extractor.records.jsonl import read_json_lines
 
 __all__ = ["DOCUMENT_SUFFIXES", "Document", "iter_documents", "read_document"]
 
@@ -69,22 +68,17 @@ def read_document(path: Path, *, max_bytes: int | None = None) -> Document:
 
 def _jsonl_documents(path: Path, max_bytes: int | None) -> Iterator[Document | DocumentError]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_json_lines(path)
     except (OSError, UnicodeDecodeError) as e:
         yield DocumentError(path.stem, f"cannot read {path}: {e}")
         return
-    reader = jsonlines.Reader(lines)  # one line per read, in step with ``lines``
-    for number, line in enumerate(lines, start=1):
+    for line in lines:
+        number, obj = line.number, line.obj
         where = f"{path.stem}:{number}"
-        try:
-            obj = reader.read(allow_none=True)
-        except jsonlines.InvalidLineError as e:
-            if not line.strip():
-                continue
-            reason = getattr(e.__cause__, "msg", str(e))
-            yield DocumentError(where, f"{path} line {number} is not JSON: {reason}")
+        if obj is None:
+            yield DocumentError(where, line.problem)
             continue
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
+        if not isinstance(obj.get("text"), str):
             yield DocumentError(where, f"{path} line {number} has no string 'text'")
             continue
         doc_id = obj.get("id")

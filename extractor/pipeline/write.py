@@ -23,10 +23,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import jsonlines
-
 from extractor.errors import OutputError
 from extractor.records import DocumentRecord
+from extractor.records.jsonl import read_json_lines
 
 __all__ = ["SYNC_LINES", "SYNC_SECONDS", "ErrorLog", "OutputFile", "check_writable"]
 
@@ -142,18 +141,14 @@ class OutputFile:
 
     def _load_existing(self) -> None:
         try:
-            raw_lines = self.path.read_text(encoding="utf-8").splitlines()
+            lines = read_json_lines(self.path)
         except (OSError, UnicodeDecodeError) as e:
             reason = _reason(e) if isinstance(e, OSError) else "it is not UTF-8"
             raise OutputError(self.path, f"cannot resume from it ({reason})") from e
-        reader = jsonlines.Reader(raw_lines)  # reads one line per call, in step with raw_lines
-        for raw in raw_lines:
-            try:
-                obj = reader.read(type=dict)
-            except jsonlines.InvalidLineError:
-                continue  # a torn line from an interrupted run
-            if isinstance(obj.get("doc_id"), str):
-                self.lines[obj["doc_id"]] = raw
+        for line in lines:
+            obj = line.obj  # None: a torn line from an interrupted run, dropped
+            if obj is not None and isinstance(obj.get("doc_id"), str):
+                self.lines[obj["doc_id"]] = line.text
                 self.hashes[obj["doc_id"]] = str(obj.get("text_sha256", ""))
 
     def done(self, doc_id: str, text_sha256: str) -> bool:

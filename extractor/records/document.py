@@ -186,9 +186,15 @@ class Usage(BaseModel):
 
 
 class RunMeta(BaseModel):
-    """What produced a prediction line. Unknown keys are kept: other tools write their own."""
+    """What produced a prediction line, and what it cost.
 
-    model_config = ConfigDict(extra="allow")
+    Unknown keys are refused, so that every key the pipeline writes is declared here; every
+    key that any version of the extractor has written is, so older output files still load.
+    (The scorer does not read ``meta``: other systems' own keys there do not keep their
+    predictions from being scored.)
+    """
+
+    model_config = ConfigDict(extra="forbid")
 
     model: str | None = None
     backend: str | None = None
@@ -198,6 +204,21 @@ class RunMeta(BaseModel):
     usage: Usage | None = None
     seconds: float | None = None
     warnings: list[str] = Field(default_factory=list)
+    prompt_sha256: str | None = Field(
+        default=None,
+        description="The start (16 hex digits) of the sha256 of the prompt's files "
+        "(instructions and examples): two runs under one prompt version whose files differ "
+        "differ here.",
+    )
+    chunks: int | None = Field(
+        default=None, ge=0, description="How many chunks the document was cut into."
+    )
+    model_seconds: float | None = Field(
+        default=None,
+        ge=0,
+        description="Seconds the document's model calls took, summed over its calls (calls "
+        "in parallel each count).",
+    )
 
 
 class Annotation(BaseModel):

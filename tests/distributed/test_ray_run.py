@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from fakes.articles import ARTICLES, good_model, write_articles
-from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import (
     MODEL,
     FakeOpenAI,
@@ -50,10 +49,7 @@ RECORDINGS = ROOT / "eval" / "recordings"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in EXTRACTOR_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name in ("EXTRACTOR_RAY_ACTORS", "EXTRACTOR_RAY_BATCH_SIZE", "EXTRACTOR_RAY_ACTOR_CPUS"):
-        monkeypatch.delenv(name, raising=False)
+    """No eval/recordings from the working folder (tests/conftest.py clears the environment)."""
     monkeypatch.chdir(tmp_path)
 
 

@@ -7,12 +7,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from evalkit import Bench, Record, gold, gold_a, predictions
 from typer.testing import CliRunner
 
 from extractor.cli.evaluate import app, main
+from extractor.evaluation.settings import BootstrapSettings
 
 runner = CliRunner()
 
@@ -179,3 +182,17 @@ def test_reports_are_byte_identical_across_processes(tmp_path: Path) -> None:
             [(out / name).read_bytes() for name in ("r.json", "r.md", "e.jsonl", "r.html")]
         )
     assert outputs[0] == outputs[1]
+
+
+def test_bootstrap_options_left_out_take_the_settings_defaults(tmp_path: Path) -> None:
+    bench = Bench(tmp_path)
+    out = tmp_path / "r.json"
+    result = runner.invoke(app, [*_files(bench, _imperfect()), "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    defaults = BootstrapSettings()
+    bootstrap = json.loads(out.read_text(encoding="utf-8"))["settings"]["bootstrap"]
+    assert (bootstrap["seed"], bootstrap["resamples"]) == (defaults.seed, defaults.resamples)
+    command: Any = typer.main.get_command(app)
+    helps = {p.name: p.help for p in command.params}
+    assert f"[default: {defaults.seed}]" in helps["seed"].replace("\\", "")
+    assert f"[default: {defaults.resamples}]" in helps["resamples"].replace("\\", "")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from extractor.config import ExtractorConfig
+from extractor.pipeline.chunk import Chunk, chunk_document
 from fakes.openai_server import Reply, Seen, chat_completion
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "answer_for",
     "article_in",
     "chunk_model",
+    "default_chunks",
     "failing_for",
     "good_model",
     "numbered",
@@ -110,6 +113,14 @@ def failing_for(doc_id: str, bad: Reply | Callable[[Seen], Reply]) -> Callable[[
         return bad if isinstance(bad, Reply) else bad(seen)
 
     return respond
+
+
+def default_chunks(text: str) -> list[Chunk]:
+    """``text`` chunked as a run with ``ExtractorConfig``'s default budget and overlap does."""
+    config = ExtractorConfig()
+    return chunk_document(
+        text, max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens
+    )
 
 
 def write_articles(folder: Any, names: tuple[str, ...] = ("ningbo", "zhaoqing")) -> None:

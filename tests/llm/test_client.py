@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
-from fakes.articles import ANSWERS, ARTICLES, good_model
+from fakes.articles import ANSWERS, ARTICLES, default_chunks, good_model
 from fakes.openai_server import (
     MODEL,
     FakeOpenAI,
@@ -33,13 +33,12 @@ from extractor.errors import (
 )
 from extractor.llm.client import PROBE_ATTEMPTS, ModelClient, redact_url
 from extractor.llm.transport import CallContext, current_call
-from extractor.pipeline.chunk import chunk_document
 from extractor.pipeline.prompt import load_prompt
 from extractor.pipeline.wire import ChunkExtraction
 
 
 def messages() -> list[dict[str, str]]:
-    (chunk,) = chunk_document(ARTICLES["ningbo"])
+    (chunk,) = default_chunks(ARTICLES["ningbo"])
     return load_prompt().messages(chunk)
 
 

@@ -415,7 +415,8 @@ def test_a_long_document_is_chunked_and_its_project_merged(tmp_path: Path) -> No
         requests = len(fake.chat_requests)
     record = read_records(out)["long"]
     assert record.meta is not None
-    chunks = record.meta.model_extra["chunks"]  # type: ignore[index]
+    chunks = record.meta.chunks
+    assert chunks is not None
     assert chunks >= 2
     assert requests == chunks
     (base,) = record.projects

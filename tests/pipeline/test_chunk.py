@@ -3,6 +3,7 @@ paragraph breaks."""
 
 from __future__ import annotations
 
+import inspect
 from itertools import pairwise
 
 import pytest
@@ -66,7 +67,7 @@ def test_blank_lines_start_paragraphs_and_line_breaks_end_sentences() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "\n\n \t\n", "\r\n"])
 def test_empty_text_has_no_sentences_and_no_chunks(text: str) -> None:
     assert split_sentences(text) == []
-    assert chunk_document(text) == []
+    assert chunk_document(text, max_tokens=400, overlap_tokens=50) == []
 
 
 def test_a_short_document_is_one_chunk() -> None:
@@ -151,7 +152,7 @@ def test_sentences_are_never_lost_or_reordered_by_chunking() -> None:
 
 def test_budget_must_be_positive() -> None:
     with pytest.raises(ValueError, match="max_tokens"):
-        chunk_document("Text.", max_tokens=0)
+        chunk_document("Text.", max_tokens=0, overlap_tokens=0)
 
 
 PIECES = st.sampled_from(
@@ -204,3 +205,10 @@ def test_offsets_budget_and_coverage_hold_for_any_text(
         assert tokens(chunk) <= budget
         seen.extend(s for s in chunk.sentences if s not in seen)
     assert seen == sentences
+
+
+def test_the_budget_and_overlap_have_no_default_of_their_own() -> None:
+    """ExtractorConfig holds them (chunk_tokens, overlap_tokens); the pipeline passes them."""
+    parameters = inspect.signature(chunk_document).parameters
+    assert parameters["max_tokens"].default is inspect.Parameter.empty
+    assert parameters["overlap_tokens"].default is inspect.Parameter.empty

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from fakes.articles import default_chunks
 
 from extractor.pipeline.chunk import Chunk, chunk_document
 from extractor.pipeline.ground import Grounded, ground_chunk, locate
@@ -22,7 +23,7 @@ TEXT = (
 
 
 def one_chunk(text: str = TEXT) -> Chunk:
-    (chunk,) = chunk_document(text)
+    (chunk,) = default_chunks(text)
     return chunk
 
 

@@ -77,12 +77,12 @@ def test_jsonl_lines_are_documents(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "reason"),
     [
-        ("{not json", "not JSON"),
+        ("{not json", "mixed.jsonl line 2: not JSON: Expecting property name"),
         (json.dumps({"id": "x"}), "no string 'text'"),
         (json.dumps({"id": "x", "text": 5}), "no string 'text'"),
         (json.dumps({"text": "no id"}), "no 'id'"),
         (json.dumps({"id": "", "text": "empty id"}), "no 'id'"),
-        (json.dumps(["a", "list"]), "no string 'text'"),
+        (json.dumps(["a", "list"]), "mixed.jsonl line 2: not a JSON object but an array"),
     ],
 )
 def test_bad_jsonl_lines_fail_alone(tmp_path: Path, line: str, reason: str) -> None:
@@ -142,3 +142,12 @@ def test_folder_without_documents_is_an_input_error(tmp_path: Path, extra: str |
 def test_no_paths_is_an_input_error() -> None:
     with pytest.raises(InputError):
         list(iter_documents([]))
+
+
+def test_a_jsonl_document_with_a_unicode_line_separator_is_one_document(tmp_path: Path) -> None:
+    text = "First part.\u2028Second part.\x85Third."  # str.splitlines breaks at both
+    line = json.dumps({"id": "sep", "text": text}, ensure_ascii=False)
+    path = write(tmp_path / "sep.jsonl", line + "\n")
+    (doc,) = iter_documents([path])
+    assert isinstance(doc, Document)
+    assert doc.text == text

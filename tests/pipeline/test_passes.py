@@ -15,8 +15,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.articles import ANSWERS, ARTICLES, article_in, numbered, write_articles
-from fakes.environment import EXTRACTOR_ENVIRONMENT
+from fakes.articles import (
+    ANSWERS,
+    ARTICLES,
+    article_in,
+    default_chunks,
+    numbered,
+    write_articles,
+)
 from fakes.openai_server import MODEL, FakeOpenAI, Reply, Seen, chat_completion, running_fake
 from typer.testing import CliRunner
 
@@ -24,7 +30,6 @@ from extractor.cli.extract import app
 from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError
 from extractor.pipeline.batch import BatchSummary, run_batch
-from extractor.pipeline.chunk import chunk_document
 from extractor.pipeline.prompt import (
     PASSES,
     Prompt,
@@ -165,7 +170,7 @@ def test_the_indicators_pass_lists_every_figure_with_its_sentence(tmp_path: Path
 
 
 def test_figure_hints_cover_every_sentence_of_a_chunk() -> None:
-    (chunk,) = chunk_document(ARTICLES["zhaoqing"])
+    (chunk,) = default_chunks(ARTICLES["zhaoqing"])
     question = indicators_question([s.text for s in chunk.sentences])
     assert question == (
         "Sentences:\n" + number_sentences(chunk) + "\n\nFigures:\n"
@@ -208,7 +213,7 @@ def test_project_enterprises_imply_no_roles(tmp_path: Path) -> None:
 def test_each_pass_has_its_instructions_then_example_turns_in_the_answer_format() -> None:
     prompt = load_prompt(PROMPT)
     assert isinstance(prompt, TypedPrompt)
-    (chunk,) = chunk_document(ARTICLES["ningbo"])
+    (chunk,) = default_chunks(ARTICLES["ningbo"])
     sentences = [s.text for s in chunk.sentences]
     for kind in KINDS:
         part = getattr(prompt, kind)
@@ -287,8 +292,6 @@ def test_a_broken_example_is_a_config_error(tmp_path: Path) -> None:
 def test_the_cli_runs_typed_v1_records_it_and_replays_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for name in EXTRACTOR_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
     write_articles(tmp_path / "in")
     common = ["--prompt", PROMPT, "--model", MODEL, "--mode", "tools", "-q", "--no-cache"]

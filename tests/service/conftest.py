@@ -1,4 +1,4 @@
-"""Fixtures of the service tests: a clean environment and ``serve_app``."""
+"""Fixtures of the service tests: ``serve_app`` (tests/conftest.py clears the environment)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,7 @@ from typing import Any
 import pytest
 
 from extractor.service import Limits, ServiceSettings
-from service.service_kit import SERVICE_ENVIRONMENT, LiveServer, ServeApp, model_config
-
-
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in SERVICE_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
+from service.service_kit import LiveServer, ServeApp, model_config
 
 
 @pytest.fixture

@@ -15,17 +15,10 @@ from typing import Any
 import httpx
 import uvicorn
 from fakes.articles import answer_for
-from fakes.environment import EXTRACTOR_ENVIRONMENT
 from fakes.openai_server import MODEL, Reply, Seen, chat_completion, unused_port
 
 from extractor.config import ExtractorConfig, ModeChoice
 from extractor.service import ServiceSettings, create_app
-
-SERVICE_ENVIRONMENT = (
-    *EXTRACTOR_ENVIRONMENT,
-    "EXTRACTOR_SERVER_TOKENS",
-    "EXTRACTOR_SERVER_TOKENS_FILE",
-)
 
 
 def slow_model(seconds: float) -> Callable[[Seen], Reply]:

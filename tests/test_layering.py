@@ -1,7 +1,8 @@
 """Layering: the model client is below the pipeline. ``extractor.llm`` takes response models
 from its callers and never imports ``extractor.pipeline`` (issue 13 found a cycle there). The
 pipeline reaches model provisioning only through ``extractor.llm`` (the recordings manifest
-is written by the recordings store). The CLI runs a batch through the library API
+is written by the recordings store), and of provisioning it uses the lookup of a local model,
+never the fetching (``extract models pull``). The CLI runs a batch through the library API
 (``Extractor.extract_to``), never the pipeline itself, so the two cannot drift."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "extractor"
 
 FORBIDDEN = {
-    "extractor.llm": ("extractor.pipeline",),
+    "extractor.llm": ("extractor.pipeline", "extractor.provisioning.fetch"),
     "extractor.pipeline": ("extractor.provisioning",),
     "extractor.cli": ("extractor.pipeline",),
 }

@@ -51,7 +51,8 @@ from extractor.llm.engine import EngineSettings
 from extractor.llm.local import LocalTransport
 from extractor.llm.store import RecordingStore, ResponseStore
 from extractor.llm.transport import CachingTransport, CallContext, RetryingTransport, current_call
-from extractor.provisioning import default_registry, resolve_model_path
+from extractor.provisioning.lookup import resolve_model_path
+from extractor.provisioning.registry import default_registry
 
 __all__ = ["INSTRUCTOR_MODES", "AnswerT", "ModelClient"]
 

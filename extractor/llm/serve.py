@@ -18,7 +18,8 @@ from pathlib import Path
 from extractor.config import ExtractorConfig, auto_slots
 from extractor.errors import ExtractorError
 from extractor.llm.engine import Engine, EngineSettings
-from extractor.provisioning import default_registry, resolve_model_path
+from extractor.provisioning.lookup import resolve_model_path
+from extractor.provisioning.registry import default_registry
 
 __all__ = ["main"]
 

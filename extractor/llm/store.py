@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import ConfigError
-from extractor.provisioning import default_registry
+from extractor.provisioning.registry import default_registry
 from extractor.records import FORMAT_VERSION
 from extractor.records.jsonl import read_json_lines
 

@@ -34,6 +34,7 @@ from tenacity import (
     AsyncRetrying,
     retry_if_exception_type,
     stop_after_attempt,
+    wait_exponential,
     wait_exponential_jitter,
 )
 
@@ -54,7 +55,7 @@ from extractor.llm.transport import CachingTransport, CallContext, RetryingTrans
 from extractor.provisioning.lookup import resolve_model_path
 from extractor.provisioning.registry import default_registry
 
-__all__ = ["INSTRUCTOR_MODES", "AnswerT", "ModelClient"]
+__all__ = ["CONNECT_WAIT", "INSTRUCTOR_MODES", "AnswerT", "ModelClient"]
 
 INSTRUCTOR_MODES: dict[ModeChoice, instructor.Mode] = {
     ModeChoice.TOOLS: instructor.Mode.TOOLS,
@@ -65,6 +66,8 @@ INSTRUCTOR_MODES: dict[ModeChoice, instructor.Mode] = {
 _LOCAL_URL = "http://localhost/v1"  # never contacted: the in-process transport answers
 PROBE_ATTEMPTS = 4
 """Mode probes answered with 429 or a 5xx that does not name the format, before giving up."""
+CONNECT_WAIT = wait_exponential(multiplier=1, max=5)
+"""Waits between the connection attempts of setup (``retries`` of them): 1, 2, 4, then 5 s."""
 TRUNCATION_BUDGETS = (1, 2)
 """Output token budgets tried for one chunk, as multiples of ``max_output_tokens``."""
 # An error that says the endpoint cannot do the requested structured-output format.
@@ -224,7 +227,9 @@ class ModelClient:
 
     async def _connect(self) -> None:
         """Open and close one connection to the endpoint (once), so that an unreachable
-        endpoint is a setup error (CLI exit 2), not a failure of every document.
+        endpoint is a setup error (CLI exit 2), not a failure of every document. A refused or
+        timed-out connection is tried again, ``retries`` attempts in all, ``CONNECT_WAIT``
+        apart, so that a server that is still starting is waited for.
 
         No HTTP request is sent: with a configured model and mode, a run whose answers are
         all in the cache makes no request at all.
@@ -233,24 +238,25 @@ class ModelClient:
         url = httpx2.URL(self.config.base_url or "")
         host = url.host
         port = url.port or (443 if url.scheme == "https" else 80)
-        last: Exception | None = None
-        for attempt in range(max(1, self.config.retries)):
-            if attempt:
-                await asyncio.sleep(min(0.5 * 2**attempt, 5.0))
-            try:
-                _, writer = await asyncio.wait_for(
-                    asyncio.open_connection(host, port), timeout=self.config.timeout
-                )
-            except (OSError, TimeoutError) as e:
-                last = e
-                continue
-            writer.close()
-            with contextlib.suppress(OSError):
-                await writer.wait_closed()
-            return
-        raise EndpointError(
-            self.provider, self.redact(f"unreachable: connection failed ({last or 'no attempt'})")
-        ) from last
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(max(1, self.config.retries)),
+            wait=CONNECT_WAIT,
+            retry=retry_if_exception_type(OSError),  # TimeoutError is an OSError
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    _, writer = await asyncio.wait_for(
+                        asyncio.open_connection(host, port), timeout=self.config.timeout
+                    )
+        except OSError as e:
+            raise EndpointError(
+                self.provider, self.redact(f"unreachable: connection failed ({e})")
+            ) from e
+        writer.close()
+        with contextlib.suppress(OSError):
+            await writer.wait_closed()
 
     async def _first_model(self) -> str:
         try:

@@ -3,6 +3,7 @@ failures named in this package's exceptions."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -20,9 +21,12 @@ from fakes.openai_server import (
     chat_completion,
     error_body,
     running_fake,
+    unused_port,
 )
 from pydantic.json_schema import GenerateJsonSchema
+from tenacity import RetryCallState
 
+import extractor.llm.client as client_module
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.errors import (
     BackendUnavailable,
@@ -186,6 +190,65 @@ async def test_replay_never_opens_a_connection(
     finally:
         current_call.reset(token)
     assert fake.requests == []
+
+
+class ConnectionCheck:
+    """Counts the connection attempts of setup (failing the first ``refuse`` of them as a
+    server that is still starting does) and records the waits ``CONNECT_WAIT`` asks for
+    instead of sleeping them. tenacity asks for a wait after every failed attempt, the last
+    one too, so the waits slept are the first ``len(tries) - 1``."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, refuse: int = 0) -> None:
+        self.tries: list[tuple[str, int]] = []
+        self.waits: list[float] = []
+        self.refuse = refuse
+        self._connect = asyncio.open_connection
+        self._strategy = client_module.CONNECT_WAIT
+        monkeypatch.setattr(asyncio, "open_connection", self.open_connection)
+        monkeypatch.setattr(client_module, "CONNECT_WAIT", self.wait)
+
+    async def open_connection(
+        self, host: str, port: int
+    ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        self.tries.append((host, port))
+        if len(self.tries) <= self.refuse:
+            raise ConnectionRefusedError("still starting")
+        return await self._connect(host, port)
+
+    def wait(self, state: RetryCallState) -> float:
+        self.waits.append(self._strategy(state))
+        return 0.0
+
+    @property
+    def slept(self) -> list[float]:
+        return self.waits[: len(self.tries) - 1]
+
+
+@pytest.mark.asyncio
+async def test_the_connection_check_backs_off_then_names_the_endpoint_unreachable(
+    tmp_path: Path, client_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check = ConnectionCheck(monkeypatch)
+    dead = f"http://127.0.0.1:{unused_port()}/v1"
+    client = client_factory(config(dead, tmp_path, model="m", mode=ModeChoice.TOOLS, retries=5))
+    with pytest.raises(EndpointError, match=r"unreachable: connection failed \(\[Errno 111\]") as e:
+        await client.setup()
+    assert e.value.provider == dead
+    assert isinstance(e.value.__cause__, ConnectionRefusedError)
+    assert len(check.tries) == 5  # --retries attempts
+    assert check.slept == [1.0, 2.0, 4.0, 5.0]  # doubling, capped at 5 s
+
+
+@pytest.mark.asyncio
+async def test_an_endpoint_that_comes_up_during_the_connection_check_is_used(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check = ConnectionCheck(monkeypatch, refuse=2)
+    cfg = config(fake.base_url, tmp_path, model="m", mode=ModeChoice.TOOLS, retries=4)
+    assert await client_factory(cfg).setup() == ("m", ModeChoice.TOOLS)
+    assert len(check.tries) == 3
+    assert check.slept == [1.0, 2.0]
+    assert fake.requests == []  # a connection was opened and closed; nothing was asked
 
 
 def test_no_endpoint_and_no_local_model_says_what_to_do(tmp_path: Path) -> None:

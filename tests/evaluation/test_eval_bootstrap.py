@@ -9,10 +9,8 @@ import pytest
 from evalkit import Bench, Record, document, gold, gold_a, predictions
 
 from extractor.evaluation.bootstrap import MetricName, Resampling
-from extractor.evaluation.gate import GateSettings
-from extractor.evaluation.report_json import write_report_json
-from extractor.evaluation.report_md import render_markdown
-from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
+from extractor.evaluation.report import render_markdown, write_report_json
+from extractor.evaluation.run import Evaluation, EvaluationConfig, GateSettings, evaluate
 from extractor.evaluation.settings import BootstrapSettings, Level, Mode, ScoringSettings
 
 

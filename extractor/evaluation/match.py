@@ -105,7 +105,7 @@ T = TypeVar("T")
 
 
 class FieldKind(Enum):
-    """How a field's values are compared (see ``compare`` and ``outcome``)."""
+    """How a field's values are compared (see ``compare`` and ``score.compare_field``)."""
 
     PROJECT_NAME = "project_name"  # a project's own name, with its aliases
     RECORD_NAME = "record_name"  # an indicator's own name, with its aliases

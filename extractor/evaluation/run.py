@@ -2,7 +2,7 @@
 
 Input rules (the contract):
 
-* the gold must be valid (``validate``); otherwise ``GoldError``;
+* the gold must be valid (``loading.check_gold_file``); otherwise ``GoldError``;
 * a gold document without a prediction line, or whose prediction was made on another text
   (``text_sha256`` differs), is an ``InputError`` unless ``allow_missing``: then it is
   scored as an empty prediction and listed in the report;

@@ -238,7 +238,9 @@ def test_magnitude_error(tmp_path: Path) -> None:
     evaluation = Bench(tmp_path).evaluate([gold_a()], preds, with_docs=False)
     (error,) = evaluation.errors
     assert (error.field, error.error_class) == ("investment", ErrorClass.MAGNITUDE)
+    assert isinstance(error.gold, dict)
     assert error.gold["amount"] == 1.5e9
+    assert isinstance(error.pred, dict)
     assert error.pred["amount"] == 1.5e6
     field = result(evaluation, Level.FIELD, Mode.LENIENT).by_type[RecordType.PROJECT]
     assert (field.fp, field.fn) == (1, 1)

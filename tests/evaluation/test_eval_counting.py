@@ -55,7 +55,9 @@ def test_capacity_elements_are_matched_one_to_one_in_canonical_units(tmp_path: P
         assert counts(field(evaluation, mode, RecordType.PROJECT, "capacity")) == (2, 1, 1)
     (error,) = evaluation.errors
     assert (error.field, error.error_class) == ("capacity", ErrorClass.MAGNITUDE)
+    assert isinstance(error.gold, dict)
     assert error.gold["value"] == 40000
+    assert isinstance(error.pred, dict)
     assert error.pred["value"] == 40
 
 

@@ -102,6 +102,7 @@ __all__ = [
 
 AnyRecord = Project | Indicator | EnterpriseRole
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 class FieldKind(Enum):
@@ -447,8 +448,6 @@ def similarity_matrix(
 
 
 # Alignment: most admissible pairs, then most similarity, then the tie-break.
-
-U = TypeVar("U")
 
 _DECIMALS = 9
 """Similarities are rounded before thresholding so that 0.6 built from weights is 0.6."""

@@ -44,7 +44,7 @@ from benchmarks.report import write_report
 from benchmarks.server import ModelServer
 from benchmarks.systems.common import FAILED
 from extractor.evaluation.loading import read_jsonl
-from extractor.evaluation.report_json import write_report_json
+from extractor.evaluation.report import write_report_json
 from extractor.evaluation.run import EvaluationConfig, evaluate
 from extractor.evaluation.settings import ScoringSettings
 from extractor.provisioning import ModelState, default_registry, model_file, model_state

@@ -22,14 +22,16 @@ import typer
 
 from extractor.cli.defaults import with_default
 from extractor.errors import ExtractorError
-from extractor.evaluation.error_log import write_errors
-from extractor.evaluation.gate import GateSettings
-from extractor.evaluation.report_json import write_output, write_report_json
-from extractor.evaluation.report_md import render_markdown
+from extractor.evaluation.loading import check_gold_file
+from extractor.evaluation.report import (
+    render_markdown,
+    write_errors,
+    write_output,
+    write_report_json,
+)
 from extractor.evaluation.review_html import render_review_html
-from extractor.evaluation.run import EvaluationConfig, evaluate
+from extractor.evaluation.run import EvaluationConfig, GateSettings, evaluate
 from extractor.evaluation.settings import BootstrapSettings, ScoringSettings
-from extractor.evaluation.validate import check_gold_file
 
 __all__ = ["app", "main"]
 

@@ -1,34 +1,29 @@
 """The evaluation harness: score records against gold, with intervals, errors and a review page.
 
-    loading -> validate (gold) -> score (align, compare, count) -> classify (errors)
-            -> aggregate + bootstrap -> report (JSON, Markdown), errors.jsonl, review.html
+    loading (inputs, gold) -> compare (values) -> match (fields, similarity, alignment)
+            -> score (one document's counts) -> classify (errors)
+            -> aggregate + bootstrap (scores, intervals) -> report (JSON, Markdown, errors.jsonl)
+            and review_html; run ties them together and gates the result
 
-Modules, one job each:
+Scoring (``compare`` to ``classify``) imports nothing of reporting; ``aggregate`` turns its
+counts into the report's model; ``report`` and ``review_html`` render it and compute no score.
 
-| module        | job                                                                  |
-|---------------|----------------------------------------------------------------------|
-| settings      | tolerances, thresholds, bootstrap settings; Mode, Level, RecordType  |
-| loading       | read JSONL lines and texts; validate predictions record by record    |
-| validate      | gold validation (``extract-eval validate``)                          |
-| normalize     | text, period and unit normalization                                  |
-| compare       | strict and lenient value comparators; text similarity                |
-| fields        | which fields each record type has, how each is compared              |
-| context       | enterprise aliases and project references within a document          |
-| similarity    | record similarity for alignment                                      |
-| align         | one-to-one assignment: most pairs, then similarity, then tie-break   |
-| outcome       | field-level outcome of an aligned pair                               |
-| score         | one document: alignment and counts at three levels in two modes      |
-| classify      | the error class of every FN, FP and disagreement                     |
-| metrics       | counts, precision, recall, F1 (``None`` for an empty denominator)    |
-| bootstrap     | document-level bootstrap intervals and paired differences            |
-| aggregate     | micro, macro, per-type, per-field, per-document scores; baseline     |
-| gate          | --fail-under and --max-drop                                          |
-| run           | one evaluation run from files to a ``Report``                        |
-| report_model  | the shape of report.json                                             |
-| report_json   | write report.json, read a baseline                                   |
-| report_md     | the Markdown report                                                  |
-| error_log     | errors.jsonl                                                         |
-| review_html   | the self-contained review page                                       |
+| module        | job                                                                    |
+|---------------|------------------------------------------------------------------------|
+| settings      | tolerances, thresholds, bootstrap settings; Mode, Level, RecordType    |
+| loading       | read JSONL lines and texts; validate predictions record by record;     |
+|               | gold validation (``extract-eval validate``)                            |
+| compare       | text, period and unit normalization; strict and lenient comparators    |
+| match         | fields of each record type; a document's aliases and project           |
+|               | references; record similarity; one-to-one assignment                   |
+| score         | one document: field outcomes, alignment and counts (3 levels, 2 modes) |
+| classify      | the error class of every FN, FP and disagreement                       |
+| aggregate     | P, R, F1; micro, macro, per-type, per-field, per-document; baseline    |
+| bootstrap     | document-level bootstrap intervals and paired differences              |
+| report        | the shape of report.json; write it, read a baseline; the Markdown      |
+|               | report; errors.jsonl                                                   |
+| review_html   | the self-contained review page (``templates/review.html.j2``)          |
+| run           | one evaluation run from files to a ``Report``; the CI gate             |
 
 The scoring rules are versioned (``SCORER_VERSION``); ``VERSIONS.md`` beside this file says
 what each version changed and how it moved the committed baseline.
@@ -37,13 +32,16 @@ what each version changed and how it moved the committed baseline.
 from __future__ import annotations
 
 from extractor.evaluation.classify import ErrorRecord
-from extractor.evaluation.error_log import write_errors
-from extractor.evaluation.gate import GateSettings
-from extractor.evaluation.report_json import read_report, write_report_json
-from extractor.evaluation.report_md import render_markdown
-from extractor.evaluation.report_model import Report
+from extractor.evaluation.loading import GoldCheck, Problem, check_gold_file
+from extractor.evaluation.report import (
+    Report,
+    read_report,
+    render_markdown,
+    write_errors,
+    write_report_json,
+)
 from extractor.evaluation.review_html import render_review_html
-from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
+from extractor.evaluation.run import Evaluation, EvaluationConfig, GateSettings, evaluate
 from extractor.evaluation.settings import (
     SCORER_VERSION,
     BootstrapSettings,
@@ -55,7 +53,6 @@ from extractor.evaluation.settings import (
     ScoringSettings,
     Tolerances,
 )
-from extractor.evaluation.validate import GoldCheck, Problem, check_gold_file
 
 __all__ = [
     "SCORER_VERSION",

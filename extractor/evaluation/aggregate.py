@@ -3,18 +3,20 @@
 Micro scores sum the counts first (over documents, and over types for "overall"); macro
 scores average the per-type scores that are defined. Every interval comes from the same
 ``Resampling``. Floats are rounded to 6 decimals so that reports are stable text.
+
+An empty denominator gives ``None`` (reported as ``null``/``n/a``), never 1.0: a run that
+predicts nothing has no precision, and a field no gold record fills has no recall.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from extractor.evaluation.bootstrap import IntArray, Interval, MetricName, Resampling
-from extractor.evaluation.fields import FIELD_SPECS
-from extractor.evaluation.metrics import Counts, f1, macro, precision, recall
-from extractor.evaluation.report_model import (
+from extractor.evaluation.match import FIELD_SPECS
+from extractor.evaluation.report import (
     BaselineComparison,
     BaselineDelta,
     DocumentEntry,
@@ -27,7 +29,7 @@ from extractor.evaluation.report_model import (
     count_key,
     level_key,
 )
-from extractor.evaluation.score import DocumentResult
+from extractor.evaluation.score import Counts, DocumentResult
 from extractor.evaluation.settings import (
     SCORER_VERSION,
     BootstrapSettings,
@@ -36,7 +38,37 @@ from extractor.evaluation.settings import (
     RecordType,
 )
 
-__all__ = ["compare_baseline", "document_entries", "field_results", "level_results", "rounded"]
+__all__ = [
+    "compare_baseline",
+    "document_entries",
+    "f1",
+    "field_results",
+    "level_results",
+    "macro",
+    "precision",
+    "recall",
+    "rounded",
+]
+
+
+def precision(c: Counts) -> float | None:
+    return c.tp / c.predicted if c.predicted else None
+
+
+def recall(c: Counts) -> float | None:
+    return c.tp / c.gold if c.gold else None
+
+
+def f1(c: Counts) -> float | None:
+    """``2TP / (2TP + FP + FN)``: the harmonic mean of P and R, defined whenever either is."""
+    denominator = 2 * c.tp + c.fp + c.fn
+    return 2 * c.tp / denominator if denominator else None
+
+
+def macro(values: Iterable[float | None]) -> float | None:
+    """Mean of the defined values; ``None`` when none is defined."""
+    defined = [v for v in values if v is not None]
+    return sum(defined) / len(defined) if defined else None
 
 
 def rounded(value: float | None) -> float | None:

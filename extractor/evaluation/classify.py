@@ -27,10 +27,9 @@ from enum import Enum
 
 from pydantic import BaseModel
 
-from extractor.evaluation.fields import FIELD_SPECS, FieldSpec, Item
-from extractor.evaluation.normalize import canonical_unit
-from extractor.evaluation.outcome import FieldOutcome, Issue, power_of_ten
-from extractor.evaluation.score import DocumentResult, PairResult
+from extractor.evaluation.compare import canonical_unit
+from extractor.evaluation.match import FIELD_SPECS, FieldSpec, Item
+from extractor.evaluation.score import DocumentResult, FieldOutcome, Issue, PairResult, power_of_ten
 from extractor.evaluation.settings import ErrorClass, Mode, RecordType
 from extractor.records import Change, Money, Quantity
 

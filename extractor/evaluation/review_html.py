@@ -24,8 +24,8 @@ from functools import cache
 import jinja2
 
 from extractor.evaluation.classify import ErrorRecord
-from extractor.evaluation.fields import FIELD_SPECS, Item, field_value
-from extractor.evaluation.report_model import Report, level_key
+from extractor.evaluation.match import FIELD_SPECS, Item, field_value
+from extractor.evaluation.report import Report, level_key
 from extractor.evaluation.score import DocumentResult, PairResult
 from extractor.evaluation.settings import ErrorClass, Level, Mode
 from extractor.records import Change, Money, Quantity

@@ -1,8 +1,8 @@
-"""One evaluation run: check the inputs, score every gold document, build the report.
+"""One evaluation run: check the inputs, score every gold document, build the report, gate it.
 
 Input rules (the contract):
 
-* the gold must be valid (``validate``); otherwise ``GoldError``;
+* the gold must be valid (``loading.check_gold_file``); otherwise ``GoldError``;
 * a gold document without a prediction line, or whose prediction was made on another text
   (``text_sha256`` differs), is an ``InputError`` unless ``allow_missing``: then it is
   scored as an empty prediction and listed in the report;
@@ -20,11 +20,18 @@ Input rules (the contract):
 
 In agreement mode the second file is gold too: it must be valid, and ``optional`` counts on
 both sides.
+
+The CI gate: ``--fail-under`` and ``--max-drop`` on lenient field-level micro F1.
+
+* ``fail_under F``: violated when F1 < F, or when F1 is undefined (nothing to judge is not a
+  pass).
+* ``max_drop D``: violated when F1 falls more than D below the baseline's, both computed
+  over the documents the two runs share; undefined on either side is a violation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,30 +44,105 @@ from extractor.evaluation.aggregate import (
 )
 from extractor.evaluation.bootstrap import Resampling
 from extractor.evaluation.classify import ErrorRecord, classify_document
-from extractor.evaluation.gate import GateSettings, check_gate
 from extractor.evaluation.loading import (
     DroppedRecord,
+    GoldCheck,
+    Problem,
+    check_gold_file,
     file_sha256,
     read_jsonl,
     validate_prediction,
 )
-from extractor.evaluation.report_json import read_report
-from extractor.evaluation.report_model import (
+from extractor.evaluation.match import WEIGHTS
+from extractor.evaluation.report import (
+    BaselineComparison,
     ErrorCount,
+    GateResult,
     Inputs,
+    LevelResult,
     LineNote,
     RecordNote,
     Report,
     SettingsModel,
     Validity,
+    read_report,
 )
 from extractor.evaluation.score import DocStatus, DocumentResult, score_document
-from extractor.evaluation.settings import SCORER_VERSION, ErrorClass, RecordType, ScoringSettings
-from extractor.evaluation.similarity import WEIGHTS
-from extractor.evaluation.validate import GoldCheck, Problem, check_gold_file
+from extractor.evaluation.settings import (
+    SCORER_VERSION,
+    ErrorClass,
+    Level,
+    Mode,
+    RecordType,
+    ScoringSettings,
+)
 from extractor.records import FORMAT_VERSION, DocumentRecord
 
-__all__ = ["Evaluation", "EvaluationConfig", "evaluate", "settings_model"]
+__all__ = [
+    "GATE_LEVEL",
+    "GATE_MODE",
+    "Evaluation",
+    "EvaluationConfig",
+    "GateSettings",
+    "check_gate",
+    "evaluate",
+    "settings_model",
+]
+
+
+# The CI gate.
+
+GATE_LEVEL = Level.FIELD
+GATE_MODE = Mode.LENIENT
+
+
+@dataclass(frozen=True, slots=True)
+class GateSettings:
+    fail_under: float | None = None
+    max_drop: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.fail_under is not None and not 0 <= self.fail_under <= 1:
+            raise ValueError("--fail-under is an F1 between 0 and 1")
+        if self.max_drop is not None and not 0 <= self.max_drop <= 1:
+            raise ValueError("--max-drop is a difference of F1 between 0 and 1")
+
+
+def _fmt(value: float | None) -> str:
+    return "undefined" if value is None else f"{value:.4f}"
+
+
+def check_gate(
+    results: Sequence[LevelResult], baseline: BaselineComparison | None, gate: GateSettings
+) -> GateResult:
+    metric = f"{GATE_LEVEL.value}/{GATE_MODE.value}/f1"
+    value = next(r.overall.f1 for r in results if (r.level, r.mode) == (GATE_LEVEL, GATE_MODE))
+    violations = []
+    if gate.fail_under is not None and (value is None or value < gate.fail_under):
+        violations.append(f"{metric} is {_fmt(value)}, under --fail-under {gate.fail_under}")
+    if gate.max_drop is not None and baseline is not None:
+        delta = next(
+            d.delta
+            for d in baseline.deltas
+            if (d.level, d.mode, d.record_type) == (GATE_LEVEL, GATE_MODE, None)
+        )
+        if delta is None:
+            violations.append(f"{metric} cannot be compared with the baseline (undefined)")
+        elif delta < -gate.max_drop:
+            violations.append(
+                f"{metric} dropped {-delta:.4f} below the baseline, more than --max-drop "
+                f"{gate.max_drop}"
+            )
+    return GateResult(
+        metric=metric,
+        value=value,
+        fail_under=gate.fail_under,
+        max_drop=gate.max_drop,
+        violations=violations,
+    )
+
+
+# The run.
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import threading
 
 import httpx
 import pytest
-from fakes.openai_server import Reply, chat_completion, error_body, running_fake
+from fakes.openai_server import Reply, Seen, chat_completion, error_body, running_fake
 
 from benchmarks.meter import Call, Meter
 
@@ -54,8 +54,8 @@ def test_proxy_passes_answers_through_and_counts_tokens() -> None:
 
 
 def test_concurrent_calls_overlap_in_model_wait() -> None:
-    def slow(seen: object) -> Reply:
-        reply = chat_completion(seen, {})  # type: ignore[arg-type]
+    def slow(seen: Seen) -> Reply:
+        reply = chat_completion(seen, {})
         reply.delay = 0.4
         return reply
 

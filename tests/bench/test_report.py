@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from benchmarks.report import write_report
-from extractor.evaluation.report_json import write_report_json
+from extractor.evaluation.report import write_report_json
 from extractor.evaluation.run import EvaluationConfig, evaluate
 from extractor.evaluation.settings import BootstrapSettings, ScoringSettings
 

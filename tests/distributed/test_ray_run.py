@@ -94,7 +94,8 @@ def doc_ids(path: Path) -> list[str]:
 def test_seeds_on_ray_match_a_single_machine_run_line_for_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    replay = ["--replay", "--no-cache", "--recordings", RECORDINGS, "--home", tmp_path, "-q"]
+    replay: list[str | Path] = ["--replay", "--no-cache", "--recordings", RECORDINGS]
+    replay += ["--home", tmp_path, "-q"]
     single = extract("run", SEEDS, "-o", tmp_path / "single.jsonl", *replay)
     assert single.exit_code == 0, single.output
     monkeypatch.setenv("EXTRACTOR_RAY_ACTORS", "2")
@@ -334,7 +335,7 @@ def test_the_local_instance_listens_on_loopback_only(tmp_path: Path) -> None:
             options=RayOptions(actors=2, batch_size=1),
         )  # fmt: skip
     assert summary.extracted == 2
-    assert ray.util.get_node_ip_address() == "127.0.0.1"
+    assert ray.util.get_node_ip_address() == "127.0.0.1"  # type: ignore[no-untyped-call]
     commands = " ".join(command for *_, command in seen)
     assert "gcs_server" in commands  # the check sees Ray's own servers
     assert "raylet" in commands

@@ -10,10 +10,8 @@ from evalkit import Bench, Record, document, gold, gold_a, predictions
 from scipy import stats
 
 from extractor.evaluation.bootstrap import IntArray, MetricName, Resampling, metric_values
-from extractor.evaluation.gate import GateSettings
-from extractor.evaluation.report_json import write_report_json
-from extractor.evaluation.report_md import render_markdown
-from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
+from extractor.evaluation.report import render_markdown, write_report_json
+from extractor.evaluation.run import Evaluation, EvaluationConfig, GateSettings, evaluate
 from extractor.evaluation.settings import BootstrapSettings, Level, Mode, ScoringSettings
 
 

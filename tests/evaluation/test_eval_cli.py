@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from extractor.evaluation.settings import BootstrapSettings
 runner = CliRunner()
 
 
-def _files(bench: Bench, pred: list[Record | str]) -> list[str]:
+def _files(bench: Bench, pred: Sequence[Record | str]) -> list[str]:
     return [
         "--gold",
         str(bench.write("gold.jsonl", gold())),

@@ -6,12 +6,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractor.evaluation.compare import Comparator, numbers_close, text_similarity
-from extractor.evaluation.normalize import (
+from extractor.evaluation.compare import (
+    Comparator,
     canonical_unit,
     marker_tokens,
     normalize_name,
+    numbers_close,
     period_tokens,
+    text_similarity,
 )
 from extractor.evaluation.settings import Mode, ScoringSettings
 from extractor.records import Change, Money, Quantity

@@ -24,16 +24,12 @@ from evalkit import (
     quantity,
 )
 
-from extractor.evaluation.align import assign
-from extractor.evaluation.context import DocContext
-from extractor.evaluation.error_log import error_line
-from extractor.evaluation.report_json import render_report_json
-from extractor.evaluation.report_md import render_markdown
+from extractor.evaluation.match import DocContext, assign, similarity_matrix
+from extractor.evaluation.report import error_line, render_markdown, render_report_json
 from extractor.evaluation.review_html import render_review_html
 from extractor.evaluation.run import Evaluation
 from extractor.evaluation.score import make_items
 from extractor.evaluation.settings import ErrorClass, Level, Mode, RecordType, ScoringSettings
-from extractor.evaluation.similarity import similarity_matrix
 from extractor.records import DocumentRecord
 
 
@@ -242,7 +238,9 @@ def test_magnitude_error(tmp_path: Path) -> None:
     evaluation = Bench(tmp_path).evaluate([gold_a()], preds, with_docs=False)
     (error,) = evaluation.errors
     assert (error.field, error.error_class) == ("investment", ErrorClass.MAGNITUDE)
+    assert isinstance(error.gold, dict)
     assert error.gold["amount"] == 1.5e9
+    assert isinstance(error.pred, dict)
     assert error.pred["amount"] == 1.5e6
     field = result(evaluation, Level.FIELD, Mode.LENIENT).by_type[RecordType.PROJECT]
     assert (field.fp, field.fn) == (1, 1)

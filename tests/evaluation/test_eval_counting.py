@@ -22,7 +22,7 @@ from evalkit import (
 )
 
 from extractor.errors import GoldError, InputError
-from extractor.evaluation.report_md import render_markdown
+from extractor.evaluation.report import render_markdown
 from extractor.evaluation.run import Evaluation
 from extractor.evaluation.settings import ErrorClass, Level, Mode, RecordType
 
@@ -55,7 +55,9 @@ def test_capacity_elements_are_matched_one_to_one_in_canonical_units(tmp_path: P
         assert counts(field(evaluation, mode, RecordType.PROJECT, "capacity")) == (2, 1, 1)
     (error,) = evaluation.errors
     assert (error.field, error.error_class) == ("capacity", ErrorClass.MAGNITUDE)
+    assert isinstance(error.gold, dict)
     assert error.gold["value"] == 40000
+    assert isinstance(error.pred, dict)
     assert error.pred["value"] == 40
 
 
@@ -306,7 +308,7 @@ def test_errors_name_the_document_record_field_and_evidence(tmp_path: Path) -> N
     preds[0]["projects"][0]["status"] = "completed"
     evaluation = Bench(tmp_path).evaluate([gold_a()], preds)
     (error,) = evaluation.errors
-    from extractor.evaluation.error_log import error_line
+    from extractor.evaluation.report import error_line
 
     line = json.loads(error_line(error))
     assert line["doc"] == "doc_a"

@@ -20,13 +20,11 @@ from typer.testing import CliRunner
 
 from extractor.cli.evaluate import app
 from extractor.errors import InputError
-from extractor.evaluation.align import assign
 from extractor.evaluation.compare import Comparator, text_similarity
-from extractor.evaluation.context import DocContext
-from extractor.evaluation.error_log import write_errors
-from extractor.evaluation.outcome import indicator_names_agree
-from extractor.evaluation.report_md import render_markdown
+from extractor.evaluation.match import DocContext, assign
+from extractor.evaluation.report import render_markdown, write_errors
 from extractor.evaluation.run import Evaluation, EvaluationConfig, evaluate
+from extractor.evaluation.score import indicator_names_agree
 from extractor.evaluation.settings import (
     BootstrapSettings,
     ErrorClass,

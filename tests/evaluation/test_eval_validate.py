@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from extractor.cli.evaluate import app
 from extractor.errors import InputError
-from extractor.evaluation.validate import check_gold_file
+from extractor.evaluation.loading import check_gold_file
 
 runner = CliRunner()
 

@@ -37,13 +37,15 @@ from extractor.errors import (
 )
 from extractor.llm.client import PROBE_ATTEMPTS, ModelClient, redact_url
 from extractor.llm.transport import CallContext, current_call
-from extractor.pipeline.prompt import load_prompt
+from extractor.pipeline.prompt import Prompt, load_prompt
 from extractor.pipeline.wire import ChunkExtraction
 
 
 def messages() -> list[dict[str, str]]:
     (chunk,) = default_chunks(ARTICLES["ningbo"])
-    return load_prompt().messages(chunk)
+    prompt = load_prompt()
+    assert isinstance(prompt, Prompt)  # the default prompt is one call per chunk
+    return prompt.messages(chunk)
 
 
 def probe_aware(seen: Seen) -> Reply:

@@ -15,7 +15,7 @@ from typing import Any
 import httpx2
 import pytest
 
-from extractor.config import ExtractorConfig, auto_slots
+from extractor.config import Backend, ExtractorConfig, auto_slots
 from extractor.errors import ConfigError
 from extractor.llm import engine
 from extractor.llm.engine import Engine, EngineSettings
@@ -122,10 +122,10 @@ def test_auto_slots_follow_cores_and_memory(cores: int, memory: int, expected: i
 
 
 def test_concurrency_defaults_to_the_slots_for_the_embedded_model_only() -> None:
-    local = ExtractorConfig(backend="local")  # type: ignore[arg-type]
+    local = ExtractorConfig(backend=Backend.LOCAL)
     assert local.effective_concurrency == auto_slots(local.context_per_slot)
     assert ExtractorConfig(base_url="http://127.0.0.1:1/v1").effective_concurrency == 1
-    assert ExtractorConfig(backend="local", concurrency=3).effective_concurrency == 3  # type: ignore[arg-type]
+    assert ExtractorConfig(backend=Backend.LOCAL, concurrency=3).effective_concurrency == 3
     with pytest.raises(ConfigError):
         ExtractorConfig(concurrency=0)
 

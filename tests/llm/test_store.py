@@ -6,6 +6,7 @@ import contextlib
 import json
 import sqlite3
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -168,10 +169,11 @@ def test_the_committed_manifest_is_what_the_store_writes_byte_for_byte(tmp_path:
 
 def test_a_manifest_names_the_registry_hash_only_for_a_registry_model() -> None:
     known = default_registry().get()
-    settings = {"backend": "endpoint", "mode": "tools", "prompt_version": "extract.v1",
-                "prompt_sha256": "0" * 64, "today": date(2026, 1, 2)}  # fmt: skip
-    assert recording_manifest(model=known.name, **settings)["model_sha256"] == known.sha256
-    other = recording_manifest(model="someone-elses-model", **settings)
+    manifest = partial(recording_manifest, backend="endpoint", mode="tools",
+                       prompt_version="extract.v1", prompt_sha256="0" * 64,
+                       today=date(2026, 1, 2))  # fmt: skip
+    assert manifest(model=known.name)["model_sha256"] == known.sha256
+    other = manifest(model="someone-elses-model")
     assert other == {
         "model": "someone-elses-model",
         "model_sha256": None,

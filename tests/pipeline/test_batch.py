@@ -163,8 +163,10 @@ def test_malformed_json_is_fed_back_and_the_second_answer_used(
 
     assert summary.extracted == 1
     first, second = fake.chat_requests
-    assert len(second.body["messages"]) > len(first.body["messages"])  # type: ignore[index]
-    fed_back = json.dumps(second.body["messages"][-1])  # type: ignore[index]
+    assert first.body is not None
+    assert second.body is not None
+    assert len(second.body["messages"]) > len(first.body["messages"])
+    fed_back = json.dumps(second.body["messages"][-1])
     assert "Invalid JSON" in fed_back
     record = read_records(out)["ningbo"]
     assert_grounded(record)

@@ -1,24 +1,322 @@
-"""The Markdown report (the CI report, also printed to stdout), rendered from ``Report`` only.
+"""The report of a run: its model (``report.json``), and the JSON, Markdown and errors files.
 
-Undefined values (empty denominators) print as ``n/a``. Nothing here computes a score.
+Nothing here computes a score: ``aggregate`` fills the model, ``run`` assembles it.
+
+Model. The shape of ``report.json``: every count and setting of a run, and nothing
+time-dependent. The same models read a baseline report back (``--baseline``), so a report is
+also the input of the next run's comparison: it keeps each document's counts for the paired
+bootstrap.
+
+``report.json``. The file is ``Report.model_dump_json(indent=2)``: every count and setting,
+the gold file's hash and the scorer version, and no timestamps, so the same inputs and seed
+give the same bytes.
+
+``errors.jsonl``. One line per error (``classify``). An error line::
+
+    {"doc": "003_...", "type": "project", "field": "investment", "class": "magnitude",
+     "gold": {...}, "pred": {...}, "evidence": "...", "strict_only": false,
+     "detail": "amount off by 10^-3", "gold_record": "...", "pred_record": "...",
+     "gold_index": 2, "pred_index": 0}
+
+``field`` is ``null`` for a whole record (missing, spurious, ungrounded); ``gold_index`` and
+``pred_index`` are positions in the document's list of that type; ``strict_only`` marks an
+error that the lenient mode accepts.
+
+Markdown. The CI report, also printed to stdout, rendered from ``Report`` only. Undefined
+values (empty denominators) print as ``n/a``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Literal
 
-from extractor.evaluation.report_model import (
-    BaselineComparison,
-    BaselineDelta,
-    IntervalModel,
-    LevelResult,
-    Report,
-    Score,
-    level_key,
-)
-from extractor.evaluation.settings import Level, Mode, RecordType
+from pydantic import BaseModel, ConfigDict, ValidationError
 
-__all__ = ["render_markdown"]
+from extractor.errors import InputError
+from extractor.evaluation.classify import ErrorRecord
+from extractor.evaluation.settings import ErrorClass, Level, Mode, RecordType
+
+__all__ = [
+    "BaselineComparison",
+    "BaselineDelta",
+    "DocumentEntry",
+    "ErrorCount",
+    "FieldResult",
+    "GateResult",
+    "Inputs",
+    "IntervalModel",
+    "LevelResult",
+    "LineNote",
+    "MacroScore",
+    "RecordNote",
+    "Report",
+    "Score",
+    "SettingsModel",
+    "Validity",
+    "count_key",
+    "error_line",
+    "level_key",
+    "read_report",
+    "render_markdown",
+    "render_report_json",
+    "write_errors",
+    "write_output",
+    "write_report_json",
+]
+
+
+# The model of report.json.
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+def count_key(level: Level, mode: Mode, record_type: RecordType) -> str:
+    """Key of a document's counts: ``"field/lenient/project"``."""
+    return f"{level.value}/{mode.value}/{record_type.value}"
+
+
+def level_key(level: Level, mode: Mode) -> str:
+    return f"{level.value}/{mode.value}"
+
+
+class IntervalModel(_Model):
+    low: float | None
+    high: float | None
+    resamples: int
+    """How many resamples defined the metric (the others had an empty denominator)."""
+
+
+class Score(_Model):
+    tp: int
+    fp: int
+    fn: int
+    gold: int
+    predicted: int
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    precision_ci: IntervalModel | None = None
+    recall_ci: IntervalModel | None = None
+    f1_ci: IntervalModel | None = None
+
+
+class MacroScore(_Model):
+    """Unweighted mean over the record types whose metric is defined (``types`` of them)."""
+
+    precision: float | None
+    recall: float | None
+    f1: float | None
+    types: int
+    f1_ci: IntervalModel | None = None
+
+
+class LevelResult(_Model):
+    level: Level
+    mode: Mode
+    overall: Score
+    by_type: dict[RecordType, Score]
+    macro: MacroScore
+    grounded: Score | None = None
+    """Detection only: the overall score when a prediction without valid evidence cannot be
+    a TP (equal to ``overall`` in strict mode, where that is the rule)."""
+
+
+class FieldResult(_Model):
+    mode: Mode
+    record_type: RecordType
+    field: str
+    score: Score
+
+
+class DocumentEntry(_Model):
+    doc_id: str
+    status: str
+    gold_records: int
+    predicted_records: int
+    counts: dict[str, tuple[int, int, int]]
+    """``count_key`` -> (tp, fp, fn)."""
+    f1: dict[str, float | None]
+    """``level_key`` -> F1 of the document over all record types."""
+
+
+class LineNote(_Model):
+    line: int
+    doc_id: str | None
+    problem: str
+
+
+class RecordNote(_Model):
+    """One predicted record the validity section lists, and why."""
+
+    doc_id: str
+    record_type: RecordType
+    index: int
+    """Position in the prediction line's list of that type."""
+    label: str
+    problem: str
+
+
+class Validity(_Model):
+    gold_documents: int
+    gold_records: dict[RecordType, int]
+    gold_optional_records: int
+    prediction_lines: int
+    predicted_records: dict[RecordType, int]
+    scored_documents: int
+    unparseable_lines: list[LineNote]
+    missing_documents: list[str]
+    sha_mismatches: list[str]
+    extra_documents: list[str]
+    ungrounded_records: int
+    """Predicted records flagged ungrounded or whose evidence is not in the text."""
+    ungrounded: list[RecordNote] = []
+    """Each of those records."""
+    invalid_records: list[RecordNote] = []
+    """Predicted records that did not validate, dropped before scoring (gold documents only)."""
+    optional_flags_ignored: int
+    """Predicted records marked ``optional`` (honoured only in agreement mode)."""
+    texts_checked: bool
+
+
+class ErrorCount(_Model):
+    error_class: ErrorClass
+    strict: int
+    lenient: int
+
+
+class BaselineDelta(_Model):
+    level: Level
+    mode: Mode
+    record_type: RecordType | None
+    """``None`` for all record types together."""
+    baseline_f1: float | None
+    f1: float | None
+    delta: float | None
+    ci: IntervalModel | None
+    not_better: float | None
+    """Share of resamples in which the new run's F1 is not higher than the baseline's."""
+
+
+class BaselineComparison(_Model):
+    path: str
+    gold_sha256: str
+    same_gold: bool
+    same_settings: bool
+    scorer_version: str | None = None
+    """The scorer version the baseline report was written by."""
+    same_scorer: bool = True
+    common_documents: int
+    only_new: list[str]
+    only_baseline: list[str]
+    deltas: list[BaselineDelta]
+
+
+class GateResult(_Model):
+    metric: str
+    value: float | None
+    fail_under: float | None
+    max_drop: float | None
+    violations: list[str]
+
+
+class Inputs(_Model):
+    gold: str
+    gold_sha256: str
+    pred: str
+    pred_sha256: str
+    docs: str | None
+
+
+class SettingsModel(_Model):
+    tolerances: dict[str, float]
+    thresholds: dict[str, float]
+    weights: dict[RecordType, dict[str, float]]
+    bootstrap: dict[str, float]
+    allow_missing: bool
+    agreement: bool
+
+
+class Report(_Model):
+    kind: Literal["evaluation", "agreement"]
+    scorer_version: str
+    format_version: str
+    inputs: Inputs
+    settings: SettingsModel
+    validity: Validity
+    results: list[LevelResult]
+    fields: list[FieldResult]
+    documents: list[DocumentEntry]
+    errors: list[ErrorCount]
+    baseline: BaselineComparison | None
+    gate: GateResult
+
+
+# report.json: write, and read back as a baseline.
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write an output file as UTF-8; an unwritable path is an ``InputError``."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise InputError(f"cannot write {path}: {e.strerror or e}") from e
+
+
+def render_report_json(report: Report) -> str:
+    return report.model_dump_json(indent=2) + "\n"
+
+
+def write_report_json(path: Path, report: Report) -> None:
+    write_output(path, render_report_json(report))
+
+
+def read_report(path: Path) -> Report:
+    """A report written by ``write_report_json`` (a baseline); ``InputError`` otherwise."""
+    try:
+        return Report.model_validate_json(path.read_bytes())
+    except OSError as e:
+        raise InputError(f"cannot read the baseline {path}: {e.strerror or e}") from e
+    except ValidationError as e:
+        raise InputError(
+            f"{path} is not a report.json of extract-eval ({e.error_count()} problems, "
+            f"first: {e.errors()[0]['msg']})"
+        ) from e
+
+
+# errors.jsonl.
+
+
+def error_line(error: ErrorRecord) -> str:
+    return json.dumps(
+        {
+            "doc": error.doc_id,
+            "type": error.record_type.value,
+            "field": error.field,
+            "class": error.error_class.value,
+            "gold": error.gold,
+            "pred": error.pred,
+            "evidence": error.evidence,
+            "strict_only": error.strict_only,
+            "detail": error.detail,
+            "gold_record": error.gold_label,
+            "pred_record": error.pred_label,
+            "gold_index": error.gold_index,
+            "pred_index": error.pred_index,
+        },
+        ensure_ascii=False,
+    )
+
+
+def write_errors(path: Path, errors: Iterable[ErrorRecord]) -> None:
+    write_output(path, "".join(error_line(e) + "\n" for e in errors))
+
+
+# The Markdown report.
 
 _LEVEL_TITLES = {
     Level.DETECTION: "Record detection",

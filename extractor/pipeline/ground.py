@@ -1,13 +1,14 @@
-"""Stage 5: tie the model's answer to the text, and turn it into records.
+"""Stage 5, second half: turn the model's answer for one chunk into records tied to the text.
 
 The model cites sentences by number; evidence spans are those sentences' offsets, computed
-here. Every figure and name the model wrote is then located in the text: exactly, then
-ignoring case and white space, then fuzzily (rapidfuzz). For a figure, exact and folded
-matches anywhere in the chunk come before any fuzzy one, and a fuzzy match must state the
-same numbers. When the cited sentences hold none of a record's figures and names, the
-citation moves to the sentences that do; a record whose anchor is found nowhere is
-ungrounded (dropped, or kept with a flag on request). Located figures take the document's
-own spelling as ``raw`` and are parsed in code (stage 6).
+here. Each figure and name the model wrote is looked up in the chunk (module ``locate``:
+the cited sentences first, then the rest). A located figure takes the document's own
+spelling as ``raw`` and is parsed in code (stage 6); names take the document's spelling
+too. A record the entity rules reject (a name that is no project, a role for no company) is
+dropped with a warning. When the cited sentences hold none of a record's figures and names,
+the citation moves to the sentences that do; a record whose anchor is found nowhere is
+ungrounded (dropped, or kept with a flag on request). ``Location`` and ``locate`` are
+re-exported from ``locate``.
 """
 
 from __future__ import annotations
@@ -15,17 +16,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
-
 from extractor.names import normalize_name
 from extractor.pipeline.chunk import Chunk, Sentence
 from extractor.pipeline.entities import PROJECT_NOUN, is_enterprise_name, not_a_project
+from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
     UNITLESS,
     Figure,
     FigureError,
-    figure_numbers,
     parse_figure,
     to_change,
     to_money,
@@ -42,18 +41,6 @@ from extractor.records import Change, EnterpriseRole, Evidence, Indicator, Money
 
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
 
-FUZZY_MIN = 88.0
-"""Lowest rapidfuzz partial ratio (0-100) at which a quote counts as found."""
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """Where a quote was found: document offsets and how."""
-
-    start: int
-    end: int
-    how: str  # "exact", "folded" or "fuzzy"
-
 
 @dataclass(slots=True)
 class Grounded:
@@ -63,100 +50,6 @@ class Grounded:
     indicators: list[Indicator] = field(default_factory=list)
     roles: list[EnterpriseRole] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-
-def _folded(text: str) -> tuple[str, list[int]]:
-    """Lower-cased text with white space runs folded to one space, and the map back."""
-    chars: list[str] = []
-    index: list[int] = []
-    previous_space = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if previous_space:
-                continue
-            chars.append(" ")
-            previous_space = True
-        else:
-            lowered = ch.lower()
-            chars.append(lowered if len(lowered) == 1 else ch)
-            previous_space = False
-        index.append(i)
-    return "".join(chars), index
-
-
-def locate(quote: str, text: str, offset: int = 0, *, fuzzy: bool = True) -> Location | None:
-    """Find ``quote`` in ``text`` (exact, then case/space-folded, then fuzzy unless ``fuzzy``
-    is false); offsets are shifted by ``offset`` so that ``text`` may be a slice of the
-    document."""
-    quote = quote.strip()
-    if not quote:
-        return None
-    at = text.find(quote)
-    if at >= 0:
-        return Location(offset + at, offset + at + len(quote), "exact")
-    hay, back = _folded(text)
-    needle, _ = _folded(quote)
-    at = hay.find(needle.strip())
-    if at >= 0:
-        end = at + len(needle.strip()) - 1
-        return Location(offset + back[at], offset + back[end] + 1, "folded")
-    if not fuzzy or len(needle) < 4:
-        return None
-    alignment = fuzz.partial_ratio_alignment(needle, hay, score_cutoff=FUZZY_MIN)
-    if alignment is None or alignment.dest_end <= alignment.dest_start:
-        return None
-    start, end = back[alignment.dest_start], back[alignment.dest_end - 1] + 1
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if start >= end:
-        return None
-    return Location(offset + start, offset + end, "fuzzy")
-
-
-class _ChunkText:
-    """Sentence lookups for one chunk of one document."""
-
-    def __init__(self, document: str, chunk: Chunk) -> None:
-        self.document = document
-        self.chunk = chunk
-
-    def cited(self, numbers: list[int]) -> list[Sentence]:
-        seen = sorted({n for n in numbers if 1 <= n <= len(self.chunk.sentences)})
-        return [self.chunk.sentences[n - 1] for n in seen]
-
-    def _ordered(self, preferred: list[Sentence]) -> list[Sentence]:
-        return [*preferred, *(s for s in self.chunk.sentences if s not in preferred)]
-
-    def find(self, quote: str, preferred: list[Sentence]) -> tuple[Sentence, Location] | None:
-        """The first of the preferred sentences holding the quote, else any chunk sentence."""
-        for sentence in self._ordered(preferred):
-            found = locate(quote, sentence.text, sentence.start)
-            if found is not None:
-                return sentence, found
-        return None
-
-    def find_figure(
-        self, figure: str, preferred: list[Sentence]
-    ) -> tuple[Sentence, Location] | None:
-        """Like ``find``, but an exact or folded match anywhere in the chunk comes before any
-        fuzzy one, and a fuzzy match must state the same numbers as the model's figure: a
-        figure the text does not write ("5.8" for "5.9") is not found."""
-        ordered = self._ordered(preferred)
-        for sentence in ordered:
-            found = locate(figure, sentence.text, sentence.start, fuzzy=False)
-            if found is not None:
-                return sentence, found
-        wanted = figure_numbers(figure)
-        for sentence in ordered:
-            found = locate(figure, sentence.text, sentence.start)
-            if (
-                found is not None
-                and figure_numbers(self.document[found.start : found.end]) == wanted
-            ):
-                return sentence, found
-        return None
 
 
 @dataclass(slots=True)
@@ -194,7 +87,7 @@ class _Record:
 
 class _Grounder:
     def __init__(self, document: str, chunk: Chunk, out: Grounded) -> None:
-        self.text = _ChunkText(document, chunk)
+        self.text = ChunkText(document, chunk)
         self.out = out
 
     def _figure_location(self, record: _Record, figure: str) -> tuple[Sentence, Location] | None:

@@ -1,15 +1,14 @@
-"""Stage 5: quotes are located in the text, evidence offsets are computed in code, and records
-the text does not support are dropped (or kept flagged)."""
+"""Stage 5, second half: evidence offsets are computed in code, figures and names take the
+document's spelling, and records the text does not support are dropped (or kept flagged)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fakes.articles import default_chunks
 
 from extractor.pipeline.chunk import Chunk, chunk_document
-from extractor.pipeline.ground import Grounded, ground_chunk, locate
+from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.wire import ChunkExtraction
 from extractor.records import DocumentRecord, Role
 
@@ -53,61 +52,6 @@ def assert_exact(text: str, grounded: Grounded) -> None:
         },
         context={"text": text},
     )
-
-
-# ---- locate -------------------------------------------------------------------------------
-
-
-def test_locate_exact() -> None:
-    found = locate("kitchen appliance base", TEXT)
-    assert found is not None
-    assert found.how == "exact"
-    assert TEXT[found.start : found.end] == "kitchen appliance base"
-
-
-def test_locate_shifts_by_the_offset_of_a_slice() -> None:
-    start = TEXT.index("The base")
-    found = locate("1.5 billion yuan", TEXT[start:], offset=start)
-    assert found is not None
-    assert TEXT[found.start : found.end] == "1.5 billion yuan"
-
-
-@pytest.mark.parametrize(
-    ("quote", "spelled"),
-    [
-        ("NINGBO JUNJIA electric", "Ningbo Junjia Electric"),
-        ("appliance   base in\nqianwan", "appliance base in Qianwan"),
-        ("  1.5 Billion Yuan ", "1.5 billion yuan"),
-    ],
-)
-def test_locate_folds_case_and_white_space(quote: str, spelled: str) -> None:
-    found = locate(quote, TEXT)
-    assert found is not None
-    assert found.how in {"exact", "folded"}
-    assert TEXT[found.start : found.end] == spelled
-
-
-def test_locate_folded_maps_back_across_runs_of_white_space() -> None:
-    text = "The   Shanshan\n\n  anode   base opened."
-    found = locate("shanshan anode base", text)
-    assert found is not None
-    assert found.how == "folded"
-    assert text[found.start : found.end] == "Shanshan\n\n  anode   base"
-
-
-def test_locate_fuzzy_finds_a_misspelt_name() -> None:
-    found = locate("Ningbo Junjia Electrical Appliances", TEXT)
-    assert found is not None
-    assert found.how == "fuzzy"
-    assert "Junjia Electric Appliance" in TEXT[found.start : found.end]
-
-
-@pytest.mark.parametrize("quote", ["", "   ", "Tesla Gigafactory Berlin", "xyz"])
-def test_locate_gives_none_when_absent(quote: str) -> None:
-    assert locate(quote, TEXT) is None
-
-
-# ---- ground_chunk ---------------------------------------------------------------------------
 
 
 def test_cited_sentences_become_exact_evidence() -> None:

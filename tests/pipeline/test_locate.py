@@ -1,0 +1,72 @@
+"""Stage 5, first half: a quote is found in the text exactly, then folded (case and white
+space), then fuzzily, with offsets into the document."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.pipeline.locate import locate
+
+TEXT = (
+    "Zhaoqing held a signing ceremony on Friday.\n"
+    "Guangdong Xpeng Motor Technology Co., Ltd. opened its parts park in Gaoyao District.\n"
+    "The park cost 2.6 billion yuan and will make 200,000 battery packs a year.\n"
+)
+
+
+def test_locate_exact() -> None:
+    found = locate("parts park in Gaoyao", TEXT)
+    assert found is not None
+    assert found.how == "exact"
+    assert TEXT[found.start : found.end] == "parts park in Gaoyao"
+
+
+@pytest.mark.parametrize(
+    ("quote", "how", "spelled"),
+    [
+        ("2.6 billion yuan", "exact", "2.6 billion yuan"),
+        ("2.6  BILLION yuan", "folded", "2.6 billion yuan"),
+        ("200,000 battery packs a yeer", "fuzzy", "200,000 battery packs a year"),
+    ],
+)
+def test_locate_shifts_by_the_offset_of_a_slice(quote: str, how: str, spelled: str) -> None:
+    start = TEXT.index("The park")
+    found = locate(quote, TEXT[start:], offset=start)
+    assert found is not None
+    assert found.how == how
+    assert TEXT[found.start : found.end] == spelled
+
+
+@pytest.mark.parametrize(
+    ("quote", "spelled"),
+    [
+        ("GUANGDONG XPENG motor", "Guangdong Xpeng Motor"),
+        ("parts   park in\ngaoyao", "parts park in Gaoyao"),
+        ("  2.6 Billion Yuan ", "2.6 billion yuan"),
+    ],
+)
+def test_locate_folds_case_and_white_space(quote: str, spelled: str) -> None:
+    found = locate(quote, TEXT)
+    assert found is not None
+    assert found.how in {"exact", "folded"}
+    assert TEXT[found.start : found.end] == spelled
+
+
+def test_locate_folded_maps_back_across_runs_of_white_space() -> None:
+    text = "The   Shanshan\n\n  anode   base opened."
+    found = locate("shanshan anode base", text)
+    assert found is not None
+    assert found.how == "folded"
+    assert text[found.start : found.end] == "Shanshan\n\n  anode   base"
+
+
+def test_locate_fuzzy_finds_a_misspelt_name() -> None:
+    found = locate("Guangdong Xpeng Motors Technologies", TEXT)
+    assert found is not None
+    assert found.how == "fuzzy"
+    assert "Xpeng Motor Technology" in TEXT[found.start : found.end]
+
+
+@pytest.mark.parametrize("quote", ["", "   ", "Tesla Gigafactory Berlin", "xyz"])
+def test_locate_gives_none_when_absent(quote: str) -> None:
+    assert locate(quote, TEXT) is None

@@ -365,7 +365,7 @@ _DECREASE = re.compile(
 _OTHER_BASIS = re.compile(
     r"average annual|annual average|annually on average|past (?:\w+ )?years"
     r"|compared with (?:19|20)\d\d|over (?:19|20)\d\d|than (?:that of )?(?:19|20)\d\d"
-    r"|since (?:19|20)\d\d|cumulative",
+    r"|since (?:19|20)\d\d|\bcumulative\b",
     re.I,
 )
 

@@ -310,6 +310,8 @@ def test_money_and_quantity_from_figures() -> None:
         ("12%", "an average annual growth of 12%", 12, "%", "other"),
         ("40%", "The output is 40% higher than that of 2019.", 40, "%", "other"),
         ("30%", "Sales have grown 30% since 2020.", 30, "%", "other"),
+        ("12%", "Cumulative output rose 12%.", 12, "%", "other"),
+        ("39.35%", "Accumulative output value rose 39.35% year-on-year.", 39.35, "%", "yoy"),
     ],
 )
 def test_changes_take_sign_and_basis_from_the_sentence(

@@ -1,8 +1,9 @@
 """One document through the stages: chunk, prompt, call, ground, merge, assemble the record.
 
-A one-call prompt (``extract.v1``) asks for a chunk's records in one call; a one-pass-per-type
-prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and implies no roles from
-projects' enterprises when merging.
+A one-call prompt (``extract.v1``) asks for a chunk's records in one call, or for its
+projects and roles when a figure pass asks for its indicators (``extract.v1+figures.v1``); a
+one-pass-per-type prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and
+implies no roles from projects' enterprises when merging.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from extractor.pipeline.chunk import Chunk, chunk_document
 from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.load import Document
 from extractor.pipeline.merge import merge_records
-from extractor.pipeline.passes import extract_chunk_passes
-from extractor.pipeline.prompt import AnyPrompt, TypedPrompt
-from extractor.pipeline.wire import ChunkExtraction
+from extractor.pipeline.passes import extract_chunk_passes, figure_indicators
+from extractor.pipeline.prompt import AnyPrompt, PassPrompt, Prompt, TypedPrompt
+from extractor.pipeline.wire import ChunkAnswer, ChunkExtraction
 from extractor.records import FORMAT_VERSION, DocumentRecord, RunMeta, Usage
 
 __all__ = ["extract_document"]
@@ -39,11 +40,35 @@ async def _chunk(
             return await extract_chunk_passes(
                 client, limit, prompt, document.text, chunk, keep_ungrounded=keep_ungrounded
             )
-        async with limit:
-            answer = await client.extract(prompt.messages(chunk), ChunkExtraction)
+        answer: ChunkExtraction | ChunkAnswer
+        if prompt.figures is None:
+            async with limit:
+                answer = await client.extract(prompt.messages(chunk), ChunkExtraction)
+        else:
+            answer = await _with_figures(client, prompt, prompt.figures, chunk, limit)
     finally:
         current_call.reset(token)
     return ground_chunk(document.text, chunk, answer, keep_ungrounded=keep_ungrounded)
+
+
+async def _with_figures(
+    client: ModelClient,
+    prompt: Prompt,
+    figures: PassPrompt,
+    chunk: Chunk,
+    limit: asyncio.Semaphore,
+) -> ChunkAnswer:
+    """The one-call prompt's projects and roles, and the figure pass's indicators."""
+
+    async def main() -> ChunkExtraction:
+        async with limit:
+            return await client.extract(prompt.messages(chunk), ChunkExtraction)
+
+    sentences = [s.text for s in chunk.sentences]
+    answer, indicators = await asyncio.gather(
+        main(), figure_indicators(client, limit, figures, sentences)
+    )
+    return ChunkAnswer(projects=answer.projects, indicators=indicators, roles=answer.roles)
 
 
 async def extract_document(

@@ -14,6 +14,9 @@ instructions, examples and answer model (``ProjectsAnswer``, ``IndicatorsAnswer`
 3. **roles** (after 1): the numbered sentences and the names of the projects that 1 found and
    grounding kept, so that a role's ``project`` can name one of them.
 
+``figure_indicators`` is the figure pass that a one-call prompt may be joined with
+(``extract.v1+figures.v1``): it replaces that prompt's indicators.
+
 That is three calls per chunk, two for a chunk without figures. The system prompt and the
 examples of a pass are the same for every chunk, so a server's prompt-prefix cache serves
 them after the first call of each pass. No role is implied from a project's enterprises with
@@ -23,20 +26,34 @@ these prompts: the roles pass states them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 from extractor.llm.client import AnswerT, ModelClient
+from extractor.pipeline.anchor import (
+    figures_question,
+    indicators_from_labels,
+    labels_model,
+    list_figures,
+)
 from extractor.pipeline.chunk import Chunk
 from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.prompt import (
+    PassPrompt,
     TypedPrompt,
     figure_hints,
     indicators_question,
     projects_question,
     roles_question,
 )
-from extractor.pipeline.wire import ChunkAnswer, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
+from extractor.pipeline.wire import (
+    ChunkAnswer,
+    IndicatorsAnswer,
+    ProjectsAnswer,
+    RolesAnswer,
+    WireIndicator,
+)
 
-__all__ = ["extract_chunk_passes"]
+__all__ = ["extract_chunk_passes", "figure_indicators"]
 
 
 async def _ask(
@@ -97,3 +114,16 @@ async def extract_chunk_passes(
         roles=stated.roles,
         warnings=[*found.warnings, *measured.warnings, *stated.warnings],
     )
+
+
+async def figure_indicators(
+    client: ModelClient, limit: asyncio.Semaphore, figures: PassPrompt, sentences: Sequence[str]
+) -> list[WireIndicator]:
+    """The indicators of a chunk by the figure pass (``extractor.pipeline.anchor``): one
+    label per figure code finds; a chunk without figures is not asked."""
+    listed = list_figures(sentences)
+    if not listed:
+        return []
+    messages = figures.messages(figures_question(sentences))
+    labels = await _ask(client, limit, messages, labels_model(tuple(f.text for f in listed)))
+    return indicators_from_labels(sentences, listed, labels)

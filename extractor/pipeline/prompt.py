@@ -28,12 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from string import Template, ascii_lowercase
+from string import Template
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from extractor.errors import ConfigError
+from extractor.pipeline.anchor import figures_question, labels_model, letter, list_figures
 from extractor.pipeline.chunk import Chunk
 from extractor.pipeline.normalize import find_figures
 from extractor.pipeline.wire import ChunkExtraction, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
@@ -66,11 +67,14 @@ answer model that validates each pass's examples."""
 
 @dataclass(frozen=True, slots=True)
 class Prompt:
-    """A loaded one-call prompt: the rendered system message and where it came from."""
+    """A loaded one-call prompt: the rendered system message and where it came from, and
+    the figure pass that replaces its indicators when one is named (``extract.v1+figures.v1``).
+    """
 
     prompt_id: str
     system: str
     sha256: str
+    figures: PassPrompt | None = None
 
     def messages(self, chunk: Chunk) -> list[dict[str, str]]:
         """The chat messages for one chunk: instructions, then the numbered sentences."""
@@ -121,16 +125,6 @@ def _numbered(sentences: Sequence[str]) -> str:
     return "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, start=1))
 
 
-def _label(index: int) -> str:
-    """a, b, ..., z, aa, ab, ...: short ids for the figures of a chunk."""
-    label = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        label = ascii_lowercase[rest] + label
-    return label
-
-
 def figure_hints(sentences: Sequence[str]) -> list[tuple[str, int]]:
     """Every figure of the sentences as written, with its sentence number (from 1)."""
     return [
@@ -149,7 +143,7 @@ def indicators_question(sentences: Sequence[str]) -> str:
     """The indicators pass's question: the numbered sentences, then every figure in them
     with an id and its sentence number, one a line ("(a) 15.4% [s4]")."""
     hints = figure_hints(sentences)
-    listed = "\n".join(f"({_label(i)}) {text} [s{n}]" for i, (text, n) in enumerate(hints))
+    listed = "\n".join(f"({letter(i)}) {text} [s{n}]" for i, (text, n) in enumerate(hints))
     return f"Sentences:\n{_numbered(sentences)}\n\nFigures:\n{listed or 'none'}"
 
 
@@ -249,10 +243,59 @@ def _load_typed(prompt_id: str, folder: Path | None) -> TypedPrompt:
     )
 
 
+def _figure_turns(raw: str, label: str) -> tuple[dict[str, str], ...]:
+    """A figure pass's examples as user/assistant turns; each answer must label exactly the
+    figures code lists in the example's sentences (the file gives each letter's label without
+    its ``figure``, which code fills in)."""
+    examples: Any = _json(raw, f"examples of {label}")
+    turns: list[dict[str, str]] = []
+    for i, example in enumerate(examples, start=1):
+        try:
+            sentences = [str(s) for s in example["sentences"]]
+            listed = {f.label: f.text for f in list_figures(sentences)}
+            output = {
+                key: {"figure": listed.get(key, ""), **label}
+                for key, label in example["output"].items()
+            }
+            answer = labels_model(tuple(listed.values())).model_validate(output)
+        except (KeyError, TypeError, ValidationError) as e:
+            raise ConfigError(f"example {i} of {label} is not a valid example: {e}") from e
+        body = {key: value.model_dump(mode="json", exclude_none=True) for key, value in answer}
+        turns.append({"role": "user", "content": figures_question(sentences)})
+        turns.append(
+            {
+                "role": "assistant",
+                "content": json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+            }
+        )
+    return tuple(turns)
+
+
+def _load_figures(prompt_id: str, folder: Path | None) -> tuple[PassPrompt, str]:
+    """A figure pass (``figures.v1``): its system message, its example turns, its hash."""
+    system_raw = _read(folder, f"{prompt_id}.system.md")
+    examples_raw = _read(folder, f"{prompt_id}.examples.json")
+    digest = hashlib.sha256(system_raw.encode() + b"\0" + examples_raw.encode()).hexdigest()
+    turns = _figure_turns(examples_raw, f"prompt {prompt_id}")
+    return PassPrompt(name="figures", system=system_raw.strip(), examples=turns), digest
+
+
 def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> AnyPrompt:
     """Load ``NAME.VERSION`` from the built-in prompts or from ``folder``: a one-call prompt
     when ``NAME.VERSION.system.md`` exists, else a one-pass-per-type prompt when
-    ``NAME.VERSION.projects.system.md`` does."""
+    ``NAME.VERSION.projects.system.md`` does. ``MAIN+FIGURES`` is the one-call prompt MAIN
+    with its indicators asked by the figure pass FIGURES instead."""
+    main, plus, figures_id = prompt_id.partition("+")
+    if plus:
+        loaded = load_prompt(main, folder)
+        if not isinstance(loaded, Prompt) or loaded.figures is not None or not figures_id:
+            raise ConfigError(
+                f"prompt {prompt_id!r}: a figure pass joins one one-call prompt, as in "
+                "extract.v1+figures.v1"
+            )
+        figures, digest = _load_figures(figures_id, folder)
+        combined = hashlib.sha256(f"{loaded.sha256}+{digest}".encode()).hexdigest()
+        return Prompt(prompt_id, loaded.system, combined, figures)
     if not _exists(folder, f"{prompt_id}.system.md") and _exists(
         folder, f"{prompt_id}.projects.system.md"
     ):

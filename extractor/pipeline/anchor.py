@@ -1,0 +1,270 @@
+"""Figure-anchored indicators: code lists the figures of a chunk, the model labels each one.
+
+A 1.5B model asked to list a chunk's indicators forgets most of them (85 of 92 on the dev
+set's tune half). Here code finds every figure (``find_figures``: money, quantities, counts,
+percentages, multiples), gives each a letter, and asks the model one question per figure:
+is it an indicator (a statistic of a region, an industry or an enterprise over a period), a
+figure of one project, a target, or something else; and for an indicator, what, where and
+when. The answer model is built for the chunk (``labels_model``): one required key per
+figure, in order, so a server that turns the schema into grammar makes the model answer for
+every figure. Recall no longer depends on the model remembering to enumerate.
+
+Code then builds the indicators (``indicators_from_labels``): a percentage, point or
+multiple whose clause speaks of growth is a change, any other figure a level; a level and a
+change of one sentence with the same name are one indicator. The result is ordinary wire
+indicators, grounded and normalized like every other prompt's.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, create_model, field_validator
+
+from extractor.pipeline.normalize import find_figures, parse_figure
+from extractor.pipeline.wire import PLACEHOLDERS, WireIndicator
+
+__all__ = [
+    "FigureLabel",
+    "ListedFigure",
+    "figures_question",
+    "indicators_from_labels",
+    "labels_model",
+    "letter",
+    "list_figures",
+]
+
+Kind = Literal["indicator", "project", "target", "other"]
+
+_CONTEXT_BEFORE = 60
+_CONTEXT_AFTER = 30
+"""Characters of the sentence shown around a listed figure, so that two equal figures of one
+sentence are told apart and the model reads the words that say what the figure is."""
+
+
+@dataclass(frozen=True, slots=True)
+class ListedFigure:
+    """One figure of a chunk: its letter, its text, its sentence (from 1) and offsets there."""
+
+    label: str
+    text: str
+    sentence: int
+    start: int
+    end: int
+
+
+def letter(index: int) -> str:
+    """a, b, ..., z, aa, ab, ...: short ids for the figures of a chunk."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("a") + rest) + label
+    return label
+
+
+def list_figures(sentences: Sequence[str]) -> list[ListedFigure]:
+    """Every figure of the sentences, in order, with its letter."""
+    found = [
+        (number, span)
+        for number, sentence in enumerate(sentences, start=1)
+        for span in find_figures(sentence)
+    ]
+    return [
+        ListedFigure(letter(i), span.text, number, span.start, span.end)
+        for i, (number, span) in enumerate(found)
+    ]
+
+
+def _context(sentence: str, figure: ListedFigure) -> str:
+    start = max(0, figure.start - _CONTEXT_BEFORE)
+    end = min(len(sentence), figure.end + _CONTEXT_AFTER)
+    if start > 0:
+        start = sentence.find(" ", start, figure.start) + 1 or start
+    if end < len(sentence):
+        cut = sentence.rfind(" ", figure.end, end)
+        end = cut if cut > 0 else end
+    head = "..." if start > 0 else ""
+    tail = "..." if end < len(sentence) else ""
+    return f"{head}{sentence[start:end]}{tail}"
+
+
+def figures_question(sentences: Sequence[str]) -> str:
+    """The numbered sentences, then each figure with its letter, sentence and context:
+    ``a: "15.4%" in [2] "...added value grew 15.4% year-on-year..."``."""
+    numbered = "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, start=1))
+    lines = [
+        f'{f.label}: "{f.text}" in [{f.sentence}] "{_context(sentences[f.sentence - 1], f)}"'
+        for f in list_figures(sentences)
+    ]
+    return f"Sentences:\n{numbered}\n\nFigures:\n" + ("\n".join(lines) or "none")
+
+
+def _absent_as_none(value: object) -> object:
+    if isinstance(value, str):
+        value = value.strip()
+        return None if str(value).lower() in PLACEHOLDERS else value
+    return value
+
+
+class FigureLabel(BaseModel):
+    """What one listed figure is; for an indicator, what is measured, where and when.
+
+    ``figure`` comes first and is the listed figure itself (a constant in each chunk's answer
+    model): writing it keeps a small model's labels on the right figure instead of drifting
+    one figure ahead."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    figure: str
+    kind: Kind
+    name: str | None = None
+    region: str | None = None
+    enterprise: str | None = None
+    period: str | None = None
+
+    _absent = field_validator("name", "region", "enterprise", "period", mode="before")(
+        _absent_as_none
+    )
+
+
+@functools.lru_cache(maxsize=512)
+def labels_model(figures: tuple[str, ...]) -> type[BaseModel]:
+    """The answer model for a chunk whose listed figures are ``figures``: keys a, b, c, ...
+    in order, each required, each repeating its figure, so that the grammar a server derives
+    from it asks about every figure in turn."""
+    fields: dict[str, Any] = {}
+    constant: Any = Literal  # a Literal of a value known only at run time
+    for i, text in enumerate(figures):
+        label = create_model(
+            f"Figure_{letter(i)}", __base__=FigureLabel, figure=(constant[text], ...)
+        )
+        fields[letter(i)] = (label, ...)
+    model: type[BaseModel] = create_model(
+        f"FigureLabels{len(figures)}",
+        __config__=ConfigDict(extra="forbid"),
+        __doc__="A label for every listed figure, by its letter.",
+        **fields,
+    )
+    return model
+
+
+_GROWTH = re.compile(
+    r"\b(increas\w*|grow\w*|grew|rose|rise|rising|up|down|decreas\w*|declin\w*|fell|fall\w*"
+    r"|drop\w*|year-on-year|yoy|over the same period|compared with|higher than|lower than)\b",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[;,]\s|\b(?:while|whereas|but|and)\b", re.I)
+
+
+def is_change(sentence: str, figure: ListedFigure) -> bool:
+    """True for a percentage, point or multiple whose own clause speaks of growth."""
+    try:
+        unit = parse_figure(figure.text).unit
+    except ValueError:
+        return False
+    if unit not in {"%", "pp", "times"}:
+        return False
+    before, after = sentence[: figure.start], sentence[figure.end :]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    head = before[breaks[-1].end() :] if breaks else before
+    following = _CLAUSE_BREAK.search(after)
+    tail = after[: following.start()] if following else after
+    return unit == "times" or bool(_GROWTH.search(f"{head} {tail}"))
+
+
+_NAME_NOISE = frozenset({"growth", "increase", "rate", "year-on-year", "of", "the", "in"})
+
+
+def _name_key(name: str) -> str:
+    """A name without growth words and function words: "growth rate of industrial output"
+    and "industrial output" are one key."""
+    return " ".join(w for w in name.lower().split() if w not in _NAME_NOISE)
+
+
+_TIME = re.compile(
+    r"\b((?:19|20)\d\d|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*"
+    r"|nov\w*|dec\w*|quarter|season|half|months?|years?|weeks?|days?|q[1-4]|h[12]|spring"
+    r"|summer|autumn|winter|annual|now|so far|period)\b",
+    re.I,
+)
+_LEGAL_FORM = re.compile(r"\b(co\.?|ltd\.?|limited|inc\.?|corp\.?|corporation|group)(?!\w)", re.I)
+
+
+def _period(text: str | None) -> str | None:
+    """The label's period when it speaks of time ("2023", "first half of the year"), else
+    None: a small model fills the key with any word of the sentence ("specifically")."""
+    return text if text and _TIME.search(text) else None
+
+
+def _region(text: str | None) -> str | None:
+    """The label's region unless it is a company's name (the company is no region)."""
+    return None if text and _LEGAL_FORM.search(text) else text
+
+
+@dataclass(slots=True)
+class _Draft:
+    label: FigureLabel
+    sentence: int
+    value: str | None = None
+    change: str | None = None
+
+
+def _partner(drafts: list[_Draft], sentence: int, name: str, change: bool) -> _Draft | None:
+    """The draft of one sentence that a figure joins: same name (growth words aside) and the
+    slot still free; a change named only by growth words ("year-on-year increase") joins the
+    last level of its sentence that has no change."""
+    key = _name_key(name)
+    free = [
+        d
+        for d in drafts
+        if d.sentence == sentence and (d.change is None if change else d.value is None)
+    ]
+    same = [d for d in free if _name_key(d.label.name or "") == key]
+    if same:
+        return same[0]
+    if change and not key:
+        return free[-1] if free else None
+    return None
+
+
+def indicators_from_labels(
+    sentences: Sequence[str], figures: Sequence[ListedFigure], labels: BaseModel
+) -> list[WireIndicator]:
+    """The indicators the labels name: one per level, its change joined to it when both are
+    in one sentence under one name (growth words aside); a change alone is its own, unless
+    its name is only growth words. A period that speaks of no time and a region that is a
+    company are left out."""
+    drafts: list[_Draft] = []
+    for figure in figures:
+        label = getattr(labels, figure.label, None)
+        if not isinstance(label, FigureLabel) or label.kind != "indicator" or not label.name:
+            continue
+        change = is_change(sentences[figure.sentence - 1], figure)
+        partner = _partner(drafts, figure.sentence, label.name, change)
+        if partner is None:
+            if change and not _name_key(label.name):
+                continue  # "year-on-year increase" of nothing named
+            partner = _Draft(label=label, sentence=figure.sentence)
+            drafts.append(partner)
+        if change:
+            partner.change = figure.text
+        else:
+            partner.value = figure.text
+            partner.label = label
+    return [
+        WireIndicator(
+            sentences=[d.sentence],
+            name=d.label.name or "",
+            region=_region(d.label.region),
+            enterprise=d.label.enterprise,
+            period=_period(d.label.period),
+            value=d.value,
+            change=d.change,
+        )
+        for d in drafts
+    ]

@@ -1,0 +1,308 @@
+"""The figure pass (``extract.v1+figures.v1``): code lists every figure of a chunk, the model
+labels each by letter under an answer model that requires every letter, and code builds the
+indicators from the labels. The end-to-end tests run against a real OpenAI-compatible HTTP
+server on 127.0.0.1 that answers each request by the answer model it names."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakes.articles import ANSWERS, article_in, write_articles
+from fakes.openai_server import MODEL, FakeOpenAI, Reply, Seen, chat_completion, running_fake
+from pydantic import ValidationError
+
+from extractor.config import ExtractorConfig, ModeChoice
+from extractor.errors import ConfigError
+from extractor.pipeline.anchor import (
+    figures_question,
+    indicators_from_labels,
+    is_change,
+    labels_model,
+    list_figures,
+)
+from extractor.pipeline.batch import BatchSummary, run_batch
+from extractor.pipeline.prompt import Prompt, load_prompt
+from extractor.records import DocumentRecord
+
+PROMPT = "extract.v1+figures.v1"
+
+SENTENCES = [
+    "Hefei's industrial added value rose 8.1% year-on-year to 120.3 billion yuan in 2023.",
+    "The city signed 36 key industrial projects, and the share of NEVs reached 28.4%.",
+    "At the fair on May 3, 500 guests watched; the city aims at 200 billion yuan by 2025.",
+]
+
+
+def labels(sentences: list[str], given: dict[str, dict[str, Any]]) -> Any:
+    """An answer for ``sentences``: the given labels, every other figure "other"."""
+    figures = list_figures(sentences)
+    body = {f.label: {"figure": f.text, **given.get(f.label, {"kind": "other"})} for f in figures}
+    return labels_model(tuple(f.text for f in figures)).model_validate(body)
+
+
+def test_every_figure_is_listed_with_a_letter_its_sentence_and_its_words() -> None:
+    figures = list_figures(SENTENCES)
+    assert [(f.label, f.text, f.sentence) for f in figures] == [
+        ("a", "8.1%", 1),
+        ("b", "120.3 billion yuan", 1),
+        ("c", "36 key industrial projects", 2),
+        ("d", "28.4%", 2),
+        ("e", "500 guests", 3),
+        ("f", "200 billion yuan", 3),
+    ]
+    question = figures_question(SENTENCES)
+    assert "[2] The city signed 36 key industrial projects" in question
+    assert 'c: "36 key industrial projects" in [2] "The city signed 36 key' in question
+
+
+def test_the_answer_model_requires_every_letter_in_order_each_naming_its_figure() -> None:
+    model = labels_model(("8.1%", "120.3 billion yuan", "36 projects"))
+    schema = model.model_json_schema()
+    assert list(schema["properties"]) == ["a", "b", "c"]
+    assert schema["required"] == ["a", "b", "c"]
+    first = schema["$defs"]["Figure_a"]
+    assert list(first["properties"])[:2] == ["figure", "kind"]
+    assert first["properties"]["figure"]["const"] == "8.1%"
+    good = {
+        "a": {"figure": "8.1%", "kind": "other"},
+        "b": {"figure": "120.3 billion yuan", "kind": "other"},
+        "c": {"figure": "36 projects", "kind": "other"},
+    }
+    model.model_validate(good)
+    with pytest.raises(ValidationError):
+        model.model_validate({k: v for k, v in good.items() if k != "c"})
+    with pytest.raises(ValidationError):  # a label for the wrong figure
+        model.model_validate(good | {"b": {"figure": "36 projects", "kind": "other"}})
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "expected"),
+    [
+        ("Added value rose 8.1% year-on-year to 120.3 billion yuan.", "8.1%", True),
+        ("The share of NEVs reached 28.4%.", "28.4%", False),
+        (
+            "Output reached 12 billion yuan, accounting for 28.4%, up 2 percentage points.",
+            "28.4%",
+            False,
+        ),
+        (
+            "Output reached 12 billion yuan, accounting for 28.4%, up 2 percentage points.",
+            "2 percentage points",
+            True,
+        ),
+        ("The growth rate of industrial investment reached 31.9%.", "31.9%", True),
+        ("Exports grew 1.82 times.", "1.82 times", True),
+        ("Output reached 120.3 billion yuan, up 8.1%.", "120.3 billion yuan", False),
+    ],
+)
+def test_a_growth_figure_is_a_change_and_a_share_a_level(
+    sentence: str, figure: str, expected: bool
+) -> None:
+    listed = next(f for f in list_figures([sentence]) if f.text == figure)
+    assert is_change(sentence, listed) is expected
+
+
+def test_a_level_and_its_change_under_one_name_are_one_indicator() -> None:
+    area = {"region": "Hefei", "period": "2023"}
+    answer = labels(
+        SENTENCES,
+        {
+            "a": {"kind": "indicator", "name": "growth of industrial added value", **area},
+            "b": {"kind": "indicator", "name": "industrial added value", **area},
+            "c": {"kind": "indicator", "name": "number of projects signed", **area},
+            "d": {"kind": "indicator", "name": "share of NEVs", **area},
+            "f": {"kind": "target"},
+        },
+    )
+    built = indicators_from_labels(SENTENCES, list_figures(SENTENCES), answer)
+    assert [(i.name, i.value, i.change, i.sentences) for i in built] == [
+        ("industrial added value", "120.3 billion yuan", "8.1%", [1]),
+        ("number of projects signed", "36 key industrial projects", None, [2]),
+        ("share of NEVs", "28.4%", None, [2]),
+    ]
+    assert {(i.region, i.period) for i in built} == {("Hefei", "2023")}
+
+
+def test_figures_of_two_names_or_two_sentences_stay_apart() -> None:
+    sentences = [
+        "Investment rose 11%, and exports rose 9%.",
+        "Output reached 3 billion yuan.",
+        "Output grew 5%.",
+    ]
+    answer = labels(
+        sentences,
+        {
+            "a": {"kind": "indicator", "name": "investment"},
+            "b": {"kind": "indicator", "name": "exports"},
+            "c": {"kind": "indicator", "name": "output"},
+            "d": {"kind": "indicator", "name": "output"},
+        },
+    )
+    built = indicators_from_labels(sentences, list_figures(sentences), answer)
+    assert [(i.name, i.value, i.change) for i in built] == [
+        ("investment", None, "11%"),
+        ("exports", None, "9%"),
+        ("output", "3 billion yuan", None),
+        ("output", None, "5%"),
+    ]
+
+
+def test_projects_targets_others_and_nameless_indicators_are_no_indicator() -> None:
+    answer = labels(
+        SENTENCES,
+        {
+            "a": {"kind": "project", "name": "added value"},
+            "b": {"kind": "target", "name": "added value"},
+            "c": {"kind": "indicator", "name": "unknown"},
+        },
+    )
+    assert indicators_from_labels(SENTENCES, list_figures(SENTENCES), answer) == []
+
+
+def test_the_combined_prompt_keeps_the_main_prompt_and_hashes_both() -> None:
+    main = load_prompt("extract.v1")
+    combined = load_prompt(PROMPT)
+    assert isinstance(main, Prompt)
+    assert isinstance(combined, Prompt)
+    assert combined.prompt_id == PROMPT
+    assert combined.system == main.system
+    assert combined.sha256 != main.sha256
+    assert combined.figures is not None
+    assert main.figures is None
+    turns = combined.figures.examples
+    assert [t["role"] for t in turns[:2]] == ["user", "assistant"]
+    first = json.loads(turns[1]["content"])
+    assert set(first) == {f.label for f in list_figures(_example_sentences(0))}
+
+
+def _example_sentences(index: int) -> list[str]:
+    raw = resources.files("extractor.prompts").joinpath("figures.v1.examples.json").read_text()
+    return [str(s) for s in json.loads(raw)[index]["sentences"]]
+
+
+@pytest.mark.parametrize("prompt", ["typed.v1+figures.v1", "extract.v1+", "a.v1+b.v1+c.v1"])
+def test_a_figure_pass_joins_only_a_one_call_prompt(prompt: str) -> None:
+    with pytest.raises(ConfigError):
+        load_prompt(prompt)
+
+
+def test_an_example_that_does_not_label_every_figure_is_a_config_error(tmp_path: Path) -> None:
+    folder = tmp_path / "prompts"
+    shutil.copytree(Path(str(resources.files("extractor.prompts"))), folder)
+    path = folder / "figures.v1.examples.json"
+    examples = json.loads(path.read_text(encoding="utf-8"))
+    examples[1]["output"].pop("b")
+    path.write_text(json.dumps(examples), encoding="utf-8")
+    with pytest.raises(ConfigError, match=re.escape("example 2 of prompt figures.v1")):
+        load_prompt(PROMPT, folder)
+
+
+def _labels_for(seen: Seen) -> Reply:
+    """Labels every figure of the Zhaoqing article; the main call finds only its project."""
+    body = seen.body or {}
+    name = str(body["response_format"]["json_schema"]["name"])
+    if name == "ChunkExtraction":
+        return chat_completion(seen, {"projects": ANSWERS[article_in(seen) or ""]["projects"]})
+    assert name == "FigureLabels3"
+    area = {"region": "Zhaoqing", "period": "2023"}
+    return chat_completion(
+        seen,
+        {
+            "a": {
+                "figure": "12 projects",
+                "kind": "indicator",
+                "name": "number of projects signed",
+                **area,
+            },
+            "b": {
+                "figure": "30 billion yuan",
+                "kind": "indicator",
+                "name": "total investment of projects signed",
+                **area,
+            },
+            "c": {"figure": "40,000 tons", "kind": "project"},
+        },
+    )
+
+
+def _run(fake: FakeOpenAI, tmp_path: Path) -> tuple[BatchSummary, DocumentRecord]:
+    config = ExtractorConfig(
+        base_url=fake.base_url,
+        model=MODEL,
+        mode=ModeChoice.JSON_SCHEMA,
+        home=tmp_path / "home",
+        cache=False,
+        prompt=PROMPT,
+    )
+    out = tmp_path / "out.jsonl"
+    summary = asyncio.run(run_batch(config, [tmp_path / "in"], out))
+    line = out.read_text(encoding="utf-8").splitlines()[0]
+    return summary, DocumentRecord.model_validate_json(line)
+
+
+def test_the_figure_pass_gives_the_indicators_the_main_call_the_rest(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", ("zhaoqing",))
+    with running_fake(_labels_for) as fake:
+        summary, record = _run(fake, tmp_path)
+        asked = [
+            (r.body or {})["response_format"]["json_schema"]["name"] for r in fake.chat_requests
+        ]
+    assert summary.failed == 0
+    assert sorted(asked) == ["ChunkExtraction", "FigureLabels3"]
+    assert [p.name for p in record.projects] == ["parts park"]
+    assert [(i.name, i.value and i.value.value) for i in record.indicators] == [
+        ("number of projects signed", 12),
+        ("total investment of projects signed", 30e9),
+    ]
+    assert record.indicators[0].evidence[0].text.startswith("Zhaoqing signed 12 projects")
+    assert record.meta is not None
+    assert record.meta.prompt_version == PROMPT
+    assert record.meta.usage is not None
+    assert record.meta.usage.calls == 2
+
+
+def test_a_chunk_without_figures_asks_only_the_main_call(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "plain.txt").write_text(
+        "Xpeng Motors opened its parts park in Gaoyao District.\n", encoding="utf-8"
+    )
+
+    def answer(seen: Seen) -> Reply:
+        return chat_completion(seen, {})
+
+    with running_fake(answer) as fake:
+        summary, record = _run(fake, tmp_path)
+        assert len(fake.chat_requests) == 1
+    assert summary.failed == 0
+    assert record.indicators == []
+
+
+def test_a_period_without_time_a_company_region_and_a_nameless_change_are_mended() -> None:
+    sentences = [
+        "Specifically, Yibin Lianfa Co., Ltd. made 3 billion yuan in 2023, up 12% year-on-year.",
+        "Exports rose 9% year-on-year.",
+    ]
+    answer = labels(
+        sentences,
+        {
+            "a": {
+                "kind": "indicator",
+                "name": "output value",
+                "region": "Yibin Lianfa Co., Ltd.",
+                "period": "specifically",
+            },
+            "b": {"kind": "indicator", "name": "year-on-year increase", "period": "2023"},
+            "c": {"kind": "indicator", "name": "year-on-year growth", "period": "2023"},
+        },
+    )
+    built = indicators_from_labels(sentences, list_figures(sentences), answer)
+    assert [(i.name, i.region, i.period, i.value, i.change) for i in built] == [
+        ("output value", None, None, "3 billion yuan", "12%")
+    ]

@@ -52,7 +52,8 @@ record: models
 ## paired bootstrap: `make tune TUNE_ARGS="--prompt extract.v2"` (cached, so reruns are cheap).
 tune: install-dev models
 	@mkdir -p $(BUILD)/tune-candidate
-	$(BIN)/extract $(TUNE_DOCS) -o $(BUILD)/tune-candidate/pred.jsonl $(TUNE_ARGS)
+	$(BIN)/extract $(TUNE_DOCS) -o $(BUILD)/tune-candidate/pred.jsonl --recordings $(RECORDINGS) \
+	  $(TUNE_ARGS)
 	$(BIN)/extract-eval --gold gold/tune.jsonl --pred $(BUILD)/tune-candidate/pred.jsonl \
 	  --docs $(TUNE_DOCS) --md $(BUILD)/tune-candidate/report.md \
 	  --json $(BUILD)/tune-candidate/report.json --errors $(BUILD)/tune-candidate/errors.jsonl \

@@ -186,6 +186,30 @@ def _name_key(name: str) -> str:
     return " ".join(w for w in name.lower().split() if w not in _NAME_NOISE)
 
 
+_FUTURE = re.compile(
+    r"\b(expected to|is expected|are expected|estimated|strive[sd]? to|aims? to|aiming to"
+    r"|will|by 20\d\d|target of|goal of|plans? to)\b",
+    re.I,
+)
+_ONE_PROJECT = re.compile(r"\b(?:the|this|its) (?:project|plant|factory|base|line)\b", re.I)
+
+
+def _clause_of(sentence: str, figure: ListedFigure) -> str:
+    before, after = sentence[: figure.start], sentence[figure.end :]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    head = before[breaks[-1].end() :] if breaks else before
+    following = _CLAUSE_BREAK.search(after)
+    tail = after[: following.start()] if following else after
+    return f"{head}{figure.text}{tail}"
+
+
+def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
+    """False for a figure the model calls an indicator that the guide does not: a target or
+    expectation stated in the figure's own clause ("is expected to create 150 jobs"), or a
+    figure of one project ("planned investment of the project")."""
+    return not (_FUTURE.search(_clause_of(sentence, figure)) or _ONE_PROJECT.search(name))
+
+
 _TIME = re.compile(
     r"\b((?:19|20)\d\d|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*"
     r"|nov\w*|dec\w*|quarter|season|half|months?|years?|weeks?|days?|q[1-4]|h[12]|spring"
@@ -244,7 +268,10 @@ def indicators_from_labels(
         label = getattr(labels, figure.label, None)
         if not isinstance(label, FigureLabel) or label.kind != "indicator" or not label.name:
             continue
-        change = is_change(sentences[figure.sentence - 1], figure)
+        sentence = sentences[figure.sentence - 1]
+        if not is_statistic(sentence, figure, label.name):
+            continue
+        change = is_change(sentence, figure)
         partner = _partner(drafts, figure.sentence, label.name, change)
         if partner is None:
             if change and not _name_key(label.name):

@@ -306,3 +306,20 @@ def test_a_period_without_time_a_company_region_and_a_nameless_change_are_mended
     assert [(i.name, i.region, i.period, i.value, i.change) for i in built] == [
         ("output value", None, None, "3 billion yuan", "12%")
     ]
+
+
+def test_targets_and_one_projects_figures_are_no_indicator_even_when_labelled_one() -> None:
+    sentences = [
+        "The plant is expected to create 150 jobs, and Yibin's exports rose 9% in 2023.",
+        "The planned investment of the project is 2 billion yuan.",
+    ]
+    answer = labels(
+        sentences,
+        {
+            "a": {"kind": "indicator", "name": "number of jobs"},
+            "b": {"kind": "indicator", "name": "exports", "region": "Yibin"},
+            "c": {"kind": "indicator", "name": "planned investment of the project"},
+        },
+    )
+    built = indicators_from_labels(sentences, list_figures(sentences), answer)
+    assert [(i.name, i.change) for i in built] == [("exports", "9%")]

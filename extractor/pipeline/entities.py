@@ -25,10 +25,27 @@ __all__ = ["PROJECT_NOUN", "is_enterprise_name", "not_a_project"]
 
 _GOVERNMENT = re.compile(
     r"\b(government|authorities|bureau|committee|commission|ministry|department|office"
-    r"|people's congress|municipal|autonomous region|province|prefecture|county|district|city"
-    r"|region|zone|university|college|school|institute|academy|newspaper|daily|news)\b",
+    r"|people's congress|university|college|school|institute|academy|newspaper|daily|news)\b",
     re.I,
 )
+_PLACE_WORD = re.compile(
+    r"\b(municipal|autonomous region|province|prefecture|county|district|city|region|zone)\b",
+    re.I,
+)
+_LEGAL_FORM = re.compile(
+    r"\b(co\.?|company|corp\.?|corporation|group|ltd\.?|limited|inc\.?|holdings?)(?!\w)", re.I
+)
+_PROVINCES = frozenset(
+    [
+        "anhui", "beijing", "chongqing", "fujian", "gansu", "guangdong", "guangxi", "guizhou",
+        "hainan", "hebei", "heilongjiang", "henan", "hubei", "hunan", "inner", "mongolia",
+        "jiangsu", "jiangxi", "jilin", "liaoning", "ningxia", "qinghai", "shaanxi", "shandong",
+        "shanghai", "shanxi", "sichuan", "tianjin", "tibet", "xinjiang", "yunnan", "zhejiang",
+        "china",
+    ]
+)  # fmt: skip
+"""China and its provinces, autonomous regions and municipalities: a name made only of these
+names a place."""
 _COMPANY = re.compile(
     r"\b(co\.|company|corp|corporation|group|ltd|limited|inc|holdings?|technology|tech"
     r"|industr(?:y|ies)|energy|motors?|electric|materials?|semiconductor|investment)\b",
@@ -55,11 +72,17 @@ _TITLE_FIRST = re.compile(rf"^(?:{_TITLES})\b", re.I)
 
 
 def is_enterprise_name(name: str) -> bool:
-    """False for names of governments, places, parks, schools and media, unless a
-    government-like name also says it is a company ("Nanning Industrial Investment Group")."""
-    if _PLACE_HEAD.search(name) or _TITLE_FIRST.search(name.strip()):
+    """False for names of governments, schools, media, places, parks and titled people.
+    A government or school is a company only with a legal form ("... Group", "... Co., Ltd."),
+    a place-like name also with a word of trade ("Nanning Industrial Investment Group")."""
+    words = re.findall(r"[a-z]+", name.lower())
+    if not words or _PLACE_HEAD.search(name) or _TITLE_FIRST.search(name.strip()):
         return False
-    return bool(_COMPANY.search(name)) or not _GOVERNMENT.search(name)
+    if set(words) <= _PROVINCES | {"province", "the", "of"}:
+        return False
+    if _GOVERNMENT.search(name):
+        return bool(_LEGAL_FORM.search(name))
+    return bool(_COMPANY.search(name)) or not _PLACE_WORD.search(name)
 
 
 _COUNT_START = re.compile(

@@ -103,7 +103,9 @@ def merge_records(
 ) -> MergeResult:
     """Merge the records of all chunks of one document (in chunk order). With
     ``implied_roles``, each enterprise of a project is that project's investor unless a role
-    names it for the project."""
+    names it for the project. A ``chain_leader`` is the industry's, never one project's, and a
+    ``developer`` named for a project is its ``investor`` (the guide's ``developer`` builds for
+    others, which the text rarely says; a small model writes it for any builder)."""
     result = MergeResult()
     for project in projects:
         for i, kept in enumerate(result.projects):
@@ -136,7 +138,9 @@ def merge_records(
             for k in roles_by_key
         ):
             continue
-        target = role.project
+        if role.role is Role.DEVELOPER and role.project is not None:
+            role = role.model_copy(update={"role": Role.INVESTOR})
+        target = None if role.role is Role.CHAIN_LEADER else role.project
         if target is not None:
             match = process.extractOne(
                 normalize_name(target, project=True), normalized, scorer=fuzz.token_set_ratio

@@ -19,6 +19,8 @@ from extractor.pipeline.wire import ChunkExtraction
         "Lianfa",
         "Nanning Industrial Investment Group",
         "Sichuan Energy Investment Group",
+        "Jiangxi Tongbo Technology",
+        "Yibin Development Group Co., Ltd.",
     ],
 )
 def test_companies_are_enterprises(name: str) -> None:
@@ -35,6 +37,9 @@ def test_companies_are_enterprises(name: str) -> None:
         "Mayor Li Wenhua",
         "Director Zhao Min",
         "Baiyun District",
+        "Yibin bureau of industry and information technology",
+        "Jiangxi",
+        "Jiangxi Province",
     ],
 )
 def test_governments_parks_places_and_titled_people_are_not_enterprises(name: str) -> None:

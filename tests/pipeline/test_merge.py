@@ -179,13 +179,13 @@ def test_no_implied_role_where_an_explicit_role_names_the_enterprise_and_project
         enterprises=["Shanshan Co., Ltd.", "Ningbo Shanshan New Material"],
     )
     explicit = [
-        role("Shanshan", Role.DEVELOPER, "the Shanshan anode material base project", FIRST),
+        role("Shanshan", Role.OPERATOR, "the Shanshan anode material base project", FIRST),
     ]
     merged = merge_records([base], [], explicit)
     got = sorted((r.enterprise, r.role.value, r.project) for r in merged.roles)
     assert got == [
         ("Ningbo Shanshan New Material", "investor", "Shanshan anode material base"),
-        ("Shanshan", "developer", "Shanshan anode material base"),
+        ("Shanshan", "operator", "Shanshan anode material base"),
     ]
 
 
@@ -201,3 +201,18 @@ def test_no_implied_roles_when_the_strategy_states_roles_itself() -> None:
     stated = [role("Shanshan", Role.OPERATOR, None, FIRST)]
     merged = merge_records([base], [], stated, implied_roles=False)
     assert [(r.enterprise, r.role) for r in merged.roles] == [("Shanshan", Role.OPERATOR)]
+
+
+def test_a_chain_leader_is_the_industrys_and_a_builder_with_a_project_its_investor() -> None:
+    base = project("Shanshan anode material base", FIRST)
+    roles = [
+        role("Shanshan Co., Ltd.", Role.CHAIN_LEADER, "Shanshan anode material base", FIRST),
+        role("Shanshan Co., Ltd.", Role.DEVELOPER, "Shanshan anode material base", FIRST),
+        role("Ningbo Shanshan New Material", Role.DEVELOPER, None, FOURTH),
+    ]
+    merged = merge_records([base], [], roles)
+    assert sorted((r.enterprise, r.role, r.project) for r in merged.roles) == [
+        ("Ningbo Shanshan New Material", Role.DEVELOPER, None),
+        ("Shanshan Co., Ltd.", Role.CHAIN_LEADER, None),
+        ("Shanshan Co., Ltd.", Role.INVESTOR, "Shanshan anode material base"),
+    ]

@@ -25,6 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
+from extractor.pipeline.entities import LEGAL_FORM
 from extractor.pipeline.normalize import find_figures, parse_figure
 from extractor.pipeline.wire import PLACEHOLDERS, WireIndicator
 
@@ -161,6 +162,16 @@ _GROWTH = re.compile(
 _CLAUSE_BREAK = re.compile(r"[;,]\s|\b(?:while|whereas|but|and)\b", re.I)
 
 
+def _clause_of(sentence: str, figure: ListedFigure) -> str:
+    """The clause of ``sentence`` that holds ``figure`` ("rose 10%, while exports fell 3%")."""
+    before, after = sentence[: figure.start], sentence[figure.end :]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    head = before[breaks[-1].end() :] if breaks else before
+    following = _CLAUSE_BREAK.search(after)
+    tail = after[: following.start()] if following else after
+    return f"{head}{figure.text}{tail}"
+
+
 def is_change(sentence: str, figure: ListedFigure) -> bool:
     """True for a percentage, point or multiple whose own clause speaks of growth."""
     try:
@@ -169,12 +180,7 @@ def is_change(sentence: str, figure: ListedFigure) -> bool:
         return False
     if unit not in {"%", "pp", "times"}:
         return False
-    before, after = sentence[: figure.start], sentence[figure.end :]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    head = before[breaks[-1].end() :] if breaks else before
-    following = _CLAUSE_BREAK.search(after)
-    tail = after[: following.start()] if following else after
-    return unit == "times" or bool(_GROWTH.search(f"{head} {tail}"))
+    return unit == "times" or bool(_GROWTH.search(_clause_of(sentence, figure)))
 
 
 _NAME_NOISE = frozenset({"growth", "increase", "rate", "year-on-year", "of", "the", "in"})
@@ -194,15 +200,6 @@ _FUTURE = re.compile(
 _ONE_PROJECT = re.compile(r"\b(?:the|this|its) (?:project|plant|factory|base|line)\b", re.I)
 
 
-def _clause_of(sentence: str, figure: ListedFigure) -> str:
-    before, after = sentence[: figure.start], sentence[figure.end :]
-    breaks = list(_CLAUSE_BREAK.finditer(before))
-    head = before[breaks[-1].end() :] if breaks else before
-    following = _CLAUSE_BREAK.search(after)
-    tail = after[: following.start()] if following else after
-    return f"{head}{figure.text}{tail}"
-
-
 def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     """False for a figure the model calls an indicator that the guide does not: a target or
     expectation stated in the figure's own clause ("is expected to create 150 jobs"), or a
@@ -216,7 +213,6 @@ _TIME = re.compile(
     r"|summer|autumn|winter|annual|now|so far|period)\b",
     re.I,
 )
-_LEGAL_FORM = re.compile(r"\b(co\.?|ltd\.?|limited|inc\.?|corp\.?|corporation|group)(?!\w)", re.I)
 
 
 def _period(text: str | None) -> str | None:
@@ -227,7 +223,7 @@ def _period(text: str | None) -> str | None:
 
 def _region(text: str | None) -> str | None:
     """The label's region unless it is a company's name (the company is no region)."""
-    return None if text and _LEGAL_FORM.search(text) else text
+    return None if text and LEGAL_FORM.search(text) else text
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["PROJECT_NOUN", "is_enterprise_name", "not_a_project"]
+__all__ = ["LEGAL_FORM", "PROJECT_NOUN", "is_enterprise_name", "not_a_project"]
 
 _GOVERNMENT = re.compile(
     r"\b(government|authorities|bureau|committee|commission|ministry|department|office"
@@ -32,9 +32,10 @@ _PLACE_WORD = re.compile(
     r"\b(municipal|autonomous region|province|prefecture|county|district|city|region|zone)\b",
     re.I,
 )
-_LEGAL_FORM = re.compile(
+LEGAL_FORM = re.compile(
     r"\b(co\.?|company|corp\.?|corporation|group|ltd\.?|limited|inc\.?|holdings?)(?!\w)", re.I
 )
+"""A company's legal form in its name ("Co., Ltd.", "Group")."""
 _PROVINCES = frozenset(
     [
         "anhui", "beijing", "chongqing", "fujian", "gansu", "guangdong", "guangxi", "guizhou",
@@ -81,7 +82,7 @@ def is_enterprise_name(name: str) -> bool:
     if set(words) <= _PROVINCES | {"province", "the", "of"}:
         return False
     if _GOVERNMENT.search(name):
-        return bool(_LEGAL_FORM.search(name))
+        return bool(LEGAL_FORM.search(name))
     return bool(_COMPANY.search(name)) or not _PLACE_WORD.search(name)
 
 

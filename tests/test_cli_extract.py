@@ -410,6 +410,28 @@ def test_the_help_shows_the_config_defaults() -> None:
     assert shown >= 14
 
 
+def test_serve_shows_the_service_defaults_and_leaves_an_omitted_limit_to_them() -> None:
+    from extractor.service.settings import Limits, ServiceSettings
+
+    group: Any = typer.main.get_command(app)
+    options = {o.name: o for o in group.commands["serve"].params}
+    limits, service = Limits(), ServiceSettings()
+    expected = {
+        "host": service.host,
+        "port": service.port,
+        "shutdown_grace": service.shutdown_grace,
+        "max_body_bytes": limits.max_body_bytes,
+        "max_documents": limits.max_documents_per_job,
+        "max_document_chars": limits.max_document_chars,
+        "max_running_jobs": limits.max_running_jobs,
+        "max_queued_jobs": limits.max_queued_jobs,
+    }
+    for name, value in expected.items():
+        option = options[name]
+        assert option.default is None, name  # the settings class applies its own default
+        assert f"[default: {value}]" in (option.help or "").replace("\\", ""), name
+
+
 def test_every_setting_is_an_option_of_run() -> None:
     names = set(long_names())
     wanted = {

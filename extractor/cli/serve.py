@@ -17,6 +17,7 @@ from rich.console import Console
 from extractor.cli.defaults import with_default
 from extractor.config import Backend, ExtractorConfig, ModeChoice
 from extractor.errors import ExtractorError
+from extractor.service.settings import Limits, ServiceSettings
 
 __all__ = ["serve"]
 
@@ -28,11 +29,22 @@ def _help(text: str, setting: str) -> str:
     return with_default(text, ExtractorConfig, setting)
 
 
+def _service(text: str, setting: str) -> str:
+    return with_default(text, ServiceSettings, setting)
+
+
+def _limit(text: str, setting: str) -> str:
+    return with_default(text, Limits, setting)
+
+
 def serve(
     host: Annotated[
-        str, typer.Option(help="Address to listen on; not loopback only with tokens set.")
-    ] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+        str | None,
+        typer.Option(
+            help=_service("Address to listen on; not loopback only with tokens set.", "host")
+        ),
+    ] = None,
+    port: Annotated[int | None, typer.Option(help=_service("Port to listen on.", "port"))] = None,
     tokens_file: Annotated[
         Path | None,
         typer.Option(
@@ -100,26 +112,43 @@ def serve(
         Path | None, typer.Option(help="Folder of JSONL recordings.", rich_help_panel=_MODEL)
     ] = None,
     max_body_bytes: Annotated[
-        int, typer.Option(help="Largest request body.", rich_help_panel=_LIMITS)
-    ] = 10 * 1024 * 1024,
-    max_documents: Annotated[
-        int, typer.Option(help="Documents per job.", rich_help_panel=_LIMITS)
-    ] = 1000,
-    max_document_chars: Annotated[
-        int, typer.Option(help="Characters per document.", rich_help_panel=_LIMITS)
-    ] = 200_000,
-    max_running_jobs: Annotated[
-        int, typer.Option(help="Jobs worked on at once.", rich_help_panel=_LIMITS)
-    ] = 2,
-    max_queued_jobs: Annotated[
-        int, typer.Option(help="Jobs waiting; more are refused (429).", rich_help_panel=_LIMITS)
-    ] = 100,
-    shutdown_grace: Annotated[
-        float,
+        int | None,
         typer.Option(
-            help="Seconds SIGTERM waits for documents in progress.", rich_help_panel=_LIMITS
+            help=_limit("Largest request body.", "max_body_bytes"), rich_help_panel=_LIMITS
         ),
-    ] = 10.0,
+    ] = None,
+    max_documents: Annotated[
+        int | None,
+        typer.Option(
+            help=_limit("Documents per job.", "max_documents_per_job"), rich_help_panel=_LIMITS
+        ),
+    ] = None,
+    max_document_chars: Annotated[
+        int | None,
+        typer.Option(
+            help=_limit("Characters per document.", "max_document_chars"), rich_help_panel=_LIMITS
+        ),
+    ] = None,
+    max_running_jobs: Annotated[
+        int | None,
+        typer.Option(
+            help=_limit("Jobs worked on at once.", "max_running_jobs"), rich_help_panel=_LIMITS
+        ),
+    ] = None,
+    max_queued_jobs: Annotated[
+        int | None,
+        typer.Option(
+            help=_limit("Jobs waiting; more are refused (429).", "max_queued_jobs"),
+            rich_help_panel=_LIMITS,
+        ),
+    ] = None,
+    shutdown_grace: Annotated[
+        float | None,
+        typer.Option(
+            help=_service("Seconds SIGTERM waits for documents in progress.", "shutdown_grace"),
+            rich_help_panel=_LIMITS,
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option(help="Show tracebacks.")] = False,
 ) -> None:
     """Serve the HTTP API (OpenAPI at /docs) until SIGTERM or Ctrl-C."""
@@ -140,7 +169,6 @@ def serve(
     # An option left out is None: ExtractorConfig.resolve applies the environment, then its
     # defaults (a flag that is off is left out too).
     try:
-        from extractor.service import Limits, ServiceSettings
         from extractor.service import serve as run_server
     except ImportError as e:
         err.print(
@@ -149,13 +177,14 @@ def serve(
         )
         raise typer.Exit(2) from e
     try:
-        limits = Limits(
-            max_body_bytes=max_body_bytes,
-            max_documents_per_job=max_documents,
-            max_document_chars=max_document_chars,
-            max_running_jobs=max_running_jobs,
-            max_queued_jobs=max_queued_jobs,
-        )
+        given_limits = {
+            "max_body_bytes": max_body_bytes,
+            "max_documents_per_job": max_documents,
+            "max_document_chars": max_document_chars,
+            "max_running_jobs": max_running_jobs,
+            "max_queued_jobs": max_queued_jobs,
+        }
+        limits = Limits(**{k: v for k, v in given_limits.items() if v is not None})
         settings = ServiceSettings.resolve(
             host=host,
             port=port,

@@ -1,12 +1,12 @@
-"""Reading JSON Lines files: every line parsed by ``jsonlines``, a bad line named.
+"""Reading JSON Lines: every line parsed by ``jsonlines``, a bad line named.
 
 The package's one JSONL reader, for documents (``pipeline.load``), a run's own output on
-``--resume`` (``pipeline.write``), recordings (``llm.store``) and gold and prediction files
-(``evaluation.loading``). It never stops at a bad line: each non-blank line comes back as a
-``JsonLine`` holding its object or the reason it has none. What a bad line means is the
-caller's to say (a failed document, a torn line to drop, a configuration error, a problem to
-report), and ``JsonLine.problem`` words it the same way everywhere: the file, the line number
-and the reason.
+``--resume`` (``pipeline.write``), recordings (``llm.store``), gold and prediction files
+(``evaluation.loading``) and the service's JSONL request bodies (``parse_json_lines``). It
+never stops at a bad line: each non-blank line comes back as a ``JsonLine`` holding its object
+or the reason it has none. What a bad line means is the caller's to say (a failed document, a
+torn line to drop, a configuration error, a problem to report), and ``JsonLine.problem`` words
+it the same way everywhere: the file, the line number and the reason.
 
 Lines end at ``\\n`` only (a ``\\r`` before it is dropped), so a record holding U+2028 or
 another character that ``str.splitlines`` breaks at stays one line. A leading byte-order mark
@@ -22,7 +22,7 @@ from typing import Any
 
 import jsonlines
 
-__all__ = ["JsonLine", "read_json_lines"]
+__all__ = ["JsonLine", "parse_json_lines", "read_json_lines"]
 
 _JSON_TYPES = {list: "an array", str: "a string", bool: "a boolean", int: "a number",
                float: "a number", type(None): "null"}  # fmt: skip
@@ -58,7 +58,11 @@ def read_json_lines(path: Path) -> list[JsonLine]:
     """Every non-blank line of the UTF-8 file ``path``, in order. Raises ``OSError`` or
     ``UnicodeDecodeError`` when the file cannot be read as a whole: its caller knows what the
     file is for and words that error."""
-    text = path.read_bytes().decode("utf-8-sig")
+    return parse_json_lines(path.read_bytes().decode("utf-8-sig"), path)
+
+
+def parse_json_lines(text: str, path: Path) -> list[JsonLine]:
+    """Every non-blank line of JSONL ``text`` (read from ``path``, or named so), in order."""
     numbered = [
         (number, line.removesuffix("\r"))
         for number, line in enumerate(text.split("\n"), start=1)

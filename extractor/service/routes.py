@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -15,6 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from extractor.errors import ConfigError, EndpointError, ExtractorError, ModelError, ReplayMiss
 from extractor.records import DocumentRecord
+from extractor.records.jsonl import parse_json_lines
 from extractor.service.middleware import LOG_SCOPE_KEY
 from extractor.service.problems import (
     BadJson,
@@ -103,7 +105,11 @@ def _parse_jobs_body(raw: bytes, content_type: str) -> Any:
     try:
         text = raw.decode("utf-8")
         if any(t in content_type for t in JSONL_TYPES):
-            return [json.loads(line) for line in text.splitlines() if line.strip()]
+            lines = parse_json_lines(text, Path("the body"))
+            bad = next((line for line in lines if line.obj is None), None)
+            if bad is not None:
+                raise BadJson(f"cannot parse the body: {bad.problem}")
+            return [line.obj for line in lines]
         return json.loads(text)
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise BadJson(f"cannot parse the body: {e}") from e

@@ -42,6 +42,23 @@ def fake() -> Iterator[FakeOpenAI]:
         yield server
 
 
+def test_a_jsonl_body_line_that_is_no_object_is_400_naming_the_line(
+    serve_app: ServeApp, fake: FakeOpenAI
+) -> None:
+    ndjson = {"content-type": "application/x-ndjson"}
+    with serve_app(fake.base_url).client() as client:
+        listed = client.post(
+            "/v1/jobs", content=b'{"id": "a", "text": "x"}\n[1, 2]\n', headers=ndjson
+        )
+        # U+2028 inside a text is no line break in JSONL: one document, not a torn line
+        kept = client.post(
+            "/v1/jobs", content='{"id": "a", "text": "x\u2028y"}\n'.encode(), headers=ndjson
+        )
+    assert_problem(listed, 400, "bad-json")
+    assert "line 2: not a JSON object but an array" in listed.json()["detail"]
+    assert kept.status_code == 202, kept.text
+
+
 def test_400_for_a_body_that_is_not_json(serve_app: ServeApp, fake: FakeOpenAI) -> None:
     json_type = {"content-type": "application/json"}
     with serve_app(fake.base_url).client() as client:

@@ -32,7 +32,7 @@ from extractor.pipeline.wire import PLACEHOLDERS, WireIndicator
 __all__ = [
     "FigureLabel",
     "ListedFigure",
-    "figures_question",
+    "figure_context",
     "indicators_from_labels",
     "labels_model",
     "letter",
@@ -81,7 +81,8 @@ def list_figures(sentences: Sequence[str]) -> list[ListedFigure]:
     ]
 
 
-def _context(sentence: str, figure: ListedFigure) -> str:
+def figure_context(sentence: str, figure: ListedFigure) -> str:
+    """The words of ``sentence`` around ``figure``, cut at word boundaries."""
     start = max(0, figure.start - _CONTEXT_BEFORE)
     end = min(len(sentence), figure.end + _CONTEXT_AFTER)
     if start > 0:
@@ -92,17 +93,6 @@ def _context(sentence: str, figure: ListedFigure) -> str:
     head = "..." if start > 0 else ""
     tail = "..." if end < len(sentence) else ""
     return f"{head}{sentence[start:end]}{tail}"
-
-
-def figures_question(sentences: Sequence[str]) -> str:
-    """The numbered sentences, then each figure with its letter, sentence and context:
-    ``a: "15.4%" in [2] "...added value grew 15.4% year-on-year..."``."""
-    numbered = "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, start=1))
-    lines = [
-        f'{f.label}: "{f.text}" in [{f.sentence}] "{_context(sentences[f.sentence - 1], f)}"'
-        for f in list_figures(sentences)
-    ]
-    return f"Sentences:\n{numbered}\n\nFigures:\n" + ("\n".join(lines) or "none")
 
 
 def _absent_as_none(value: object) -> object:

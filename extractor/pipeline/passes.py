@@ -30,7 +30,6 @@ from collections.abc import Sequence
 
 from extractor.llm.client import AnswerT, ModelClient
 from extractor.pipeline.anchor import (
-    figures_question,
     indicators_from_labels,
     labels_model,
     list_figures,
@@ -41,6 +40,7 @@ from extractor.pipeline.prompt import (
     PassPrompt,
     TypedPrompt,
     figure_hints,
+    figures_question,
     indicators_question,
     projects_question,
     roles_question,

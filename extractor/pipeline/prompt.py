@@ -34,9 +34,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from extractor.errors import ConfigError
-from extractor.pipeline.anchor import figures_question, labels_model, letter, list_figures
+from extractor.pipeline.anchor import figure_context, labels_model, letter, list_figures
 from extractor.pipeline.chunk import Chunk
-from extractor.pipeline.normalize import find_figures
 from extractor.pipeline.wire import ChunkExtraction, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
 
 __all__ = [
@@ -47,6 +46,7 @@ __all__ = [
     "Prompt",
     "TypedPrompt",
     "figure_hints",
+    "figures_question",
     "indicators_question",
     "load_prompt",
     "number_sentences",
@@ -127,11 +127,17 @@ def _numbered(sentences: Sequence[str]) -> str:
 
 def figure_hints(sentences: Sequence[str]) -> list[tuple[str, int]]:
     """Every figure of the sentences as written, with its sentence number (from 1)."""
-    return [
-        (figure.text, number)
-        for number, sentence in enumerate(sentences, start=1)
-        for figure in find_figures(sentence)
+    return [(figure.text, figure.sentence) for figure in list_figures(sentences)]
+
+
+def figures_question(sentences: Sequence[str]) -> str:
+    """The figure pass's question: the numbered sentences, then each figure with its letter,
+    sentence and context: ``a: "15.4%" in [2] "...added value grew 15.4% year-on-year..."``."""
+    lines = [
+        f'{f.label}: "{f.text}" in [{f.sentence}] "{figure_context(sentences[f.sentence - 1], f)}"'
+        for f in list_figures(sentences)
     ]
+    return f"Sentences:\n{_numbered(sentences)}\n\nFigures:\n" + ("\n".join(lines) or "none")
 
 
 def projects_question(sentences: Sequence[str]) -> str:

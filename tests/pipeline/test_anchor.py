@@ -21,14 +21,13 @@ from pydantic import ValidationError
 from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError
 from extractor.pipeline.anchor import (
-    figures_question,
     indicators_from_labels,
     is_change,
     labels_model,
     list_figures,
 )
 from extractor.pipeline.batch import BatchSummary, run_batch
-from extractor.pipeline.prompt import Prompt, load_prompt
+from extractor.pipeline.prompt import Prompt, figures_question, load_prompt
 from extractor.records import DocumentRecord
 
 PROMPT = "extract.v1+figures.v1"

@@ -7,8 +7,10 @@ spelling as ``raw`` and is parsed in code (stage 6); names take the document's s
 too. A record the entity rules reject (a name that is no project, a role for no company) is
 dropped with a warning. When the cited sentences hold none of a record's figures and names,
 the citation moves to the sentences that do; a record whose anchor is found nowhere is
-ungrounded (dropped, or kept with a flag on request). ``Location`` and ``locate`` are
-re-exported from ``locate``.
+ungrounded (dropped, or kept with a flag on request). An indicator's name takes the text's
+own wording (module ``wording``) and, when the model gave no period, the one the text states
+for its figure (module ``periods``). ``Location`` and ``locate`` are re-exported from
+``locate``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from extractor.pipeline.normalize import (
     to_money,
     to_quantity,
 )
+from extractor.pipeline.periods import stated_period
 from extractor.pipeline.wire import (
     ChunkAnswer,
     ChunkExtraction,
@@ -37,6 +40,7 @@ from extractor.pipeline.wire import (
     WireProject,
     WireRole,
 )
+from extractor.pipeline.wording import text_wording
 from extractor.records import Change, EnterpriseRole, Evidence, Indicator, Money, Project, Quantity
 
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
@@ -152,6 +156,19 @@ class _Grounder:
             for s in record.cited
         )
 
+    def period(self, record: _Record, wire: WireIndicator) -> str | None:
+        """The model's period, else the one the text states for the indicator's figure (the
+        guide's rule I9, see ``periods``). Preferring the text's over the model's measured
+        worse: the model also reads periods from further back than a chunk's paragraph."""
+        if wire.period:
+            return wire.period
+        for figure in (wire.value, wire.change):
+            hit = self.text.find_figure(figure, record.sentences) if figure else None
+            if hit is not None:
+                stated = stated_period(self.text.chunk.sentences, hit[0], hit[1].start)
+                return stated if stated is not None else wire.period
+        return wire.period
+
     def spelled(self, name: str, record: _Record) -> str:
         """The document's own spelling of a name found in the record's sentences."""
         for sentence in record.sentences:
@@ -225,10 +242,10 @@ class _Grounder:
             return
         self.out.indicators.append(
             Indicator(
-                name=wire.name,
+                name=text_wording(wire.name, [s.text for s in record.sentences], wire.region),
                 region=wire.region,
                 enterprise=self.spelled(wire.enterprise, record) if wire.enterprise else None,
-                period=wire.period,
+                period=self.period(record, wire),
                 value=value,
                 change=change,
                 evidence=record.evidence(self.cited_hold(record, wire.name, wire.enterprise))

@@ -1,0 +1,83 @@
+"""The period of a figure, as the text states it (the guide's rule I9).
+
+A time phrase attached to a figure governs it ("... 70.1 billion yuan in the first seven
+months"); otherwise a phrase that frames the sentence does ("In 2017, the zone started 20
+projects"), and a framing phrase carries forward to later sentences of its paragraph until
+another time phrase appears. It is never carried backwards. ``stated_period`` applies that
+rule to a figure found in a chunk; the phrase comes back as written, without a leading "in"
+or "during" (the scorer folds the rest of the spellings).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractor.pipeline.chunk import Sentence
+
+__all__ = ["stated_period", "time_phrases"]
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
+)
+_COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2})"
+_YEAR = r"(?:19|20)\d{2}"
+_OF_YEAR = rf"(?:\s+(?:of\s+)?(?:this|last|the|the\s+same)\s+year|\s*,?\s+(?:of\s+)?{_YEAR})?"
+_DAY = r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?"
+_PHRASES = (
+    # spans of months: "January to July this year", "from January to August 2023"
+    rf"(?:from\s+)?{_MONTH}\s*(?:to|-|–|through|and)\s*{_MONTH}{_OF_YEAR}",
+    # "the first seven months of this year", "the first half", "the third quarter of 2023"
+    rf"(?:the\s+)?first\s+{_COUNT}\s+months{_OF_YEAR}",
+    rf"(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:quarter|half|season)"
+    rf"{_OF_YEAR}",
+    rf"(?:the\s+)?(?:past|last|previous)\s+{_COUNT}\s+years",
+    r"(?:in\s+)?recent\s+years",
+    rf"since\s+(?:last\s+year|the\s+beginning\s+of\s+(?:this|the)\s+year|{_YEAR}|{_MONTH}"
+    rf"(?:\s+{_YEAR})?)",
+    rf"(?:(?:through|as\s+of|by|until|up\s+to)\s+)?(?:the\s+)?end\s+of\s+(?:{_MONTH}|"
+    rf"(?:this|last)\s+year|{_YEAR}){_OF_YEAR}",
+    rf"(?:through|as\s+of|until|up\s+to)\s+{_MONTH}{_DAY}(?:\s*,?\s+{_YEAR})?",
+    rf"(?:in|during)\s+{_MONTH}{_DAY}(?:\s*,?\s+{_YEAR}|\s+(?:this|last)\s+year)?",
+    rf"{_MONTH}{_DAY}\s*,?\s+{_YEAR}",
+    rf"(?:in|during|for)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?{_YEAR}",
+    rf"(?:^|(?<=[.;:,]\s))(?:in\s+)?{_YEAR}(?=\s*,)",
+    r"(?:this|last)\s+year",
+    r"prior\s+to\s+this",
+)
+_TIME = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
+_LEAD = re.compile(r"^(?:in|during|for)\s+", re.IGNORECASE)
+
+
+def time_phrases(text: str) -> list[tuple[int, int, str]]:
+    """The time phrases of a text: (start, end, phrase as written without "in"/"during")."""
+    found = []
+    for m in _TIME.finditer(text):
+        phrase = _LEAD.sub("", " ".join(m.group().split())).strip(" ,")
+        if phrase:
+            found.append((m.start(), m.end(), phrase))
+    return found
+
+
+def stated_period(sentences: Sequence[Sentence], sentence: Sentence, at: int) -> str | None:
+    """The period governing the figure at document offset ``at`` of ``sentence``: the
+    nearest time phrase before it in its sentence, else the first after it, else the last
+    phrase of the nearest earlier sentence of the paragraph that has one; ``None`` when the
+    text states none. ``sentences`` are the chunk's, in order."""
+    own = time_phrases(sentence.text)
+    offset = at - sentence.start
+    before = [p for p in own if p[1] <= offset]
+    if before:
+        return before[-1][2]
+    after = [p for p in own if p[0] >= offset]
+    if after:
+        return after[0][2]
+    earlier = [
+        s for s in sentences if s.end <= sentence.start and s.paragraph == sentence.paragraph
+    ]
+    for previous in reversed(earlier):
+        phrases = time_phrases(previous.text)
+        if phrases:
+            return phrases[-1][2]
+    return None

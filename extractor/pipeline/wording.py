@@ -1,0 +1,155 @@
+"""An indicator's name in the text's own words.
+
+The guide asks for what an indicator measures "in the text's words, without region and
+period". A small model rewords it: "accumulated added value of industrial enterprises of the
+province" for the text's "accumulative added value of industrial enterprises with certain scale
+of the province", dropping the qualifier that makes it a different statistic. ``text_wording``
+looks for the name in its evidence sentences: the shortest stretch of one sentence that holds
+most of the name's content words (a word agrees with another that shares its stem, so
+"accumulated" finds "accumulative"), inside one clause and with no figure in it. That stretch,
+without a trailing place ("of the province", "in Hefei") or a leading article, is the name;
+when no stretch holds enough of the words, the model's name stays.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+__all__ = ["text_wording"]
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_STOP = frozenset(
+    {"of", "the", "in", "a", "an", "and", "for", "to", "by", "at", "on", "s", "its", "this", "that"}
+)
+# What may not lie inside a name: a figure, or the end of a clause.
+_BREAK = re.compile(r"[0-9,;:()\"\u201c\u201d]|\b(?:was|were|is|are|has|had|reached|rose)\b")
+_PLACE_NOUN = (
+    r"(?:province|city|region|county|district|country|nation|area|zone|prefecture|town|"
+    r"municipality|autonomous region)"
+)
+_GENERIC_PLACE = re.compile(
+    rf"\s+(?:of|in)\s+(?:the\s+)?(?:whole\s+|entire\s+|our\s+)?{_PLACE_NOUN}$", re.IGNORECASE
+)
+_NAMED_PLACE = re.compile(
+    rf"\s+(?:of|in)\s+(?:[A-Z][\w'\-]*\s+)*[A-Z][\w'\-]*(?:\s+{_PLACE_NOUN})?$"
+)
+# A name that starts so is the model's own phrase for a figure ("number of projects signed" for
+# "signed six projects"); the text has no stretch that says it.
+_MADE_UP_HEADS = frozenset({"number", "share", "proportion", "growth", "rate", "increase"})
+# What is measured comes before the first of these: "total investment" of "... of projects".
+_SPLIT = frozenset({"of", "in", "for", "by"})
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+# At least this share of the name's content words must be in the stretch.
+MIN_SHARE = 0.75
+# The stretch may be at most this many words longer than the name (its words all told).
+MAX_EXTRA_WORDS = 5
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    word: str
+    start: int
+    end: int
+
+
+def _stem_agrees(a: str, b: str) -> bool:
+    if a == b or a.removesuffix("s") == b.removesuffix("s"):
+        return True
+    if min(len(a), len(b)) < 5:
+        return False
+    shared = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        shared += 1
+    return shared >= 5 and shared >= 0.7 * min(len(a), len(b))
+
+
+def _content(words: Sequence[str]) -> list[str]:
+    return [w for w in words if w not in _STOP]
+
+
+def _tokens(text: str) -> list[_Token]:
+    return [_Token(m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def _without_place(name: str, region: str | None) -> str:
+    name = _GENERIC_PLACE.sub("", name)
+    named = _NAMED_PLACE.search(name)
+    if named is not None:
+        tail = named.group().lower()
+        said = region is not None and any(
+            w in tail for w in _content(_WORD.findall(region.lower())) if len(w) > 2
+        )
+        if said or re.search(rf"{_PLACE_NOUN}$", tail):
+            name = name[: named.start()]
+    return _ARTICLE.sub("", name).strip()
+
+
+def _in_order(window: Sequence[str], name_words: Sequence[str], head: int) -> int | None:
+    """How many of the name's words the window holds, each by its own word and in the name's
+    order; ``None`` when it holds them in another order (a rewording) or lacks the word at
+    ``head``, what is measured ("investment" in "total investment of projects")."""
+    used: set[int] = set()
+    last = -1
+    for token in window:
+        free = [k for k, w in enumerate(name_words) if k not in used]
+        index = next((k for k in free if name_words[k] == token), None)
+        if index is None:
+            index = next((k for k in free if _stem_agrees(name_words[k], token)), None)
+        if index is None:
+            continue
+        if index < last:
+            return None
+        used.add(index)
+        last = index
+    return len(used) if head in used else None
+
+
+def _best_stretch(
+    name_words: list[str], head: int, longest: int, sentence: str
+) -> tuple[float, int, str] | None:
+    tokens = _tokens(sentence)
+    hits = [i for i, t in enumerate(tokens) if any(_stem_agrees(t.word, w) for w in name_words)]
+    best: tuple[float, int, str] | None = None
+    for a, i in enumerate(hits):
+        for j in hits[a:]:
+            length = j - i + 1
+            if length > longest:
+                break
+            text = sentence[tokens[i].start : tokens[j].end]
+            if _BREAK.search(text):
+                break
+            found = _in_order([t.word for t in tokens[i : j + 1]], name_words, head)
+            if found is None:
+                continue
+            share = found / len(name_words)
+            if best is None or (share, -length) > (best[0], -best[1]):
+                best = (share, length, text)
+    return best
+
+
+def text_wording(name: str, sentences: Sequence[str], region: str | None = None) -> str:
+    """``name`` as the sentences word it, without a trailing place; ``name`` when they do not."""
+    words = [w.lower() for w in _WORD.findall(name)]
+    name_words = _content(words)
+    if len(name_words) < 2 or name_words[0] in _MADE_UP_HEADS:
+        return name
+    split = next((k for k, w in enumerate(words) if w in _SPLIT), len(words))
+    head = max(0, len(_content(words[:split])) - 1)
+    best: tuple[float, int, str] | None = None
+    for sentence in sentences:
+        found = _best_stretch(name_words, head, len(words) + MAX_EXTRA_WORDS, sentence)
+        if found is not None and (best is None or (found[0], -found[1]) > (best[0], -best[1])):
+            best = found
+    if best is None or best[0] < MIN_SHARE:
+        return name
+    wording = _without_place(" ".join(best[2].split()), region)
+    if not _content(_WORD.findall(wording.lower())):
+        return name
+    first = wording.split()[0]
+    if name[:1].islower() and first[:1].isupper() and not first.isupper():
+        wording = wording[0].lower() + wording[1:]  # a capital that only starts the sentence
+    return wording

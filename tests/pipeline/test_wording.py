@@ -1,0 +1,130 @@
+"""An indicator's name in the text's own words (``extractor.pipeline.wording``) and its
+period as the text states it (``extractor.pipeline.periods``), alone and through grounding.
+The sentences are invented in the style of the articles, not taken from the seeds or the
+check half."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.articles import default_chunks
+
+from extractor.pipeline.ground import ground_chunk
+from extractor.pipeline.periods import stated_period, time_phrases
+from extractor.pipeline.wire import ChunkExtraction
+from extractor.pipeline.wording import text_wording
+
+QUALIFIED = (
+    "Of which, accumulative output value of equipment enterprises above designated size of "
+    "the city had reached 12.4 billion yuan."
+)
+
+
+def test_a_reworded_name_takes_the_texts_words_and_its_qualifier() -> None:
+    name = "accumulated output value of equipment enterprises of the city"
+    assert text_wording(name, [QUALIFIED]) == (
+        "accumulative output value of equipment enterprises above designated size"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence", "expected"),
+    [
+        # a trailing place the record's region names goes
+        (
+            "battery industry output in Liuzhou City",
+            "The battery industry output of Liuzhou rose to 8 billion yuan.",
+            "battery industry output",
+        ),
+        # a capital that only starts the sentence is not kept
+        (
+            "port cargo throughput",
+            "Port cargo throughput was 3.2 million tons.",
+            "port cargo throughput",
+        ),
+    ],
+)
+def test_the_wording_drops_place_and_sentence_capital(
+    name: str, sentence: str, expected: str
+) -> None:
+    assert text_wording(name, [sentence], region="Liuzhou") == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "sentence"),
+    [
+        # the model's own phrase for a count: no stretch says it
+        ("number of projects signed", "The county signed six projects worth 2 billion yuan."),
+        # the words in another order are a rewording, not the name
+        (
+            "total investment of projects received",
+            "The projects received a total investment of 3 billion yuan.",
+        ),
+        # the stretch lacks what is measured ("investment")
+        (
+            "total investment of projects in the port area",
+            "Projects in the port area, with a total investment of 5 billion yuan, started.",
+        ),
+        # too few of the name's words in any one clause
+        ("freight volume of the rail hub", "The hub handled 40,000 containers last year."),
+    ],
+)
+def test_a_name_the_text_does_not_word_stays_the_models(name: str, sentence: str) -> None:
+    assert text_wording(name, [sentence]) == name
+
+
+def test_time_phrases_are_written_as_the_text_has_them_without_in() -> None:
+    text = (
+        "In the first eight months of this year, output rose; from January to May 2024 it "
+        "fell, and since last year the park has grown, as in 2019."
+    )
+    assert [p[2] for p in time_phrases(text)] == [
+        "the first eight months of this year",
+        "from January to May 2024",
+        "since last year",
+        "2019",
+    ]
+
+
+DOC = (
+    "In the first half of the year, the city signed 14 projects.\n"
+    "Their total investment was 6.3 billion yuan.\n"
+    "\n"
+    "A new paragraph says the park has 210 enterprises.\n"
+    "Accumulative output of the park reached 9 billion yuan in 2023, and 7 billion yuan in 2022.\n"
+)
+
+
+def test_a_figure_takes_its_own_phrase_else_its_paragraphs_framing_one() -> None:
+    (chunk,) = default_chunks(DOC)
+    sentences = chunk.sentences
+
+    def period_of(figure: str) -> str | None:
+        at = DOC.index(figure)
+        (sentence,) = [s for s in sentences if s.start <= at < s.end]
+        return stated_period(sentences, sentence, at)
+
+    assert period_of("6.3 billion") == "the first half of the year"  # carried forward
+    assert period_of("210 enterprises") is None  # another paragraph: nothing carried
+    assert period_of("9 billion") == "2023"  # the first phrase after it
+    assert period_of("7 billion") == "2023"  # the nearest phrase before it
+
+
+def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> None:
+    (chunk,) = default_chunks(DOC)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {"sentences": [2], "name": "total investment", "value": "6.3 billion yuan"},
+                {
+                    "sentences": [4],
+                    "name": "accumulated output of the park",
+                    "period": "this year",
+                    "value": "9 billion yuan",
+                },
+            ]
+        }
+    )
+    first, second = ground_chunk(DOC, chunk, answer).indicators
+    assert first.period == "the first half of the year"
+    assert second.period == "this year"  # the model's own is kept
+    assert second.name == "accumulative output of the park"

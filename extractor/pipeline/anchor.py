@@ -190,11 +190,40 @@ _FUTURE = re.compile(
 _ONE_PROJECT = re.compile(r"\b(?:the|this|its) (?:project|plant|factory|base|line)\b", re.I)
 
 
+# A figure that bounds what is counted ("20 projects above 100 million yuan", "projects each
+# with an investment of more than 5 billion yuan"): the count is the statistic, not the bound.
+_THRESHOLD = re.compile(
+    r"\b(?:projects?|enterprises?|companies|firms)\b(?:\s+(?:under\s+construction|in\s+total))?"
+    r"\s+(?:each\s+(?:with\s+)?(?:an?\s+)?(?:total\s+)?(?:investment|value|output)\s+of\s+|"
+    r"(?:worth|valued\s+at|with\s+investment\s+of)\s+)?"
+    r"(?:above|over|more\s+than|exceeding|at\s+least|no\s+less\s+than)\s*$",
+    re.I,
+)
+# The difference of two statistics ("2.4 percentage points higher than the national average",
+# "down 1.3 points compared with the first half"): the guide records the two, not this.
+_DIFFERENCE = re.compile(
+    r"\b(?:higher|lower|faster|slower|more|less|above|below)\s+than\b|"
+    r"\b(?:compared\s+(?:with|to)|over)\s+(?:the\s+)?(?:first|second|third|previous|last\s+"
+    r"(?:month|quarter)|national|provincial|average|whole)",
+    re.I,
+)
+
+
 def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     """False for a figure the model calls an indicator that the guide does not: a target or
-    expectation stated in the figure's own clause ("is expected to create 150 jobs"), or a
-    figure of one project ("planned investment of the project")."""
-    return not (_FUTURE.search(_clause_of(sentence, figure)) or _ONE_PROJECT.search(name))
+    expectation stated in the figure's own clause ("is expected to create 150 jobs"), a
+    figure of one project ("planned investment of the project"), a bound on what is counted
+    ("projects above 100 million yuan") or a difference in points between two statistics."""
+    clause = _clause_of(sentence, figure)
+    if _FUTURE.search(clause) or _ONE_PROJECT.search(name):
+        return False
+    if _THRESHOLD.search(sentence[: figure.start]):
+        return False
+    try:
+        points = parse_figure(figure.text).unit == "pp"
+    except ValueError:
+        points = False
+    return not (points and _DIFFERENCE.search(clause))
 
 
 _TIME = re.compile(

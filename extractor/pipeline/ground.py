@@ -40,7 +40,7 @@ from extractor.pipeline.wire import (
     WireProject,
     WireRole,
 )
-from extractor.pipeline.wording import text_wording
+from extractor.pipeline.wording import count_wording, text_wording
 from extractor.records import Change, EnterpriseRole, Evidence, Indicator, Money, Project, Quantity
 
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
@@ -156,6 +156,19 @@ class _Grounder:
             for s in record.cited
         )
 
+    def indicator_name(self, record: _Record, wire: WireIndicator) -> str:
+        """The indicator's name in the text's words (module ``wording``): a count the model
+        calls "number of ..." is named from the words around its figure."""
+        if wire.value and wire.name.lower().startswith("number of"):
+            hit = self.text.find_figure(wire.value, record.sentences)
+            if hit is not None:
+                sentence, loc = hit
+                at = loc.start - sentence.start
+                counted = count_wording(sentence.text, at, loc.end - sentence.start)
+                if counted is not None:
+                    return counted
+        return text_wording(wire.name, [s.text for s in record.sentences], wire.region)
+
     def period(self, record: _Record, wire: WireIndicator) -> str | None:
         """The model's period, else the one the text states for the indicator's figure (the
         guide's rule I9, see ``periods``). Preferring the text's over the model's measured
@@ -242,7 +255,7 @@ class _Grounder:
             return
         self.out.indicators.append(
             Indicator(
-                name=text_wording(wire.name, [s.text for s in record.sentences], wire.region),
+                name=self.indicator_name(record, wire),
                 region=wire.region,
                 enterprise=self.spelled(wire.enterprise, record) if wire.enterprise else None,
                 period=self.period(record, wire),

@@ -153,3 +153,41 @@ def text_wording(name: str, sentences: Sequence[str], region: str | None = None)
     if name[:1].islower() and first[:1].isupper() and not first.isupper():
         wording = wording[0].lower() + wording[1:]  # a capital that only starts the sentence
     return wording
+
+
+_COUNT_LEAD = re.compile(
+    r"^(?:[\d,.]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+dozen)"
+    r"\s*(?:thousand\s+|million\s+)?(?:(?:are|is|were|was)\s+)?",
+    re.IGNORECASE,
+)
+_COUNT_STOP = re.compile(
+    r"[,;()\"\u201c\u201d]|\.(?!\d)|\s(?:with|and|were|was|are|is|has|have|had|which|including|"
+    r"accounting|totaling|totalling|respectively|while|to|for)\b|"
+    r"\s(?:in|since|by|during)\s+(?:(?:19|20)\d\d|the\s+first|this|last)",
+    re.IGNORECASE,
+)
+_COUNT_VERB = re.compile(
+    r"\b((?:newly\s+)?(?:signed|started|commenced|launched|introduced|completed|landed|"
+    r"implemented|promoted|attracted|built|settled))\s+$",
+    re.IGNORECASE,
+)
+MAX_QUALIFIER_WORDS = 8
+
+
+def count_wording(sentence: str, start: int, end: int) -> str | None:
+    """The name of a count at ``sentence[start:end]`` ("20 projects") in the text's words:
+    "number of" the counted noun with the verb just before it and the qualifier just after
+    it ("signed 12 projects" is "number of projects signed", "newly started 20 projects
+    above 100 million yuan, ..." is "number of newly started projects above 100 million
+    yuan"); ``None`` when the figure holds no noun."""
+    noun = _COUNT_LEAD.sub("", sentence[start:end]).strip()
+    if not noun or not noun[0].isalpha():
+        return None
+    tail = sentence[end:]
+    stop = _COUNT_STOP.search(tail)
+    qualifier = " ".join((tail[: stop.start()] if stop else tail).split()[:MAX_QUALIFIER_WORDS])
+    found = _COUNT_VERB.search(sentence[:start])
+    verb = found.group(1) if found else ""
+    # "projects signed", but "newly started projects above 100 million yuan"
+    words = [verb, noun, qualifier] if qualifier else [noun, verb]
+    return "number of " + " ".join(" ".join(w.split()) for w in words if w)

@@ -322,3 +322,27 @@ def test_targets_and_one_projects_figures_are_no_indicator_even_when_labelled_on
     )
     built = indicators_from_labels(sentences, list_figures(sentences), answer)
     assert [(i.name, i.change) for i in built] == [("exports", "9%")]
+
+
+def test_a_bound_on_what_is_counted_and_a_difference_in_points_are_no_indicator() -> None:
+    sentences = [
+        "The county started 18 projects above 50 million yuan this year.",
+        "Its investment grew 7.5%, 1.2 percentage points higher than the provincial average.",
+        "The share of private investment rose by 0.8 percentage points year-on-year.",
+    ]
+    answer = labels(
+        sentences,
+        {
+            "a": {"kind": "indicator", "name": "number of projects started"},
+            "b": {"kind": "indicator", "name": "investment of projects"},
+            "c": {"kind": "indicator", "name": "investment growth"},
+            "d": {"kind": "indicator", "name": "difference from the provincial average"},
+            "e": {"kind": "indicator", "name": "share of private investment"},
+        },
+    )
+    built = indicators_from_labels(sentences, list_figures(sentences), answer)
+    assert [(i.name, i.value, i.change) for i in built] == [
+        ("number of projects started", "18 projects", None),
+        ("investment growth", None, "7.5%"),
+        ("share of private investment", None, "0.8 percentage points"),
+    ]

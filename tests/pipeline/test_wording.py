@@ -11,7 +11,7 @@ from fakes.articles import default_chunks
 from extractor.pipeline.ground import ground_chunk
 from extractor.pipeline.periods import stated_period, time_phrases
 from extractor.pipeline.wire import ChunkExtraction
-from extractor.pipeline.wording import text_wording
+from extractor.pipeline.wording import count_wording, text_wording
 
 QUALIFIED = (
     "Of which, accumulative output value of equipment enterprises above designated size of "
@@ -128,3 +128,49 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
     assert first.period == "the first half of the year"
     assert second.period == "this year"  # the model's own is kept
     assert second.name == "accumulative output of the park"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "expected"),
+    [
+        ("The county signed 12 projects.", "12 projects", "number of projects signed"),
+        (
+            "The zone newly started 20 projects above 50 million yuan, and signed 7 more.",
+            "20 projects",
+            "number of newly started projects above 50 million yuan",
+        ),
+        (
+            "Of these, 9 are relocation projects from Suzhou with a total investment of 1.2 "
+            "billion yuan.",
+            "9 are relocation projects",
+            "number of relocation projects from Suzhou",
+        ),
+        (
+            "It has 310 enterprises worth 2.5 billion yuan in 2024.",
+            "310 enterprises",
+            "number of enterprises worth 2.5 billion yuan",
+        ),
+    ],
+)
+def test_a_count_is_named_from_its_noun_verb_and_qualifier(
+    sentence: str, figure: str, expected: str
+) -> None:
+    start = sentence.index(figure)
+    assert count_wording(sentence, start, start + len(figure)) == expected
+
+
+def test_a_count_without_a_noun_has_no_wording() -> None:
+    sentence = "The number reached 4,200 by May."
+    start = sentence.index("4,200")
+    assert count_wording(sentence, start, start + len("4,200")) is None
+
+
+def test_grounding_names_a_count_the_model_calls_number_of_from_the_text() -> None:
+    text = "In 2024, the district signed 12 projects above 10 million yuan.\n"
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {"indicators": [{"sentences": [1], "name": "number of projects", "value": "12 projects"}]}
+    )
+    (indicator,) = ground_chunk(text, chunk, answer).indicators
+    assert indicator.name == "number of signed projects above 10 million yuan"
+    assert indicator.period == "2024"

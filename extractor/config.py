@@ -69,9 +69,11 @@ def _available_memory() -> int | None:
 def auto_slots(ctx_per_slot: int, *, cores: int | None = None, memory: int | None = None) -> int:
     """How many parallel slots this machine allows the embedded model: one per two cores, at
     most ``MAX_AUTO_SLOTS``, and no more than half the available memory holds as KV cache.
-    Measured on 2 cores (BENCHMARKS.md, "Embedded engine"): 4 slots took 1.27x the wall time
-    of 1, since each slot reads the shared instructions itself and batched decoding did not
-    make up for it; more slots pay only where cores are to spare."""
+    Measured on 2 cores (BENCHMARKS.md, "Embedded engine" and "Parallel slots"): 2 slots took
+    1.05x and 4 slots 1.36x the wall time of 1 on two documents. Batched decoding alone gains
+    at most 1.16x at 4 slots there (the CPU, not memory, bounds a decoding step), and each
+    slot reads the shared instructions itself; more slots pay only where cores are to
+    spare."""
     cores = available_threads() if cores is None else cores
     slots = min(MAX_AUTO_SLOTS, max(1, cores // 2))
     memory = _available_memory() if memory is None else memory

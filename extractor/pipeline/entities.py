@@ -70,16 +70,43 @@ _TITLES = (
     r"|minister|professor|engineer|researcher|spokesperson|spokesman|official|deputy"
 )
 _TITLE_FIRST = re.compile(rf"^(?:{_TITLES})\b", re.I)
+_SURNAMES = frozenset(
+    [
+        "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu",
+        "sun", "ma", "zhu", "hu", "guo", "he", "lin", "gao", "luo", "zheng", "liang", "xie",
+        "song", "tang", "han", "feng", "deng", "cao", "peng", "zeng", "xiao", "tian", "dong",
+        "pan", "yuan", "cai", "jiang", "yu", "du", "ye", "cheng", "wei", "su", "lu", "ding",
+        "ren", "shen", "yao", "jin", "fan", "fang", "shi", "tan", "jia", "xia", "fu", "qin",
+        "qiu", "hou", "bai", "kong", "mao", "duan", "lei", "hao", "gu", "long", "wan", "qian",
+        "tao", "yin", "yan", "niu", "meng",
+    ]
+)  # fmt: skip
+"""Common Chinese surnames in pinyin: "Sun Jian" is a person, not a company."""
+_SYLLABLE = (
+    r"(?:er|(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ueng|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu"
+    r"|ua|uo|ui|ue|a|o|e|i|u|v))"
+)
+_GIVEN_NAME = re.compile(rf"(?:{_SYLLABLE}){{1,2}}")
+# A comma that does not start a legal form ("Co., Ltd.") separates two names: a list.
+_LIST = re.compile(r",(?!\s*(?:ltd|limited|inc|llc|co)\b)", re.I)
+
+
+def _is_person(words: list[str]) -> bool:
+    """A pinyin surname and a given name of one or two syllables, and nothing else."""
+    return len(words) == 2 and words[0] in _SURNAMES and bool(_GIVEN_NAME.fullmatch(words[1]))
 
 
 def is_enterprise_name(name: str) -> bool:
-    """False for names of governments, schools, media, places, parks and titled people.
+    """False for names of governments, schools, media, places, parks, people and lists.
     A government or school is a company only with a legal form ("... Group", "... Co., Ltd."),
     a place-like name also with a word of trade ("Nanning Industrial Investment Group")."""
     words = re.findall(r"[a-z]+", name.lower())
     if not words or _PLACE_HEAD.search(name) or _TITLE_FIRST.search(name.strip()):
         return False
-    if set(words) <= _PROVINCES | {"province", "the", "of"}:
+    if set(words) <= _PROVINCES | {"province", "the", "of"} or _is_person(words):
+        return False
+    if _LIST.search(name):
         return False
     if _GOVERNMENT.search(name):
         return bool(LEGAL_FORM.search(name))

@@ -273,6 +273,9 @@ class _Grounder:
         if not is_enterprise_name(wire.enterprise):
             record.warnings.append(f"{record.label}: dropped, not a company")
             return
+        if wire.project and normalize_name(wire.project) == normalize_name(wire.enterprise):
+            record.warnings.append(f"{record.label}: dropped, its project is its own name")
+            return
         grounded = self.anchored(record, wire.enterprise)
         if not self._keep(record, grounded, keep_ungrounded):
             return

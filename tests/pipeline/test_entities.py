@@ -21,6 +21,9 @@ from extractor.pipeline.wire import ChunkExtraction
         "Sichuan Energy Investment Group",
         "Jiangxi Tongbo Technology",
         "Yibin Development Group Co., Ltd.",
+        "Sun Paper",  # a surname, but "paper" is no pinyin given name
+        "Li Auto",
+        "Tongwei Co., Ltd.",
     ],
 )
 def test_companies_are_enterprises(name: str) -> None:
@@ -40,9 +43,12 @@ def test_companies_are_enterprises(name: str) -> None:
         "Yibin bureau of industry and information technology",
         "Jiangxi",
         "Jiangxi Province",
+        "Zhou Hongbin",  # a person: pinyin surname and given name
+        "Gao Lin",
+        "Tongwei, Longi and Jinko",  # a list, not one company
     ],
 )
-def test_governments_parks_places_and_titled_people_are_not_enterprises(name: str) -> None:
+def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str) -> None:
     assert not is_enterprise_name(name)
 
 
@@ -103,3 +109,29 @@ def test_grounding_drops_a_batch_named_as_a_project_and_keeps_the_project() -> N
     grounded = ground_chunk(text, chunk, answer)
     assert [p.name for p in grounded.projects] == ["5GW solar cell plant"]
     assert any("'six projects': dropped, a batch of projects" in w for w in grounded.warnings)
+
+
+def test_a_role_whose_project_is_its_own_name_is_dropped() -> None:
+    text = "Shangrao Tianrui New Energy will invest in the Shangrao Tianrui New Energy plant.\n"
+    (chunk,) = chunk_document(text, max_tokens=500, overlap_tokens=0)
+    answer = ChunkExtraction.model_validate(
+        {
+            "roles": [
+                {
+                    "sentences": [1],
+                    "enterprise": "Shangrao Tianrui New Energy",
+                    "role": "investor",
+                    "project": "Shangrao Tianrui New Energy",
+                },
+                {
+                    "sentences": [1],
+                    "enterprise": "Shangrao Tianrui New Energy",
+                    "role": "investor",
+                    "project": "Shangrao Tianrui New Energy plant",
+                },
+            ]
+        }
+    )
+    grounded = ground_chunk(text, chunk, answer)
+    assert [r.project for r in grounded.roles] == ["Shangrao Tianrui New Energy plant"]
+    assert any("its project is its own name" in w for w in grounded.warnings)

@@ -61,7 +61,8 @@ class _Record:
     """Evidence sentences of one record while its figures are being grounded.
 
     ``sentences`` are the cited sentences followed by those where a figure or name was found
-    elsewhere in the chunk; ``found`` are the sentences (cited or not) holding one.
+    elsewhere in the chunk; ``found`` are the sentences (cited or not) holding one; ``hits``
+    where each of the record's figures was found.
     """
 
     sentences: list[Sentence]
@@ -69,6 +70,7 @@ class _Record:
     label: str
     cited: list[Sentence] = field(default_factory=list)
     found: list[Sentence] = field(default_factory=list)
+    hits: dict[str, tuple[Sentence, Location]] = field(default_factory=dict)
 
     def located(self, sentence: Sentence) -> None:
         """A figure or name of the record is in ``sentence``: it becomes evidence."""
@@ -100,6 +102,7 @@ class _Grounder:
             record.warnings.append(f"{record.label}: figure {figure!r} not found in the text")
             return None
         record.located(hit[0])
+        record.hits[figure] = hit
         return hit
 
     def _parse(self, record: _Record, figure: str | None) -> tuple[Figure, str, str] | None:
@@ -159,14 +162,13 @@ class _Grounder:
     def indicator_name(self, record: _Record, wire: WireIndicator) -> str:
         """The indicator's name in the text's words (module ``wording``): a count the model
         calls "number of ..." is named from the words around its figure."""
-        if wire.value and wire.name.lower().startswith("number of"):
-            hit = self.text.find_figure(wire.value, record.sentences)
-            if hit is not None:
-                sentence, loc = hit
-                at = loc.start - sentence.start
-                counted = count_wording(sentence.text, at, loc.end - sentence.start)
-                if counted is not None:
-                    return counted
+        hit = record.hits.get(wire.value) if wire.value else None
+        if hit is not None and wire.name.lower().startswith("number of"):
+            sentence, loc = hit
+            at = loc.start - sentence.start
+            counted = count_wording(sentence.text, at, loc.end - sentence.start)
+            if counted is not None:
+                return counted
         return text_wording(wire.name, [s.text for s in record.sentences], wire.region)
 
     def period(self, record: _Record, wire: WireIndicator) -> str | None:
@@ -175,12 +177,11 @@ class _Grounder:
         worse: the model also reads periods from further back than a chunk's paragraph."""
         if wire.period:
             return wire.period
-        for figure in (wire.value, wire.change):
-            hit = self.text.find_figure(figure, record.sentences) if figure else None
-            if hit is not None:
-                stated = stated_period(self.text.chunk.sentences, hit[0], hit[1].start)
-                return stated if stated is not None else wire.period
-        return wire.period
+        hits = [record.hits[f] for f in (wire.value, wire.change) if f and f in record.hits]
+        if not hits:
+            return None
+        sentence, loc = hits[0]
+        return stated_period(self.text.chunk.sentences, sentence, loc.start)
 
     def spelled(self, name: str, record: _Record) -> str:
         """The document's own spelling of a name found in the record's sentences."""

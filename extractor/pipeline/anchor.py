@@ -162,12 +162,17 @@ def _clause_of(sentence: str, figure: ListedFigure) -> str:
     return f"{head}{figure.text}{tail}"
 
 
+def _unit(figure: ListedFigure) -> str | None:
+    """The unit code reads off the figure, or ``None`` when it holds no readable number."""
+    try:
+        return parse_figure(figure.text).unit
+    except ValueError:
+        return None
+
+
 def is_change(sentence: str, figure: ListedFigure) -> bool:
     """True for a percentage, point or multiple whose own clause speaks of growth."""
-    try:
-        unit = parse_figure(figure.text).unit
-    except ValueError:
-        return False
+    unit = _unit(figure)
     if unit not in {"%", "pp", "times"}:
         return False
     return unit == "times" or bool(_GROWTH.search(_clause_of(sentence, figure)))
@@ -219,11 +224,7 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
         return False
     if _THRESHOLD.search(sentence[: figure.start]):
         return False
-    try:
-        points = parse_figure(figure.text).unit == "pp"
-    except ValueError:
-        points = False
-    return not (points and _DIFFERENCE.search(clause))
+    return not (_unit(figure) == "pp" and _DIFFERENCE.search(clause))
 
 
 _TIME = re.compile(

@@ -18,6 +18,7 @@ from extractor.records import Basis, Change, ChangeUnit, Money, Qualifier, Quant
 
 __all__ = [
     "CURRENCY_CODES",
+    "NUMBER_WORD",
     "UNITLESS",
     "Figure",
     "FigureError",
@@ -95,12 +96,9 @@ _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\bper annum\b|/
 _NUMBER = re.compile(
     r"(?<![\d.,A-Z])(\d{1,3}(?:,\d{3})+|\d+)(\.\n?\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?"
 )
-_WORDS = re.compile(
-    r"\b("
-    + "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
-    + r")\b",
-    re.I,
-)
+NUMBER_WORD = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+"""A regular expression (no group) for a number the text writes as a word ("twelve")."""
+_WORDS = re.compile(rf"\b({NUMBER_WORD})\b", re.I)
 _LEVEL = re.compile(
     r"\b(\d+(?:\.\d+)?)\s*-?\s*(thousand|million|billion|trillion)-(?:level|yuan)", re.I
 )

@@ -17,7 +17,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["text_wording"]
+from extractor.pipeline.normalize import NUMBER_WORD
+
+__all__ = ["count_wording", "text_wording"]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _STOP = frozenset(
@@ -155,9 +157,9 @@ def text_wording(name: str, sentences: Sequence[str], region: str | None = None)
     return wording
 
 
+# The number of a count as find_figures reads it, digits or words ("20", "twelve", "a dozen").
 _COUNT_LEAD = re.compile(
-    r"^(?:[\d,.]+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a\s+dozen)"
-    r"\s*(?:thousand\s+|million\s+)?(?:(?:are|is|were|was)\s+)?",
+    rf"^(?:[\d,.]+|{NUMBER_WORD})\s*(?:thousand\s+|million\s+)?(?:(?:are|is|were|was)\s+)?",
     re.IGNORECASE,
 )
 _COUNT_STOP = re.compile(

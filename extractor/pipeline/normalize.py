@@ -244,7 +244,9 @@ def find_figures(text: str) -> list[FigureSpan]:
         if spans and m.start() < spans[-1].end:
             continue
         start = m.start()
-        currency = _CURRENCY_BEFORE.search(text[max(0, start - 6) : start])
+        # A currency sign before the number may not reach back into the previous figure.
+        floor = spans[-1].end if spans else 0
+        currency = _CURRENCY_BEFORE.search(text[max(floor, start - 6) : start])
         if currency:
             start -= len(currency.group(0))
         after = text[m.end() :]

@@ -211,7 +211,11 @@ def run(
     ] = False,
     record: Annotated[
         bool,
-        typer.Option(help="Append every model response to the recordings.", rich_help_panel=_CACHE),
+        typer.Option(
+            help="Append every response the run uses to the recordings: the model's, and "
+            "cached ones the recordings lack.",
+            rich_help_panel=_CACHE,
+        ),
     ] = False,
     recordings: Annotated[
         Path | None,

@@ -181,6 +181,15 @@ class _RetryableStatus(Exception):
         self.response = response
 
 
+def _model_of(body: bytes) -> str:
+    """The model a request body names ("" when it names none or is no JSON object)."""
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return ""
+    return str(request.get("model", "")) if isinstance(request, dict) else ""
+
+
 class CachingTransport(httpx2.AsyncBaseTransport):
     """Serves and stores responses; meters usage into the current ``CallContext``.
 
@@ -202,20 +211,25 @@ class CachingTransport(httpx2.AsyncBaseTransport):
         self.record = record
         self.replay = replay
 
-    def _lookup(self, key: str) -> tuple[int, str] | None:
-        for store in (self.recordings, self.cache):
-            if store is not None:
-                found = store.get(key)
-                if found is not None:
-                    return found
-        return None
+    def _lookup(self, key: str, body: bytes, context: CallContext) -> tuple[int, str] | None:
+        """The recorded answer, else the cached one; with ``record``, a cached answer the
+        recordings lack is recorded too, so that recordings can be completed from the cache
+        (``--record --replay``) without asking the model again."""
+        if self.recordings is not None and (found := self.recordings.get(key)) is not None:
+            return found
+        found = self.cache.get(key) if self.cache is not None else None
+        if found is not None and self.record and self.recordings is not None:
+            status, text = found
+            model = _model_of(body)
+            self.recordings.put(key, model, status, text, f"{context.doc_id}#{context.chunk}")
+        return found
 
     async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response:
         body = await request.aread()
         key = request_key(request.url.path, body)
         context = current_call.get() or CallContext()
         meter = context.meter
-        found = self._lookup(key) if request.method == "POST" else None
+        found = self._lookup(key, body, context) if request.method == "POST" else None
         if found is not None:
             meter.cache_hits += 1
             status, text = found
@@ -243,7 +257,7 @@ class CachingTransport(httpx2.AsyncBaseTransport):
             meter.completion_tokens += int(usage.get("completion_tokens") or 0)
             details = usage.get("prompt_tokens_details") or {}
             meter.cached_prompt_tokens += int(details.get("cached_tokens") or 0)
-            model = str(json.loads(body).get("model", ""))
+            model = _model_of(body)
         except (json.JSONDecodeError, AttributeError, TypeError, ValueError):
             payload = None
         if response.status_code == 200 and isinstance(payload, dict):

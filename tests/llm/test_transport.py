@@ -335,6 +335,30 @@ async def test_an_error_inside_a_200_that_persists_comes_out_as_a_502() -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.parametrize("record", [True, False])
+async def test_recording_takes_cached_answers_the_recordings_lack(
+    tmp_path: Path, record: bool
+) -> None:
+    store = ResponseStore(tmp_path / "cache.sqlite")
+    key = request_key("/v1/chat/completions", json.dumps(BODY).encode())
+    store.put(key, "m", 200, json.dumps(COMPLETION))
+    folder = tmp_path / "recordings"
+    recordings = RecordingStore(folder)
+    replay = CachingTransport(None, cache=store, recordings=recordings, record=record, replay=True)
+    token = current_call.set(CallContext(doc_id="ningbo", chunk=2))
+    try:
+        assert (await send(replay, post())).json() == COMPLETION
+        assert (await send(replay, post())).json() == COMPLETION
+    finally:
+        current_call.reset(token)
+    lines = (folder / "responses.jsonl").read_text().splitlines() if record else []
+    assert len(RecordingStore(folder)) == len(lines) == int(record)
+    if record:
+        entry = json.loads(lines[0])
+        assert (entry["key"], entry["request"], entry["response"]) == (key, "ningbo#2", COMPLETION)
+
+
+@pytest.mark.asyncio
 async def test_an_error_inside_a_200_is_neither_cached_nor_recorded(tmp_path: Path) -> None:
     recordings = RecordingStore(tmp_path / "recordings")
     store = ResponseStore(tmp_path / "cache.sqlite")

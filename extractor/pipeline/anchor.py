@@ -32,11 +32,14 @@ from extractor.pipeline.wire import PLACEHOLDERS, WireIndicator
 __all__ = [
     "FigureLabel",
     "ListedFigure",
+    "SettledLabel",
     "figure_context",
     "indicators_from_labels",
     "labels_model",
     "letter",
     "list_figures",
+    "no_indicator",
+    "settled",
 ]
 
 Kind = Literal["indicator", "project", "target", "other"]
@@ -123,17 +126,27 @@ class FigureLabel(BaseModel):
     )
 
 
+class SettledLabel(BaseModel):
+    """The label of a figure that code already knows is no indicator (``no_indicator``):
+    the model picks its kind among the others and writes no name, region or period."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    figure: str
+    kind: Literal["project", "target", "other"]
+
+
 @functools.lru_cache(maxsize=512)
-def labels_model(figures: tuple[str, ...]) -> type[BaseModel]:
+def labels_model(figures: tuple[str, ...], settled: tuple[bool, ...] = ()) -> type[BaseModel]:
     """The answer model for a chunk whose listed figures are ``figures``: keys a, b, c, ...
     in order, each required, each repeating its figure, so that the grammar a server derives
-    from it asks about every figure in turn."""
+    from it asks about every figure in turn. A ``settled`` figure (aligned with ``figures``;
+    empty: none) gets a ``SettledLabel``: no indicator, and no name to write."""
     fields: dict[str, Any] = {}
     constant: Any = Literal  # a Literal of a value known only at run time
     for i, text in enumerate(figures):
-        label = create_model(
-            f"Figure_{letter(i)}", __base__=FigureLabel, figure=(constant[text], ...)
-        )
+        base = SettledLabel if i < len(settled) and settled[i] else FigureLabel
+        label = create_model(f"Figure_{letter(i)}", __base__=base, figure=(constant[text], ...))
         fields[letter(i)] = (label, ...)
     model: type[BaseModel] = create_model(
         f"FigureLabels{len(figures)}",
@@ -214,17 +227,28 @@ _DIFFERENCE = re.compile(
 )
 
 
-def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
-    """False for a figure the model calls an indicator that the guide does not: a target or
-    expectation stated in the figure's own clause ("is expected to create 150 jobs"), a
-    figure of one project ("planned investment of the project"), a bound on what is counted
-    ("projects above 100 million yuan") or a difference in points between two statistics."""
+def no_indicator(sentence: str, figure: ListedFigure) -> bool:
+    """True for a figure that its sentence alone shows is no indicator, whatever a model
+    would call it: a goal or expectation stated in its own clause ("is expected to create
+    150 jobs"), a bound on what is counted ("projects above 100 million yuan") or a
+    difference in points between two statistics ("2.4 percentage points higher than the
+    national average")."""
     clause = _clause_of(sentence, figure)
-    if _FUTURE.search(clause) or _ONE_PROJECT.search(name):
-        return False
-    if _THRESHOLD.search(sentence[: figure.start]):
-        return False
-    return not (_unit(figure) == "pp" and _DIFFERENCE.search(clause))
+    if _FUTURE.search(clause) or _THRESHOLD.search(sentence[: figure.start]):
+        return True
+    return _unit(figure) == "pp" and bool(_DIFFERENCE.search(clause))
+
+
+def settled(sentences: Sequence[str], figures: Sequence[ListedFigure]) -> tuple[bool, ...]:
+    """``no_indicator`` of each listed figure, in order."""
+    return tuple(no_indicator(sentences[f.sentence - 1], f) for f in figures)
+
+
+def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
+    """False for a figure the model calls an indicator that the guide does not: one that is
+    ``no_indicator`` by its sentence, or one the model names after one project ("planned
+    investment of the project")."""
+    return not no_indicator(sentence, figure) and not _ONE_PROJECT.search(name)
 
 
 _TIME = re.compile(

@@ -33,6 +33,7 @@ from extractor.pipeline.anchor import (
     indicators_from_labels,
     labels_model,
     list_figures,
+    settled,
 )
 from extractor.pipeline.chunk import Chunk
 from extractor.pipeline.ground import Grounded, ground_chunk
@@ -125,5 +126,6 @@ async def figure_indicators(
     if not listed:
         return []
     messages = figures.messages(figures_question(sentences))
-    labels = await _ask(client, limit, messages, labels_model(tuple(f.text for f in listed)))
+    model = labels_model(tuple(f.text for f in listed), settled(sentences, listed))
+    labels = await _ask(client, limit, messages, model)
     return indicators_from_labels(sentences, listed, labels)

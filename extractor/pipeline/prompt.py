@@ -34,7 +34,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from extractor.errors import ConfigError
-from extractor.pipeline.anchor import figure_context, labels_model, letter, list_figures
+from extractor.pipeline.anchor import figure_context, labels_model, letter, list_figures, settled
 from extractor.pipeline.chunk import Chunk
 from extractor.pipeline.wire import ChunkExtraction, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
 
@@ -252,18 +252,20 @@ def _load_typed(prompt_id: str, folder: Path | None) -> TypedPrompt:
 def _figure_turns(raw: str, label: str) -> tuple[dict[str, str], ...]:
     """A figure pass's examples as user/assistant turns; each answer must label exactly the
     figures code lists in the example's sentences (the file gives each letter's label without
-    its ``figure``, which code fills in)."""
+    its ``figure``, which code fills in), under the answer model the pass uses for them."""
     examples: Any = _json(raw, f"examples of {label}")
     turns: list[dict[str, str]] = []
     for i, example in enumerate(examples, start=1):
         try:
             sentences = [str(s) for s in example["sentences"]]
-            listed = {f.label: f.text for f in list_figures(sentences)}
+            figures = list_figures(sentences)
+            listed = {f.label: f.text for f in figures}
             output = {
                 key: {"figure": listed.get(key, ""), **label}
                 for key, label in example["output"].items()
             }
-            answer = labels_model(tuple(listed.values())).model_validate(output)
+            model = labels_model(tuple(listed.values()), settled(sentences, figures))
+            answer = model.model_validate(output)
         except (KeyError, TypeError, ValidationError) as e:
             raise ConfigError(f"example {i} of {label} is not a valid example: {e}") from e
         body = {key: value.model_dump(mode="json", exclude_none=True) for key, value in answer}

@@ -25,6 +25,7 @@ from extractor.pipeline.anchor import (
     is_change,
     labels_model,
     list_figures,
+    settled,
 )
 from extractor.pipeline.batch import BatchSummary, run_batch
 from extractor.pipeline.prompt import Prompt, figures_question, load_prompt
@@ -79,6 +80,34 @@ def test_the_answer_model_requires_every_letter_in_order_each_naming_its_figure(
         model.model_validate({k: v for k, v in good.items() if k != "c"})
     with pytest.raises(ValidationError):  # a label for the wrong figure
         model.model_validate(good | {"b": {"figure": "36 projects", "kind": "other"}})
+
+
+def test_a_figure_its_sentence_shows_is_no_indicator_gets_no_name_to_write() -> None:
+    sentences = [
+        "The county signed 36 projects above 100 million yuan.",
+        "Exports grew 8.1%, 2.4 percentage points higher than the national average.",
+        "It aims to reach 200 billion yuan of output by 2030.",
+    ]
+    figures = list_figures(sentences)
+    assert [f.text for f in figures] == [
+        "36 projects",
+        "100 million yuan",
+        "8.1%",
+        "2.4 percentage points",
+        "200 billion yuan",
+    ]
+    flags = settled(sentences, figures)
+    assert flags == (False, True, False, True, True)
+    model = labels_model(tuple(f.text for f in figures), flags)
+    schema = model.model_json_schema()["$defs"]
+    assert set(schema["Figure_b"]["properties"]) == {"figure", "kind"}
+    assert schema["Figure_b"]["properties"]["kind"]["enum"] == ["project", "target", "other"]
+    assert "name" in schema["Figure_c"]["properties"]
+    good = {f.label: {"figure": f.text, "kind": "other"} for f in figures}
+    model.model_validate(good)
+    named = {"figure": "200 billion yuan", "kind": "indicator", "name": "output"}
+    with pytest.raises(ValidationError):
+        model.model_validate(good | {"e": named})
 
 
 @pytest.mark.parametrize(

@@ -40,6 +40,7 @@ __all__ = [
     "list_figures",
     "no_indicator",
     "settled",
+    "states_statistic",
 ]
 
 Kind = Literal["indicator", "project", "target", "other"]
@@ -242,6 +243,11 @@ def no_indicator(sentence: str, figure: ListedFigure) -> bool:
 def settled(sentences: Sequence[str], figures: Sequence[ListedFigure]) -> tuple[bool, ...]:
     """``no_indicator`` of each listed figure, in order."""
     return tuple(no_indicator(sentences[f.sentence - 1], f) for f in figures)
+
+
+def states_statistic(sentence: str, start: int, end: int, name: str) -> bool:
+    """``is_statistic`` for the figure at ``sentence[start:end]``, however it was found."""
+    return is_statistic(sentence, ListedFigure("", sentence[start:end], 0, start, end), name)
 
 
 def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:

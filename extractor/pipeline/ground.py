@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.names import normalize_name
+from extractor.pipeline.anchor import states_statistic
 from extractor.pipeline.chunk import Chunk, Sentence
 from extractor.pipeline.entities import PROJECT_NOUN, is_enterprise_name, not_a_project
 from extractor.pipeline.locate import ChunkText, Location, locate
@@ -183,6 +184,16 @@ class _Grounder:
         sentence, loc = hits[0]
         return stated_period(self.text.chunk.sentences, sentence, loc.start)
 
+    def statistic(self, record: _Record, wire: WireIndicator) -> bool:
+        """False when the indicator's figure (its value's, else its change's) is one the guide
+        does not record as an indicator where the text states it (``anchor.is_statistic``)."""
+        figure = wire.value if wire.value in record.hits else wire.change
+        if figure is None or figure not in record.hits:
+            return True
+        sentence, loc = record.hits[figure]
+        start = loc.start - sentence.start
+        return states_statistic(sentence.text, start, loc.end - sentence.start, wire.name)
+
     def spelled(self, name: str, record: _Record) -> str:
         """The document's own spelling of a name found in the record's sentences."""
         for sentence in record.sentences:
@@ -253,6 +264,12 @@ class _Grounder:
         if not grounded:
             record.warnings.append(f"{record.label}: no figure found in the text")
         if not self._keep(record, grounded, keep_ungrounded):
+            return
+        if grounded and not self.statistic(record, wire):
+            record.warnings.append(
+                f"{record.label}: dropped, its figure is a target, a bound, a difference or "
+                "one project's"
+            )
             return
         self.out.indicators.append(
             Indicator(

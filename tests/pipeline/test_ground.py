@@ -225,3 +225,23 @@ def test_a_figure_with_other_digits_is_not_grounded() -> None:
     )
     (project,) = grounded.projects
     assert project.investment is None
+
+
+def test_an_indicator_whose_figure_the_guide_does_not_record_is_dropped_with_a_warning() -> None:
+    text = (
+        "Output of the county rose 8.1% to 31 billion yuan in 2023.\n"
+        "The county aims to reach 50 billion yuan of output in 2027.\n"
+        "It signed 14 projects above 100 million yuan.\n"
+        "The Dongfang battery project will add 9,000 tons of output.\n"
+    )
+    indicators = [
+        {"sentences": [1], "name": "output", "value": "31 billion yuan", "change": "8.1%"},
+        {"sentences": [2], "name": "output", "value": "50 billion yuan"},
+        {"sentences": [3], "name": "projects signed", "value": "100 million yuan"},
+        {"sentences": [3], "name": "number of projects signed", "value": "14 projects"},
+        {"sentences": [4], "name": "battery output", "value": "9,000 tons"},
+    ]
+    grounded = ground({"indicators": indicators}, text=text)
+    assert [i.value and i.value.value for i in grounded.indicators] == [31e9, 14]
+    dropped = [w for w in grounded.warnings if "dropped, its figure is a target" in w]
+    assert len(dropped) == 3

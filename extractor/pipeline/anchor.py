@@ -207,6 +207,14 @@ _FUTURE = re.compile(
     re.I,
 )
 _ONE_PROJECT = re.compile(r"\b(?:the|this|its) (?:project|plant|factory|base|line)\b", re.I)
+# A sentence about one project ("This project, with a total investment of 16 billion yuan",
+# "the first phase of the project, with ...", "The project received 6 billion yuan"): its
+# figures are the project's, not statistics.
+_PROJECT_SENTENCE = re.compile(
+    r"\b(?:the|this|that|its)\s+(?:(?:first|second|third|\w+-phase)\s+phase\s+of\s+the\s+)?"
+    r"project\b(?!s)",
+    re.I,
+)
 
 
 # A figure that bounds what is counted ("20 projects above 100 million yuan", "projects each
@@ -254,7 +262,9 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     """False for a figure the model calls an indicator that the guide does not: one that is
     ``no_indicator`` by its sentence, or one the model names after one project ("planned
     investment of the project")."""
-    return not no_indicator(sentence, figure) and not _ONE_PROJECT.search(name)
+    if no_indicator(sentence, figure) or _ONE_PROJECT.search(name):
+        return False
+    return not _PROJECT_SENTENCE.search(sentence)
 
 
 _TIME = re.compile(

@@ -23,6 +23,7 @@ from extractor.errors import ConfigError
 from extractor.pipeline.anchor import (
     indicators_from_labels,
     is_change,
+    is_statistic,
     labels_model,
     list_figures,
     settled,
@@ -375,3 +376,28 @@ def test_a_bound_on_what_is_counted_and_a_difference_in_points_are_no_indicator(
         ("investment growth", None, "7.5%"),
         ("share of private investment", None, "0.8 percentage points"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "expected"),
+    [
+        (
+            "This project, with a total investment of 16 billion yuan, opens in May.",
+            "16 billion yuan",
+            False,
+        ),
+        ("The first phase of the project has a capacity of 60 GWh.", "60 GWh", False),
+        ("The project received 6 billion yuan in investment.", "6 billion yuan", False),
+        (
+            "The 12 projects signed have a total investment of 5 billion yuan.",
+            "5 billion yuan",
+            True,
+        ),
+        ("Investment in industrial projects grew 9.1% in 2023.", "9.1%", True),
+    ],
+)
+def test_a_figure_of_a_sentence_about_one_project_is_no_statistic(
+    sentence: str, figure: str, expected: bool
+) -> None:
+    listed = next(f for f in list_figures([sentence]) if f.text == figure)
+    assert is_statistic(sentence, listed, "total investment") is expected

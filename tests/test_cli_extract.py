@@ -509,6 +509,10 @@ def test_a_full_disk_mid_run_is_one_line_and_keeps_what_was_written(
     assert Path("/dev/full").exists()
 
 
+def _interruptible() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_says_how_to_go_on_and_keeps_the_finished_documents(
     inputs: Path, tmp_path: Path
 ) -> None:
@@ -526,6 +530,9 @@ def test_ctrl_c_says_how_to_go_on_and_keeps_the_finished_documents(
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            # A test run started in the background inherits SIGINT ignored, and so would the
+            # child: give it the terminal's default, as a user at a prompt has.
+            preexec_fn=_interruptible,
         )
         deadline = time.monotonic() + 30
         while not any(article_in(r) == "zhaoqing" for r in fake.chat_requests):

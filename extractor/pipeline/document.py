@@ -1,7 +1,8 @@
 """One document through the stages: chunk, prompt, call, ground, merge, assemble the record.
 
-A one-call prompt (``extract.v1``) asks for a chunk's records in one call, or for its
-projects and roles when a figure pass asks for its indicators (``extract.v1+figures.v1``); a
+A one-call prompt (``extract.v1``) asks for a chunk's records in one call; joined with a figure
+pass (``extract.v1+figures.v1``) a second call then labels the figures that call's indicators
+left out, and adds the indicators among them; a
 one-pass-per-type prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and
 implies no roles from projects' enterprises when merging.
 """
@@ -58,17 +59,20 @@ async def _with_figures(
     chunk: Chunk,
     limit: asyncio.Semaphore,
 ) -> ChunkAnswer:
-    """The one-call prompt's projects and roles, and the figure pass's indicators."""
-
-    async def main() -> ChunkExtraction:
-        async with limit:
-            return await client.extract(prompt.messages(chunk), ChunkExtraction)
-
-    sentences = [s.text for s in chunk.sentences]
-    answer, indicators = await asyncio.gather(
-        main(), figure_indicators(client, limit, figures, sentences)
+    """The one-call prompt's records, and the figure pass's indicators for the figures that
+    none of its indicators states: the main call names few indicators but names them well,
+    the figure pass finds the ones it left out. The figure call waits for the main call, so
+    that it knows which figures are covered (and is skipped when none is left to name)."""
+    async with limit:
+        answer = await client.extract(prompt.messages(chunk), ChunkExtraction)
+    covered = frozenset(
+        figure.strip() for i in answer.indicators for figure in (i.value, i.change) if figure
     )
-    return ChunkAnswer(projects=answer.projects, indicators=indicators, roles=answer.roles)
+    sentences = [s.text for s in chunk.sentences]
+    added = await figure_indicators(client, limit, figures, sentences, covered)
+    return ChunkAnswer(
+        projects=answer.projects, indicators=[*answer.indicators, *added], roles=answer.roles
+    )
 
 
 async def extract_document(

@@ -15,7 +15,8 @@ instructions, examples and answer model (``ProjectsAnswer``, ``IndicatorsAnswer`
    grounding kept, so that a role's ``project`` can name one of them.
 
 ``figure_indicators`` is the figure pass that a one-call prompt may be joined with
-(``extract.v1+figures.v1``): it replaces that prompt's indicators.
+(``extract.v1+figures.v1``): it adds indicators for the figures that prompt's indicators do not
+state.
 
 That is three calls per chunk, two for a chunk without figures. The system prompt and the
 examples of a pass are the same for every chunk, so a server's prompt-prefix cache serves
@@ -118,14 +119,26 @@ async def extract_chunk_passes(
 
 
 async def figure_indicators(
-    client: ModelClient, limit: asyncio.Semaphore, figures: PassPrompt, sentences: Sequence[str]
+    client: ModelClient,
+    limit: asyncio.Semaphore,
+    figures: PassPrompt,
+    sentences: Sequence[str],
+    covered: frozenset[str] = frozenset(),
 ) -> list[WireIndicator]:
     """The indicators of a chunk by the figure pass (``extractor.pipeline.anchor``): one
-    label per figure code finds; a chunk without figures is not asked."""
+    label per figure code finds, an indicator for each figure labelled so. An indicator
+    that states a ``covered`` figure (as written) is left out: another call named it. A
+    chunk is not asked when it has no figure, or when every figure is covered or settled
+    (``settled``: code knows it is no indicator), since no answer could add an indicator."""
     listed = list_figures(sentences)
-    if not listed:
+    known = settled(sentences, listed)
+    if all(f.text in covered or ruled_out for f, ruled_out in zip(listed, known, strict=True)):
         return []
     messages = figures.messages(figures_question(sentences))
-    model = labels_model(tuple(f.text for f in listed), settled(sentences, listed))
+    model = labels_model(tuple(f.text for f in listed), known)
     labels = await _ask(client, limit, messages, model)
-    return indicators_from_labels(sentences, listed, labels)
+    return [
+        indicator
+        for indicator in indicators_from_labels(sentences, listed, labels)
+        if not {indicator.value, indicator.change} & covered
+    ]

@@ -68,7 +68,7 @@ answer model that validates each pass's examples."""
 @dataclass(frozen=True, slots=True)
 class Prompt:
     """A loaded one-call prompt: the rendered system message and where it came from, and
-    the figure pass that replaces its indicators when one is named (``extract.v1+figures.v1``).
+    the figure pass that adds to its indicators when one is named (``extract.v1+figures.v1``).
     """
 
     prompt_id: str
@@ -292,7 +292,7 @@ def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> 
     """Load ``NAME.VERSION`` from the built-in prompts or from ``folder``: a one-call prompt
     when ``NAME.VERSION.system.md`` exists, else a one-pass-per-type prompt when
     ``NAME.VERSION.projects.system.md`` does. ``MAIN+FIGURES`` is the one-call prompt MAIN
-    with its indicators asked by the figure pass FIGURES instead."""
+    with the figure pass FIGURES adding indicators for the figures MAIN's leave out."""
     main, plus, figures_id = prompt_id.partition("+")
     if plus:
         loaded = load_prompt(main, folder)

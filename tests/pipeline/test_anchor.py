@@ -1,6 +1,7 @@
 """The figure pass (``extract.v1+figures.v1``): code lists every figure of a chunk, the model
 labels each by letter under an answer model that requires every letter, and code builds the
-indicators from the labels. The end-to-end tests run against a real OpenAI-compatible HTTP
+indicators from the labels; they join the main call's indicators for the figures those do not
+state. The end-to-end tests run against a real OpenAI-compatible HTTP
 server on 127.0.0.1 that answers each request by the answer model it names."""
 
 from __future__ import annotations
@@ -295,6 +296,60 @@ def test_the_figure_pass_gives_the_indicators_the_main_call_the_rest(tmp_path: P
     assert record.meta.prompt_version == PROMPT
     assert record.meta.usage is not None
     assert record.meta.usage.calls == 2
+
+
+def _main_with_indicator(seen: Seen) -> Reply:
+    """The main call names the Zhaoqing article's count; the figure pass names both of its
+    first two figures, the count under another name."""
+    body = seen.body or {}
+    name = str(body["response_format"]["json_schema"]["name"])
+    if name == "ChunkExtraction":
+        return chat_completion(seen, ANSWERS["zhaoqing"])
+    area = {"kind": "indicator", "region": "Zhaoqing", "period": "2023"}
+    return chat_completion(
+        seen,
+        {
+            "a": {"figure": "12 projects", "name": "number of projects signed", **area},
+            "b": {"figure": "30 billion yuan", "name": "total investment", **area},
+            "c": {"figure": "40,000 tons", "kind": "project"},
+        },
+    )
+
+
+def test_the_figure_pass_adds_only_indicators_of_figures_the_main_call_left(
+    tmp_path: Path,
+) -> None:
+    write_articles(tmp_path / "in", ("zhaoqing",))
+    with running_fake(_main_with_indicator) as fake:
+        summary, record = _run(fake, tmp_path)
+        asked = [
+            (r.body or {})["response_format"]["json_schema"]["name"] for r in fake.chat_requests
+        ]
+    assert summary.failed == 0
+    assert asked == ["ChunkExtraction", "FigureLabels3"]  # the figure call waits for the main
+    assert [(i.name, i.value and i.value.value) for i in record.indicators] == [
+        ("signed projects", 12),
+        ("total investment", 30e9),
+    ]
+
+
+def test_a_chunk_whose_figures_are_all_covered_or_settled_asks_only_the_main_call(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "few.txt").write_text(
+        "Zhaoqing signed 12 projects in 2023. The city aims to reach 50 projects by 2025.\n",
+        encoding="utf-8",
+    )
+
+    def answer(seen: Seen) -> Reply:
+        return chat_completion(seen, ANSWERS["zhaoqing"])
+
+    with running_fake(answer) as fake:
+        summary, record = _run(fake, tmp_path)
+        assert len(fake.chat_requests) == 1
+    assert summary.failed == 0
+    assert [i.name for i in record.indicators] == ["signed projects"]
 
 
 def test_a_chunk_without_figures_asks_only_the_main_call(tmp_path: Path) -> None:

@@ -5,7 +5,10 @@ back several times. Records are merged when their comparable names agree (legal 
 case and punctuation folded; for projects a fuzzy token-set ratio, provided that the numbers
 and phases in the names agree); the merged record has the
 union of the evidence and of list fields, and the first non-null value of every other field
-(status: the last stated). Roles are then pointed at the merged project names.
+(status: the last stated). Roles are then pointed at the merged project names, and an
+enterprise that has a role for a project keeps no role without one: a small model labels one
+company anew in every chunk that names it ("partner", "operator", "chain_leader"), where the
+text states only what it does for its project.
 """
 
 from __future__ import annotations
@@ -158,8 +161,31 @@ def merge_records(
             kept_r = roles_by_key[key]
             role = kept_r.model_copy(update={"evidence": _evidence(kept_r.evidence, role.evidence)})
         roles_by_key[key] = role
-    result.roles = list(roles_by_key.values())
+    result.roles = _without_loose_roles(list(roles_by_key.values()), result.warnings)
     return result
+
+
+_FACILITY_ROLES = frozenset({Role.INVESTOR, Role.DEVELOPER, Role.OPERATOR})
+"""Roles about a facility: without a project they repeat what the enterprise does for one.
+The others (chain leader, partner, joint-venture partner, customer, supplier, other) are the
+guide's roles without a project (rules R1, R5) and stand beside a project role."""
+
+
+def _without_loose_roles(roles: list[EnterpriseRole], warnings: list[str]) -> list[EnterpriseRole]:
+    """The roles, less the project-less facility roles of an enterprise that has a role for
+    a project."""
+    on_project = {normalize_name(r.enterprise) for r in roles if r.project is not None}
+    kept = []
+    for role in roles:
+        loose = role.project is None and role.role in _FACILITY_ROLES
+        if loose and normalize_name(role.enterprise) in on_project:
+            warnings.append(
+                f"role {role.enterprise!r} ({role.role.value}): dropped, the enterprise has a "
+                "role for a project"
+            )
+            continue
+        kept.append(role)
+    return kept
 
 
 def _implied_roles(projects: Iterable[Project]) -> list[EnterpriseRole]:

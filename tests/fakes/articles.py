@@ -81,7 +81,14 @@ ANSWERS: dict[str, dict[str, Any]] = {
                 "value": "12 projects",
             }
         ],
-        "roles": [{"sentences": [2], "enterprise": "Xpeng Motors", "role": "operator"}],
+        "roles": [
+            {
+                "sentences": [2],
+                "enterprise": "Xpeng Motors",
+                "role": "operator",
+                "project": "parts park",
+            }
+        ],
     },
 }
 

@@ -206,13 +206,37 @@ def test_no_implied_roles_when_the_strategy_states_roles_itself() -> None:
 def test_a_chain_leader_is_the_industrys_and_a_builder_with_a_project_its_investor() -> None:
     base = project("Shanshan anode material base", FIRST)
     roles = [
-        role("Shanshan Co., Ltd.", Role.CHAIN_LEADER, "Shanshan anode material base", FIRST),
+        role("BYD", Role.CHAIN_LEADER, "Shanshan anode material base", PHASE_ONE),
         role("Shanshan Co., Ltd.", Role.DEVELOPER, "Shanshan anode material base", FIRST),
         role("Ningbo Shanshan New Material", Role.DEVELOPER, None, FOURTH),
     ]
     merged = merge_records([base], [], roles)
     assert sorted((r.enterprise, r.role, r.project) for r in merged.roles) == [
+        ("BYD", Role.CHAIN_LEADER, None),
         ("Ningbo Shanshan New Material", Role.DEVELOPER, None),
-        ("Shanshan Co., Ltd.", Role.CHAIN_LEADER, None),
         ("Shanshan Co., Ltd.", Role.INVESTOR, "Shanshan anode material base"),
+    ]
+
+
+def test_an_enterprise_with_a_role_for_a_project_keeps_no_facility_role_without_one() -> None:
+    base = project("Shanshan anode material base", FIRST)
+    roles = [
+        role("Shanshan Co., Ltd.", Role.OPERATOR, None, FOURTH),
+        role("Shanshan Co., Ltd.", Role.PARTNER, None, FOURTH),
+        role("Shanshan Co., Ltd.", Role.CHAIN_LEADER, "Shanshan anode material base", FIRST),
+        role("Shanshan Co., Ltd", Role.INVESTOR, "Shanshan anode material base", FIRST),
+        role("Shanshan Co., Ltd", Role.DEVELOPER, "Hangzhou chip fab", FIRST),
+        role("Ningbo Shanshan New Material", Role.OPERATOR, "Hangzhou chip fab", FOURTH),
+    ]
+    merged = merge_records([base], [], roles, implied_roles=False)
+    assert sorted((r.enterprise, r.role, r.project) for r in merged.roles) == [
+        ("Ningbo Shanshan New Material", Role.OPERATOR, None),
+        ("Shanshan Co., Ltd", Role.INVESTOR, "Shanshan anode material base"),
+        ("Shanshan Co., Ltd.", Role.CHAIN_LEADER, None),
+        ("Shanshan Co., Ltd.", Role.PARTNER, None),
+    ]
+    dropped = [w for w in merged.warnings if "has a role for a project" in w]
+    assert dropped == [
+        "role 'Shanshan Co., Ltd.' (operator): dropped, the enterprise has a role for a project",
+        "role 'Shanshan Co., Ltd' (investor): dropped, the enterprise has a role for a project",
     ]

@@ -243,8 +243,9 @@ def run(
         typer.Option(
             help=_help(
                 "Prompt id NAME.VERSION: extract.v1 asks once per chunk; typed.v1 asks once "
-                "per record type (three calls a chunk); extract.v1+figures.v1 asks the "
-                "indicators by labelling every figure code finds (two calls a chunk).",
+                "per record type (three calls a chunk); extract.v1+figures.v1 then adds "
+                "indicators by labelling the figures the first call left out (up to two "
+                "calls a chunk).",
                 "prompt",
             ),
             rich_help_panel=_CHUNK,

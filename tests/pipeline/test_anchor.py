@@ -277,7 +277,7 @@ def _run(fake: FakeOpenAI, tmp_path: Path) -> tuple[BatchSummary, DocumentRecord
     return summary, DocumentRecord.model_validate_json(line)
 
 
-def test_the_figure_pass_gives_the_indicators_the_main_call_the_rest(tmp_path: Path) -> None:
+def test_the_figure_pass_adds_the_indicators_the_main_call_did_not_write(tmp_path: Path) -> None:
     write_articles(tmp_path / "in", ("zhaoqing",))
     with running_fake(_labels_for) as fake:
         summary, record = _run(fake, tmp_path)

@@ -10,6 +10,7 @@ import asyncio
 import json
 import re
 import shutil
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -277,13 +278,22 @@ def _run(fake: FakeOpenAI, tmp_path: Path) -> tuple[BatchSummary, DocumentRecord
     return summary, DocumentRecord.model_validate_json(line)
 
 
-def test_the_figure_pass_adds_the_indicators_the_main_call_did_not_write(tmp_path: Path) -> None:
+def _run_zhaoqing(
+    respond: Callable[[Seen], Reply], tmp_path: Path
+) -> tuple[BatchSummary, DocumentRecord, list[str]]:
+    """The Zhaoqing article through the figure pass, and the answer models asked, in order."""
     write_articles(tmp_path / "in", ("zhaoqing",))
-    with running_fake(_labels_for) as fake:
+    with running_fake(respond) as fake:
         summary, record = _run(fake, tmp_path)
         asked = [
-            (r.body or {})["response_format"]["json_schema"]["name"] for r in fake.chat_requests
+            str((r.body or {})["response_format"]["json_schema"]["name"])
+            for r in fake.chat_requests
         ]
+    return summary, record, asked
+
+
+def test_the_figure_pass_adds_the_indicators_the_main_call_did_not_write(tmp_path: Path) -> None:
+    summary, record, asked = _run_zhaoqing(_labels_for, tmp_path)
     assert summary.failed == 0
     assert sorted(asked) == ["ChunkExtraction", "FigureLabels3"]
     assert [p.name for p in record.projects] == ["parts park"]
@@ -319,12 +329,7 @@ def _main_with_indicator(seen: Seen) -> Reply:
 def test_the_figure_pass_adds_only_indicators_of_figures_the_main_call_left(
     tmp_path: Path,
 ) -> None:
-    write_articles(tmp_path / "in", ("zhaoqing",))
-    with running_fake(_main_with_indicator) as fake:
-        summary, record = _run(fake, tmp_path)
-        asked = [
-            (r.body or {})["response_format"]["json_schema"]["name"] for r in fake.chat_requests
-        ]
+    summary, record, asked = _run_zhaoqing(_main_with_indicator, tmp_path)
     assert summary.failed == 0
     assert asked == ["ChunkExtraction", "FigureLabels3"]  # the figure call waits for the main
     assert [(i.name, i.value and i.value.value) for i in record.indicators] == [

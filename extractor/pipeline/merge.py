@@ -6,9 +6,9 @@ case and punctuation folded; for projects a fuzzy token-set ratio, provided that
 and phases in the names agree); the merged record has the
 union of the evidence and of list fields, and the first non-null value of every other field
 (status: the last stated). Roles are then pointed at the merged project names, and an
-enterprise that has a role for a project keeps no role without one: a small model labels one
-company anew in every chunk that names it ("partner", "operator", "chain_leader"), where the
-text states only what it does for its project.
+enterprise that has a role for a project keeps no project-less investor, developer or operator
+role: a small model labels one company anew in every chunk that names it, where the text states
+only what it does for its project.
 """
 
 from __future__ import annotations

@@ -134,6 +134,9 @@ _CLAUSE_VERB = re.compile(
 )
 
 
+BATCH = "a batch of projects"
+
+
 def not_a_project(name: str) -> str | None:
     """Why ``name`` names no single project, or None when it may name one."""
     words = re.findall(r"[\w'-]+", name.lower())
@@ -142,7 +145,7 @@ def not_a_project(name: str) -> str | None:
     head = words[-1]
     counted = _COUNT_START.search(name.strip()) and _BATCH_HEADS.intersection(words)
     if counted or head in _BATCH_HEADS:
-        return "a batch of projects"
+        return BATCH
     if len(words) > 5 and _CLAUSE_VERB.search(name):
         return "a clause, not a name"
     if PROJECT_NOUN.search(name) or _ZONE.search(name):

@@ -9,8 +9,10 @@ dropped with a warning. When the cited sentences hold none of a record's figures
 the citation moves to the sentences that do; a record whose anchor is found nowhere is
 ungrounded (dropped, or kept with a flag on request). An indicator's name takes the text's
 own wording (module ``wording``) and, when the model gave no period, the one the text states
-for its figure (module ``periods``). ``Location`` and ``locate`` are re-exported from
-``locate``.
+for its figure (module ``periods``). A batch of projects ("30 projects were started with a
+total investment of ...") is no project; its count and its total become indicators, named from
+the text, where no indicator of the model's states the same figure. ``Location`` and
+``locate`` are re-exported from ``locate``.
 """
 
 from __future__ import annotations
@@ -21,13 +23,20 @@ from dataclasses import dataclass, field
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import states_statistic
 from extractor.pipeline.chunk import Chunk, Sentence
-from extractor.pipeline.entities import PROJECT_NOUN, is_enterprise_name, not_a_project
+from extractor.pipeline.entities import (
+    BATCH,
+    LEGAL_FORM,
+    PROJECT_NOUN,
+    is_enterprise_name,
+    not_a_project,
+)
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
     UNITLESS,
     Figure,
     FigureError,
+    find_figures,
     parse_figure,
     to_change,
     to_money,
@@ -41,7 +50,12 @@ from extractor.pipeline.wire import (
     WireProject,
     WireRole,
 )
-from extractor.pipeline.wording import count_wording, text_wording
+from extractor.pipeline.wording import (
+    batch_total_name,
+    count_wording,
+    is_batch_count,
+    text_wording,
+)
 from extractor.records import Change, EnterpriseRole, Evidence, Indicator, Money, Project, Quantity
 
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
@@ -55,6 +69,9 @@ class Grounded:
     indicators: list[Indicator] = field(default_factory=list)
     roles: list[EnterpriseRole] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Indicators a batch of projects states (its count, its total), kept where no indicator
+    # of the model's states the same figure.
+    batch: list[Indicator] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -228,6 +245,8 @@ class _Grounder:
         reason = not_a_project(wire.name)
         if reason is not None:
             record.warnings.append(f"{record.label}: dropped, {reason}")
+            if reason == BATCH:
+                self.batch_indicators(record, wire)
             return
         figures = [f for f in (investment, output_value, *capacity) if f is not None]
         enterprises = [e for e in wire.enterprises if is_enterprise_name(e)]
@@ -255,6 +274,35 @@ class _Grounder:
                 ungrounded=not grounded,
             )
         )
+
+    def batch_indicators(self, record: _Record, wire: WireProject) -> None:
+        """The indicators a batch of projects states: the count its name starts with ("30
+        projects") and its total investment, each named from the text around its figure."""
+        counts = [span.text for span in find_figures(wire.name) if is_batch_count(span.text)]
+        for figure, money in ((counts[0] if counts else None, False), (wire.investment, True)):
+            value = self.quantity(record, figure)
+            if figure is None or value is None or figure not in record.hits:
+                continue
+            if money != (value.unit in CURRENCY_CODES):
+                continue  # an "investment" that is a percent or has no unit states no total
+            sentence, loc = record.hits[figure]
+            at, end = loc.start - sentence.start, loc.end - sentence.start
+            name = (
+                batch_total_name(sentence.text, at, wire.name)
+                if money
+                else count_wording(sentence.text, at, end)
+            )
+            if name is None:
+                continue
+            self.out.batch.append(
+                Indicator(
+                    name=name,
+                    region=None if LEGAL_FORM.search(wire.location or "") else wire.location,
+                    period=stated_period(self.text.chunk.sentences, sentence, loc.start),
+                    value=value,
+                    evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
+                )
+            )
 
     def indicator(self, wire: WireIndicator, keep_ungrounded: bool) -> None:
         record = self._start(wire.sentences, f"indicator {wire.name!r}")
@@ -347,4 +395,13 @@ def ground_chunk(
         grounder.indicator(indicator, keep_ungrounded)
     for role in answer.roles:
         grounder.role(role, keep_ungrounded)
+    stated = {(i.value.value, i.value.unit) for i in out.indicators if i.value is not None}
+    for counted in out.batch:
+        if counted.value is None:
+            continue
+        key = (counted.value.value, counted.value.unit)
+        if key not in stated:
+            stated.add(key)
+            out.indicators.append(counted)
+    out.batch.clear()
     return out

@@ -17,9 +17,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractor.pipeline.normalize import NUMBER_WORD
+from extractor.pipeline.normalize import NUMBER_WORD, FigureError, find_figures, parse_figure
 
-__all__ = ["count_wording", "text_wording"]
+__all__ = [
+    "batch_total_name",
+    "count_wording",
+    "is_batch_count",
+    "text_wording",
+    "total_wording",
+]
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
 _STOP = frozenset(
@@ -164,14 +170,18 @@ _COUNT_LEAD = re.compile(
 )
 _COUNT_STOP = re.compile(
     r"[,;()\"\u201c\u201d]|\.(?!\d)|\s(?:with|and|were|was|are|is|has|have|had|which|including|"
-    r"accounting|totaling|totalling|respectively|while|to|for)\b|"
+    r"accounting|totaling|totalling|respectively|while|to|for|will|would|shall|can|could|may)\b|"
     r"\s(?:in|since|by|during)\s+(?:(?:19|20)\d\d|the\s+first|this|last)",
     re.IGNORECASE,
 )
-_COUNT_VERB = re.compile(
-    r"\b((?:newly\s+)?(?:signed|started|commenced|launched|introduced|completed|landed|"
-    r"implemented|promoted|attracted|built|settled))\s+$",
-    re.IGNORECASE,
+_VERBS = (
+    r"(?:newly\s+)?(?:signed|started|commenced|launched|introduced|completed|landed|"
+    r"implemented|promoted|attracted|built|settled)"
+)
+_COUNT_VERB = re.compile(rf"\b({_VERBS})\s+$", re.IGNORECASE)
+# "15 projects were signed": the verb after the count, in the passive.
+_PASSIVE_VERB = re.compile(
+    rf"^\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been)\s+({_VERBS})\b", re.IGNORECASE
 )
 MAX_QUALIFIER_WORDS = 8
 
@@ -186,6 +196,9 @@ def count_wording(sentence: str, start: int, end: int) -> str | None:
     if not noun or not noun[0].isalpha():
         return None
     tail = sentence[end:]
+    passive = _PASSIVE_VERB.match(tail)
+    if passive is not None and _COUNT_VERB.search(sentence[:start]) is None:
+        return f"number of {noun} {' '.join(passive.group(1).split())}"
     stop = _COUNT_STOP.search(tail)
     qualifier = " ".join((tail[: stop.start()] if stop else tail).split()[:MAX_QUALIFIER_WORDS])
     found = _COUNT_VERB.search(sentence[:start])
@@ -193,3 +206,106 @@ def count_wording(sentence: str, start: int, end: int) -> str | None:
     # "projects signed", but "newly started projects above 100 million yuan"
     words = [verb, noun, qualifier] if qualifier else [noun, verb]
     return "number of " + " ".join(" ".join(w.split()) for w in words if w)
+
+
+# A total the model names without saying of what: "total investment" for "15 projects were
+# signed with a total investment of 40 billion yuan", where the text's statistic is the total
+# investment of the projects signed.
+_BARE_TOTAL = re.compile(
+    r"(?:(?:total|annual|planned|accumulated|accumulative|cumulative|combined|overall)\s+)*"
+    r"(?:investment|output\s+value|output|revenue|sales\s+revenue|sales|contract\s+value)",
+    re.IGNORECASE,
+)
+# The total follows its batch: "30 projects were started with a total investment of ...".
+_BATCH_LINK = re.compile(
+    r"\b(?:with|totaling|totalling|involving)\s+(?:(?:a|an|the)\s+)?$", re.IGNORECASE
+)
+# Or names it: "Total investment for the projects exceeded ...".
+_BATCH_AFTER = re.compile(
+    r"^\s+(?:of|for)\s+(?:the|these|those|all|such)\s+((?:[a-z][\w-]*\s+)??[a-z][\w-]*s)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_BREAK = re.compile(r"[;:]|\.(?!\d)")
+# Plural units that measure rather than count: "1,000 tons" is no batch.
+_MEASURES = re.compile(
+    r"(?:tons|tonnes|hectares|acres|meters|metres|kilometers|kilometres|watts|kilowatts|"
+    r"megawatts|gigawatts|liters|litres|barrels|dollars|yuan|years|months|days|times)$",
+    re.IGNORECASE,
+)
+
+
+def is_batch_count(span_text: str) -> bool:
+    """True when a figure counts things ("30 projects"), not money or a measure."""
+    try:
+        unit = parse_figure(span_text).unit
+    except FigureError:
+        return False
+    return unit is not None and unit.endswith("s") and not _MEASURES.search(unit)
+
+
+MAX_BATCH_WORDS = 15
+
+
+def total_wording(sentence: str, start: int, name: str) -> str | None:
+    """The name of a batch's total whose figure is at ``sentence[start:]``, when the model's
+    ``name`` says only what is totalled ("total investment"): the total "of" the batch the
+    text ties it to, the count it follows ("15 projects were signed with a total investment
+    of" is "total investment of projects signed") or the plural it names ("total investment
+    for the projects" is "total investment of projects"); ``None`` otherwise."""
+    name = " ".join(name.split())
+    if not _BARE_TOTAL.fullmatch(name):
+        return None
+    said = list(re.finditer(r"\s+".join(map(re.escape, name.split())), sentence[:start], re.I))
+    if not said:
+        return None
+    head = said[-1]
+    after = _BATCH_AFTER.match(sentence[head.end() : start])
+    if after is not None:
+        return f"{name} of {' '.join(after.group(1).split())}"
+    before = sentence[: head.start()]
+    link = _BATCH_LINK.search(before)
+    if link is None:
+        return None
+    for span in reversed(find_figures(before[: link.start()])):
+        counted = count_wording(sentence, span.start, span.end)
+        if counted is None or not is_batch_count(span.text):
+            continue
+        between = sentence[span.end : link.start()]
+        if _SENTENCE_BREAK.search(between) or len(between.split()) > MAX_BATCH_WORDS:
+            return None
+        return f"{name} of {counted.removeprefix('number of ')}"
+    return None
+
+
+# What the text calls a batch's money figure, just before it: "with a total investment of".
+_TOTAL_HEAD = re.compile(
+    r"((?:(?:total|annual|planned|accumulated|accumulative|cumulative|combined)\s+)*"
+    r"investment)\b[^.;:\d]{0,30}$",
+    re.IGNORECASE,
+)
+_BATCH_LEAD = re.compile(
+    rf"^(?:a\s+total\s+of\s+|total\s+of\s+|the\s+|work\s+of\s+|these\s+)?"
+    rf"(?:[\d,]+|{NUMBER_WORD})?\s*",
+    re.IGNORECASE,
+)
+MAX_BATCH_NAME_WORDS = 5
+
+
+def batch_total_name(sentence: str, start: int, batch: str) -> str:
+    """The name of the money figure at ``sentence[start:]`` that a batch of projects
+    (``batch``, the model's name for it) states: what the text calls it ("total investment",
+    "annual planned investment"; else "total investment") "of" the batch, from the count it
+    follows (``total_wording``) or else the batch's own words without its count ("345 major
+    industrial projects" gives "total investment of major industrial projects")."""
+    found = _TOTAL_HEAD.search(sentence[:start])
+    head = " ".join(found.group(1).lower().split()) if found else "total investment"
+    named = total_wording(sentence, start, head) if found else None
+    if named is not None:
+        return named
+    words = _BATCH_LEAD.sub("", batch.strip()).split()
+    said = " ".join(words)
+    if not words:
+        return f"{head} of projects"
+    if len(words) > MAX_BATCH_NAME_WORDS or _BREAK.search(said) or _TOTAL_HEAD.search(said):
+        return f"{head} of projects"
+    return f"{head} of {' '.join(words).lower()}"

@@ -11,7 +11,8 @@ ungrounded (dropped, or kept with a flag on request). An indicator's name takes 
 own wording (module ``wording``) and, when the model gave no period, the one the text states
 for its figure (module ``periods``). A batch of projects ("30 projects were started with a
 total investment of ...") is no project; its count and its total become indicators, named from
-the text, where no indicator of the model's states the same figure. ``Location`` and
+the text, where no indicator of the model's states the same figure and the batch has a place;
+so do the other counts of projects the chunk states (module ``counts``). ``Location`` and
 ``locate`` are re-exported from ``locate``.
 """
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import states_statistic
 from extractor.pipeline.chunk import Chunk, Sentence
+from extractor.pipeline.counts import project_counts
 from extractor.pipeline.entities import (
     BATCH,
     LEGAL_FORM,
@@ -397,11 +399,12 @@ def ground_chunk(
         grounder.role(role, keep_ungrounded)
     stated = {(i.value.value, i.value.unit) for i in out.indicators if i.value is not None}
     for counted in out.batch:
-        if counted.value is None:
+        if counted.value is None or counted.region is None:
             continue
         key = (counted.value.value, counted.value.unit)
         if key not in stated:
             stated.add(key)
             out.indicators.append(counted)
     out.batch.clear()
+    out.indicators.extend(project_counts(chunk.sentences, out.indicators))
     return out

@@ -1,6 +1,7 @@
 """A batch of projects ("30 projects were started with a total investment of ...") is no
 project, but its count and its total are indicators: naming them from the text (module
-``wording``) and adding them through grounding. The sentences are invented in the style of
+``wording``), finding every count of projects (module ``counts``) and adding them through
+grounding. The sentences are invented in the style of
 the articles, not taken from the seeds or the dev set."""
 
 from __future__ import annotations
@@ -8,9 +9,12 @@ from __future__ import annotations
 import pytest
 from fakes.articles import default_chunks
 
+from extractor.pipeline.chunk import Sentence
+from extractor.pipeline.counts import project_counts
 from extractor.pipeline.ground import ground_chunk
 from extractor.pipeline.wire import ChunkExtraction
 from extractor.pipeline.wording import batch_total_name, count_wording, total_wording
+from extractor.records import Evidence, Indicator, Quantity
 
 SIGNED = (
     "In the first quarter, 12 projects were signed with a total investment of 3.4 billion "
@@ -93,14 +97,16 @@ def test_a_batch_total_without_a_count_is_named_from_the_batch() -> None:
     )
 
 
-def _batch_answer(investment: str, *indicators: dict[str, object]) -> ChunkExtraction:
+def _batch_answer(
+    investment: str, *indicators: dict[str, object], location: str = "Anting town"
+) -> ChunkExtraction:
     return ChunkExtraction.model_validate(
         {
             "projects": [
                 {
                     "sentences": [1],
                     "name": "9 projects were started",
-                    "location": "Anting Industrial Park Co., Ltd.",
+                    "location": location,
                     "investment": investment,
                 }
             ],
@@ -114,15 +120,22 @@ def test_grounding_turns_a_batch_of_projects_into_its_count_and_total() -> None:
     (chunk,) = default_chunks(text)
     grounded = ground_chunk(text, chunk, _batch_answer("2.1 billion yuan"))
     assert grounded.projects == []
-    count, total = grounded.indicators
+    count, total, other = grounded.indicators
+    assert other.name == "number of projects signed"  # the chunk's other count (counts)
     assert (count.name, count.value and count.value.value) == ("number of projects started", 9)
     assert total.name == "total investment of projects started"
     assert total.value is not None
     assert total.value.value == 2.1e9
     assert total.value.unit == "CNY"
-    assert total.period == "the first quarter"
-    assert total.region is None  # a company is no region
+    assert (total.region, total.period) == ("Anting town", "the first quarter")
     assert [e.text for e in total.evidence] == [SIGNED]
+
+
+def test_a_batch_placed_at_a_company_gives_no_indicator() -> None:
+    text = SIGNED + "\n"
+    (chunk,) = default_chunks(text)
+    answer = _batch_answer("2.1 billion yuan", location="Anting Industrial Park Co., Ltd.")
+    assert ground_chunk(text, chunk, answer).indicators == []
 
 
 def test_a_batch_adds_no_indicator_for_a_figure_the_model_already_states() -> None:
@@ -132,6 +145,7 @@ def test_a_batch_adds_no_indicator_for_a_figure_the_model_already_states() -> No
     grounded = ground_chunk(text, chunk, _batch_answer("2.1 billion yuan", stated))
     assert sorted(i.name for i in grounded.indicators) == [
         "investment of new projects",
+        "number of projects signed",
         "number of projects started",
     ]
 
@@ -141,3 +155,72 @@ def test_a_batch_investment_that_is_no_money_states_no_total() -> None:
     (chunk,) = default_chunks(text)
     grounded = ground_chunk(text, chunk, _batch_answer("12%"))
     assert [i.name for i in grounded.indicators] == ["number of projects started"]
+
+
+def _indicator(sentence: Sentence, region: str | None, value: float, unit: str) -> Indicator:
+    return Indicator(
+        name="industrial investment",
+        region=region,
+        value=Quantity(value=value, unit=unit, raw=str(value)),
+        evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
+    )
+
+
+COUNTS = (
+    "In 2024, Anxi county signed 12 projects and 9 projects were started.\n"
+    "Industrial investment in Baiyun district rose by 8%, and 4 new projects were completed.\n"
+    "The county will start 20 more projects next year and has 1,200 enterprises.\n"
+)
+
+
+def test_counts_of_projects_are_indicators_named_and_placed_from_the_chunk() -> None:
+    (chunk,) = default_chunks(COUNTS)
+    first, second, _ = chunk.sentences
+    stated = [_indicator(second, "Baiyun district", 8, "%"), _indicator(first, "Anxi", 3, "t")]
+    found = {i.name: i for i in project_counts(chunk.sentences, stated)}
+    assert sorted(found) == [
+        "number of new projects completed",
+        "number of projects signed",
+        "number of projects started",
+    ]
+    signed = found["number of projects signed"]
+    assert signed.value == Quantity(value=12, unit="projects", raw="12 projects")
+    assert (signed.region, signed.period) == ("Anxi", "2024")
+    assert [e.text for e in signed.evidence] == [first.text]
+    assert found["number of new projects completed"].region == "Baiyun district"
+
+
+def test_a_count_of_projects_that_is_a_target_or_already_stated_is_left_out() -> None:
+    (chunk,) = default_chunks(COUNTS)
+    first = chunk.sentences[0]
+    stated = [_indicator(first, "Anxi", 12, "projects")]
+    names = [i.name for i in project_counts(chunk.sentences, stated)]
+    assert names == ["number of projects started", "number of new projects completed"]
+
+
+def test_a_count_without_a_region_is_left_out() -> None:
+    """Region is part of an indicator's identity: a count with none cannot be right."""
+    (chunk,) = default_chunks(COUNTS)
+    first = chunk.sentences[0]
+    assert project_counts(chunk.sentences, []) == []
+    stated = [_indicator(first, "Anxi Steel Co., Ltd.", 3, "t")]  # a company is no region
+    assert project_counts(chunk.sentences, stated) == []
+
+
+def test_grounding_adds_the_counts_of_projects_the_model_left_out() -> None:
+    (chunk,) = default_chunks(COUNTS)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {
+                    "sentences": [2],
+                    "name": "industrial investment",
+                    "region": "Baiyun district",
+                    "change": "8%",
+                }
+            ]
+        }
+    )
+    names = [i.name for i in ground_chunk(COUNTS, chunk, answer).indicators]
+    assert names[0] == "industrial investment"
+    assert "number of projects signed" in names

@@ -1,0 +1,79 @@
+"""Counts of projects that the text states, as indicators (the guide's rule I2).
+
+"In 2023 the district signed 12 projects" is an indicator: a batch figure of signed projects.
+A small model lists such counts rarely, and as a project ("12 projects") when it does. Code
+finds every count of projects in a chunk's sentences, names it from the words around it
+(``wording.count_wording``: "number of projects signed") and gives it the region of an
+indicator of the same sentence, else the one the chunk's indicators name most, and the period
+the text states for it (``periods``). A count that its sentence shows is a target, a bound or
+one project's (``anchor.states_statistic``) is left out, as is one whose figure an indicator
+already states, and one for which the chunk names no region: region is part of an indicator's
+identity, so such a count could not be right and only costs precision (EXPERIMENTS row NR).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from extractor.pipeline.anchor import states_statistic
+from extractor.pipeline.chunk import Sentence
+from extractor.pipeline.entities import LEGAL_FORM
+from extractor.pipeline.normalize import FigureError, find_figures, parse_figure, to_quantity
+from extractor.pipeline.periods import stated_period
+from extractor.pipeline.wording import count_wording, is_batch_count
+from extractor.records import Evidence, Indicator
+
+__all__ = ["project_counts"]
+
+_PROJECTS = re.compile(r"\bprojects$", re.IGNORECASE)
+
+
+def _region(sentence: Sentence, indicators: Sequence[Indicator]) -> str | None:
+    """The region of an indicator of ``sentence``, else the one the indicators name most (a
+    company's name is no region)."""
+    places = [i for i in indicators if i.region and not LEGAL_FORM.search(i.region)]
+    for indicator in places:
+        if any(e.start == sentence.start for e in indicator.evidence):
+            return indicator.region
+    named = Counter(i.region for i in places)
+    return named.most_common(1)[0][0] if named else None
+
+
+def project_counts(
+    sentences: Sequence[Sentence], indicators: Sequence[Indicator]
+) -> list[Indicator]:
+    """The counts of projects that ``sentences`` (a chunk's) state and no indicator of
+    ``indicators`` (the chunk's so far) states."""
+    stated = {(i.value.value, i.value.unit) for i in indicators if i.value is not None}
+    found: list[Indicator] = []
+    for sentence in sentences:
+        text = sentence.text
+        for span in find_figures(text):
+            if not is_batch_count(span.text):
+                continue
+            try:
+                figure = parse_figure(span.text, before=text[: span.start], after=text[span.end :])
+            except FigureError:
+                continue
+            if figure.unit is None or not _PROJECTS.search(figure.unit):
+                continue
+            name = count_wording(text, span.start, span.end)
+            if name is None or not states_statistic(text, span.start, span.end, name):
+                continue
+            value = to_quantity(figure)
+            region = _region(sentence, indicators)
+            if (value.value, value.unit) in stated or region is None:
+                continue
+            stated.add((value.value, value.unit))
+            found.append(
+                Indicator(
+                    name=name,
+                    region=region,
+                    period=stated_period(sentences, sentence, sentence.start + span.start),
+                    value=value,
+                    evidence=[Evidence(start=sentence.start, end=sentence.end, text=text)],
+                )
+            )
+    return found

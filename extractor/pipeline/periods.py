@@ -24,7 +24,7 @@ _MONTH = (
 _COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2})"
 _YEAR = r"(?:19|20)\d{2}"
 _OF_YEAR = rf"(?:\s+(?:of\s+)?(?:this|last|the|the\s+same)\s+year|\s*,?\s+(?:of\s+)?{_YEAR})?"
-_DAY = r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?"
+_DAY = r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?"
 _PHRASES = (
     # spans of months: "January to July this year", "from January to August 2023"
     rf"(?:from\s+)?{_MONTH}\s*(?:to|-|–|through|and)\s*{_MONTH}{_OF_YEAR}",

@@ -85,6 +85,15 @@ def test_time_phrases_are_written_as_the_text_has_them_without_in() -> None:
     ]
 
 
+def test_a_year_after_a_month_is_not_read_as_its_day() -> None:
+    text = "Through September 2021, the zone had 80 projects; in May 3rd, 2022, until June 9, 90."
+    assert [p[2] for p in time_phrases(text)] == [
+        "Through September 2021",
+        "May 3rd, 2022",
+        "until June 9",
+    ]
+
+
 DOC = (
     "In the first half of the year, the city signed 14 projects.\n"
     "Their total investment was 6.3 billion yuan.\n"

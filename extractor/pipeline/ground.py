@@ -12,12 +12,15 @@ own wording (module ``wording``) and, when the model gave no period, the one the
 for its figure (module ``periods``). A batch of projects ("30 projects were started with a
 total investment of ...") is no project; its count and its total become indicators, named from
 the text, where no indicator of the model's states the same figure and the batch has a place;
-so do the other counts of projects the chunk states (module ``counts``). ``Location`` and
+so do the other counts of projects the chunk states (module ``counts``). A project the
+model calls in operation or completed, whose sentences speak of building and not of running or
+finishing, is under construction. ``Location`` and
 ``locate`` are re-exported from ``locate``.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -58,9 +61,43 @@ from extractor.pipeline.wording import (
     is_batch_count,
     text_wording,
 )
-from extractor.records import Change, EnterpriseRole, Evidence, Indicator, Money, Project, Quantity
+from extractor.records import (
+    Change,
+    EnterpriseRole,
+    Evidence,
+    Indicator,
+    Money,
+    Project,
+    Quantity,
+    Status,
+)
 
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
+
+
+_DONE_WORDS = re.compile(
+    r"\b(?:(?:put|went|go|goes|gone|come|came)\s+into\s+(?:operation|production|use|service)|"
+    r"in\s+(?:operation|production|service)|operational|(?:began|begun|started|starts?)\s+"
+    r"(?:operation|production|operating|producing)|produced|running|completed|completion|"
+    r"finished|opened|commissioned|delivered)\b",
+    re.IGNORECASE,
+)
+_BUILD_WORDS = re.compile(
+    r"\b(?:construction|construct(?:ed|ing)?|build(?:ing)?|broke ground|groundbreaking|"
+    r"started|start|commenced|began|under way|underway)\b",
+    re.IGNORECASE,
+)
+
+
+def _status(status: Status | None, sentences: Iterable[Sentence]) -> Status | None:
+    """A project "in operation" or "completed" whose sentences say nothing of running or
+    finishing but speak of building is under construction."""
+    if status not in (Status.IN_OPERATION, Status.COMPLETED):
+        return status
+    text = " ".join(s.text for s in sentences)
+    if _DONE_WORDS.search(text) or not _BUILD_WORDS.search(text):
+        return status
+    return Status.UNDER_CONSTRUCTION
 
 
 @dataclass(slots=True)
@@ -268,7 +305,7 @@ class _Grounder:
                 investment=investment,
                 output_value=output_value,
                 capacity=capacity,
-                status=wire.status,
+                status=_status(wire.status, record.sentences),
                 enterprises=_unique(self.spelled(e, record) for e in enterprises),
                 evidence=record.evidence(self.cited_hold(record, wire.name, *enterprises))
                 if grounded

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fakes.articles import default_chunks
 
 from extractor.pipeline.chunk import Chunk, chunk_document
@@ -245,3 +246,34 @@ def test_an_indicator_whose_figure_the_guide_does_not_record_is_dropped_with_a_w
     assert [i.value and i.value.value for i in grounded.indicators] == [31e9, 14]
     dropped = [w for w in grounded.warnings if "dropped, its figure is a target" in w]
     assert len(dropped) == 3
+
+
+@pytest.mark.parametrize(
+    ("sentence", "said", "expected"),
+    [
+        # building, and nothing of running: under construction
+        (
+            "Construction of the Anxi glass plant started in May.",
+            "in_operation",
+            "under_construction",
+        ),
+        ("The Anxi glass plant broke ground in May.", "completed", "under_construction"),
+        # running or finished, as the text says
+        ("The Anxi glass plant was put into operation in May.", "in_operation", "in_operation"),
+        ("Construction of the Anxi glass plant was completed in May.", "completed", "completed"),
+        # the text says neither: the model's word stands
+        ("The Anxi glass plant makes float glass.", "in_operation", "in_operation"),
+        # other statuses are never changed
+        ("The Anxi glass plant was signed and construction started.", "signed", "signed"),
+    ],
+)
+def test_a_project_said_to_run_whose_text_speaks_only_of_building_is_under_construction(
+    sentence: str, said: str, expected: str
+) -> None:
+    text = sentence + "\n"
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {"projects": [{"sentences": [1], "name": "Anxi glass plant", "status": said}]}
+    )
+    (project,) = ground_chunk(text, chunk, answer).projects
+    assert project.status == expected

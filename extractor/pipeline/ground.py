@@ -60,6 +60,7 @@ from extractor.pipeline.wording import (
     count_wording,
     is_batch_count,
     text_wording,
+    total_wording,
 )
 from extractor.records import (
     Change,
@@ -75,6 +76,8 @@ from extractor.records import (
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
 
 
+# A total of a batch of projects or companies ("total investment of projects signed").
+_OF_PROJECTS = re.compile(r"\bof\s+(?:[\w-]+\s+){0,3}(?:projects|enterprises|companies)\b", re.I)
 _DONE_WORDS = re.compile(
     r"\b(?:(?:put|went|go|goes|gone|come|came)\s+into\s+(?:operation|production|use|service)|"
     r"in\s+(?:operation|production|service)|operational|(?:began|begun|started|starts?)\s+"
@@ -218,7 +221,9 @@ class _Grounder:
 
     def indicator_name(self, record: _Record, wire: WireIndicator) -> str:
         """The indicator's name in the text's words (module ``wording``): a count the model
-        calls "number of ..." is named from the words around its figure."""
+        calls "number of ..." is named from the words around its figure, and a bare total
+        ("total investment") of a batch of projects or companies after that batch ("total
+        investment of projects signed")."""
         hit = record.hits.get(wire.value) if wire.value else None
         if hit is not None and wire.name.lower().startswith("number of"):
             sentence, loc = hit
@@ -226,7 +231,13 @@ class _Grounder:
             counted = count_wording(sentence.text, at, loc.end - sentence.start)
             if counted is not None:
                 return counted
-        return text_wording(wire.name, [s.text for s in record.sentences], wire.region)
+        name = text_wording(wire.name, [s.text for s in record.sentences], wire.region)
+        if hit is not None:
+            sentence, loc = hit
+            batch = total_wording(sentence.text, loc.start - sentence.start, name)
+            if batch is not None and _OF_PROJECTS.search(batch):
+                return batch
+        return name
 
     def period(self, record: _Record, wire: WireIndicator) -> str | None:
         """The model's period, else the one the text states for the indicator's figure (the

@@ -334,7 +334,7 @@ def test_the_figure_pass_adds_only_indicators_of_figures_the_main_call_left(
     assert asked == ["ChunkExtraction", "FigureLabels3"]  # the figure call waits for the main
     assert [(i.name, i.value and i.value.value) for i in record.indicators] == [
         ("signed projects", 12),
-        ("total investment", 30e9),
+        ("total investment of projects signed", 30e9),  # named after its batch
     ]
 
 

@@ -224,3 +224,19 @@ def test_grounding_adds_the_counts_of_projects_the_model_left_out() -> None:
     names = [i.name for i in ground_chunk(COUNTS, chunk, answer).indicators]
     assert names[0] == "industrial investment"
     assert "number of projects signed" in names
+
+
+def test_grounding_names_a_bare_total_after_the_batch_of_projects_it_belongs_to() -> None:
+    text = SIGNED + "\nThe city made 80,000 vehicles with a total output value of 9 billion yuan.\n"
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {"sentences": [1], "name": "total investment", "value": "3.4 billion yuan"},
+                {"sentences": [2], "name": "total output value", "value": "9 billion yuan"},
+            ]
+        }
+    )
+    projects, products = ground_chunk(text, chunk, answer).indicators[:2]
+    assert projects.name == "total investment of projects signed"
+    assert products.name == "total output value"  # a batch of products is no batch of projects

@@ -14,7 +14,8 @@ total investment of ...") is no project; its count and its total become indicato
 the text, where no indicator of the model's states the same figure and the batch has a place;
 so do the other counts of projects the chunk states (module ``counts``). A project the
 model calls in operation or completed, whose sentences speak of building and not of running or
-finishing, is under construction. ``Location`` and
+finishing, is under construction. An indicator whose level the text follows with its change
+("8.1 billion yuan, up 12%") gets that change when the model left it out (module ``changes``). ``Location`` and
 ``locate`` are re-exported from ``locate``.
 """
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import states_statistic
+from extractor.pipeline.changes import with_changes
 from extractor.pipeline.chunk import Chunk, Sentence
 from extractor.pipeline.counts import project_counts
 from extractor.pipeline.entities import (
@@ -455,4 +457,5 @@ def ground_chunk(
             out.indicators.append(counted)
     out.batch.clear()
     out.indicators.extend(project_counts(chunk.sentences, out.indicators))
+    out.indicators = with_changes(out.indicators, chunk.sentences)
     return out

@@ -1,0 +1,88 @@
+"""The change a text states right after an indicator's level, when the model left it out.
+
+"Output reached 81,400 vehicles, a year-on-year increase of 226%" states one indicator with a
+level and its change. A small model often writes the level and stops. ``with_changes`` gives
+such an indicator the percent that follows its level in the same sentence, where the words
+between say it is a change ("an increase of", "up", "down") and hold no other figure, and no
+indicator of the chunk already states that percent of that sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractor.pipeline.chunk import Sentence
+from extractor.pipeline.normalize import FigureError, find_figures, parse_figure, to_change
+from extractor.records import Indicator
+
+__all__ = ["with_changes"]
+
+_CHANGE_WORD = re.compile(
+    r"\b(?:increase[sd]?|up|rise|rose|risen|grow(?:th|n)?|grew|decrease[sd]?|down|drop(?:ped)?|"
+    r"fell|fall(?:en)?|decline[sd]?|year[\s-]+on[\s-]+year)\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"(?:%|\bpercent|\bper\s+cent)\s*$", re.IGNORECASE)
+MAX_GAP = 120
+"""Most characters between a level and its change."""
+LEAD = 40
+"""The change word must be among this many characters before the percent."""
+
+
+def _in_brackets(text: str, at: int) -> bool:
+    return text.rfind("(", 0, at) > text.rfind(")", 0, at)
+
+
+def _change_after(sentence: Sentence, raw: str) -> tuple[str, str, str] | None:
+    """The percent stated as a change right after the level ``raw`` in ``sentence``: (figure,
+    text before it, text after it), or None. A figure in brackets between them (a currency
+    conversion) is passed over."""
+    text = sentence.text
+    at = text.find(raw)
+    if at < 0:
+        return None
+    spans = [s for s in find_figures(text) if s.start >= at and not _in_brackets(text, s.start)]
+    if len(spans) < 2:
+        return None
+    level, span = spans[0], spans[1]
+    between = text[level.end : span.start]
+    if len(between) > MAX_GAP or ";" in between or not _PERCENT.search(span.text):
+        return None
+    if not _CHANGE_WORD.search(between[-LEAD:]):
+        return None
+    return span.text, text[: span.start], text[span.end :]
+
+
+def with_changes(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) -> list[Indicator]:
+    """``indicators`` with the changes their texts state after their levels filled in."""
+    by_start = {s.start: s for s in sentences}
+    stated = {
+        (e.start, i.change.raw) for i in indicators if i.change is not None for e in i.evidence
+    }
+    out: list[Indicator] = []
+    for indicator in indicators:
+        if indicator.change is not None or indicator.value is None or not indicator.value.raw:
+            out.append(indicator)
+            continue
+        found = None
+        for evidence in indicator.evidence:
+            sentence = by_start.get(evidence.start)
+            if sentence is not None:
+                found = _change_after(sentence, indicator.value.raw)
+            if found is not None and (evidence.start, found[0]) not in stated:
+                stated.add((evidence.start, found[0]))
+                break
+            found = None
+        if found is None:
+            out.append(indicator)
+            continue
+        raw, before, after = found
+        try:
+            figure = parse_figure(raw, before=before, after=after)
+        except FigureError:
+            out.append(indicator)
+            continue
+        change = to_change(figure, before=before, after=after)
+        out.append(indicator.model_copy(update={"change": change}))
+    return out

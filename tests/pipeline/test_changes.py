@@ -1,0 +1,91 @@
+"""The change a text states right after an indicator's level is filled in when the model left
+it out (``extractor.pipeline.changes``), alone and through grounding. The sentences are
+invented in the style of the articles, not taken from the seeds or the dev set."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.articles import default_chunks
+
+from extractor.pipeline.changes import with_changes
+from extractor.pipeline.ground import ground_chunk
+from extractor.pipeline.wire import ChunkExtraction
+from extractor.records import Basis, Change, ChangeUnit, Evidence, Indicator, Qualifier, Quantity
+
+
+def _level(sentence: str, raw: str, value: float, change: Change | None = None) -> Indicator:
+    return Indicator(
+        name="industrial output value",
+        region="Anxi",
+        value=Quantity(value=value, unit="CNY", raw=raw),
+        change=change,
+        evidence=[Evidence(start=0, end=len(sentence), text=sentence)],
+    )
+
+
+def _changes(sentence: str, *indicators: Indicator) -> list[Change | None]:
+    (chunk,) = default_chunks(sentence + "\n")
+    return [i.change for i in with_changes(indicators, chunk.sentences)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "raw", "expected"),
+    [
+        (
+            "Output reached 8.1 billion yuan, a year-on-year increase of 22.6%.",
+            "8.1 billion yuan",
+            22.6,
+        ),
+        (
+            "Anxi's investment was 6.5 billion yuan ($0.9 billion) in the first two months of "
+            "this year, up 36.3 percent.",
+            "6.5 billion yuan",
+            36.3,
+        ),
+        ("Output fell to 8.1 billion yuan, down 4.5% year on year.", "8.1 billion yuan", -4.5),
+    ],
+)
+def test_the_change_after_a_level_is_filled_in(sentence: str, raw: str, expected: float) -> None:
+    (change,) = _changes(sentence, _level(sentence, raw, 1.0))
+    assert change is not None
+    assert (change.value, change.unit, change.basis) == (expected, ChangeUnit.PERCENT, Basis.YOY)
+    assert change.raw.startswith(str(abs(expected)))
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a percent that is no change: a share
+        "Output reached 8.1 billion yuan, accounting for 22.6% of the total.",
+        # another figure between the level and the percent
+        "Output reached 8.1 billion yuan and exports 2 billion yuan, up 22.6%.",
+        # a later clause of its own
+        "Output reached 8.1 billion yuan; exports rose 22.6%.",
+    ],
+)
+def test_a_percent_that_is_not_the_levels_change_is_left_alone(sentence: str) -> None:
+    assert _changes(sentence, _level(sentence, "8.1 billion yuan", 8.1e9)) == [None]
+
+
+def test_a_change_another_indicator_states_is_not_given_twice() -> None:
+    sentence = "Output reached 8.1 billion yuan, a year-on-year increase of 22.6%."
+    growth = Change(value=22.6, unit=ChangeUnit.PERCENT, basis=Basis.YOY, raw="22.6%")
+    stated = _level(sentence, "x", 0.0).model_copy(update={"value": None, "change": growth})
+    changes = _changes(sentence, stated, _level(sentence, "8.1 billion yuan", 8.1e9))
+    assert changes == [growth, None]
+
+
+def test_grounding_fills_the_change_the_model_left_out() -> None:
+    text = "In May, Anxi's output reached 8.1 billion yuan, up 12% year on year.\n"
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {"sentences": [1], "name": "output", "region": "Anxi", "value": "8.1 billion yuan"}
+            ]
+        }
+    )
+    (indicator,) = ground_chunk(text, chunk, answer).indicators
+    assert indicator.change == Change(
+        value=12, unit=ChangeUnit.PERCENT, basis=Basis.YOY, qualifier=Qualifier.EXACT, raw="12%"
+    )

@@ -9,14 +9,17 @@ dropped with a warning. When the cited sentences hold none of a record's figures
 the citation moves to the sentences that do; a record whose anchor is found nowhere is
 ungrounded (dropped, or kept with a flag on request). An indicator's name takes the text's
 own wording (module ``wording``) and, when the model gave no period, the one the text states
-for its figure (module ``periods``). A batch of projects ("30 projects were started with a
-total investment of ...") is no project; its count and its total become indicators, named from
-the text, where no indicator of the model's states the same figure and the batch has a place;
-so do the other counts of projects the chunk states (module ``counts``). A project the
-model calls in operation or completed, whose sentences speak of building and not of running or
-finishing, is under construction. An indicator whose level the text follows with its change
-("8.1 billion yuan, up 12%") gets that change when the model left it out (module ``changes``). ``Location`` and
-``locate`` are re-exported from ``locate``.
+for its figure (module ``periods``).
+
+Beyond the model's answer: a batch of projects ("30 projects were started with a total
+investment of ...") is no project; its count and its total become indicators, named from the
+text, where no indicator of the model's states the same figure and the batch has a place; so do
+the other counts of projects the chunk states (module ``counts``). A project the model calls in
+operation or completed, whose sentences speak only of building, is under construction (module
+``status``). An indicator whose level the text follows with its change ("8.1 billion yuan, up
+12%") gets that change when the model left it out (module ``changes``).
+
+``Location`` and ``locate`` are re-exported from ``locate``.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from extractor.pipeline.normalize import (
     to_quantity,
 )
 from extractor.pipeline.periods import stated_period
+from extractor.pipeline.status import built_status
 from extractor.pipeline.wire import (
     ChunkAnswer,
     ChunkExtraction,
@@ -72,7 +76,6 @@ from extractor.records import (
     Money,
     Project,
     Quantity,
-    Status,
 )
 
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
@@ -80,29 +83,6 @@ __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate
 
 # A total of a batch of projects or companies ("total investment of projects signed").
 _OF_PROJECTS = re.compile(r"\bof\s+(?:[\w-]+\s+){0,3}(?:projects|enterprises|companies)\b", re.I)
-_DONE_WORDS = re.compile(
-    r"\b(?:(?:put|went|go|goes|gone|come|came)\s+into\s+(?:operation|production|use|service)|"
-    r"in\s+(?:operation|production|service)|operational|(?:began|begun|started|starts?)\s+"
-    r"(?:operation|production|operating|producing)|produced|running|completed|completion|"
-    r"finished|opened|commissioned|delivered)\b",
-    re.IGNORECASE,
-)
-_BUILD_WORDS = re.compile(
-    r"\b(?:construction|construct(?:ed|ing)?|build(?:ing)?|broke ground|groundbreaking|"
-    r"started|start|commenced|began|under way|underway)\b",
-    re.IGNORECASE,
-)
-
-
-def _status(status: Status | None, sentences: Iterable[Sentence]) -> Status | None:
-    """A project "in operation" or "completed" whose sentences say nothing of running or
-    finishing but speak of building is under construction."""
-    if status not in (Status.IN_OPERATION, Status.COMPLETED):
-        return status
-    text = " ".join(s.text for s in sentences)
-    if _DONE_WORDS.search(text) or not _BUILD_WORDS.search(text):
-        return status
-    return Status.UNDER_CONSTRUCTION
 
 
 @dataclass(slots=True)
@@ -318,7 +298,7 @@ class _Grounder:
                 investment=investment,
                 output_value=output_value,
                 capacity=capacity,
-                status=_status(wire.status, record.sentences),
+                status=built_status(wire.status, [s.text for s in record.sentences]),
                 enterprises=_unique(self.spelled(e, record) for e in enterprises),
                 evidence=record.evidence(self.cited_hold(record, wire.name, *enterprises))
                 if grounded

@@ -8,7 +8,7 @@ CHROMIUM ?= /usr/bin/chromium
 # Recordings of the default model on the seeds, served by --replay in the tests.
 RECORDINGS := eval/recordings
 
-.PHONY: demo test lint typecheck pytest gold-check eval-report baseline schemas record bench \
+.PHONY: spread demo test lint typecheck pytest gold-check eval-report baseline schemas record bench \
 	bench-service tune install-local install-dev models browser clean
 
 # pip prints what it fetches and installs (no --quiet): nothing here runs silently for long.
@@ -58,6 +58,22 @@ tune: install-dev models
 	  --docs $(TUNE_DOCS) --md $(BUILD)/tune-candidate/report.md \
 	  --json $(BUILD)/tune-candidate/report.json --errors $(BUILD)/tune-candidate/errors.jsonl \
 	  --html $(BUILD)/tune-candidate/review.html --baseline eval/baseline.tune.json
+
+## The spread of live runs: SPREAD_RUNS live runs of a setting (the default, or TUNE_ARGS) on
+## the tune half, response cache off, each recorded and scored against the default's committed
+## report, side by side. A live candidate's change inside the default's own spread is noise
+## (eval/EXPERIMENTS.md, row RR). About 20 minutes a run here.
+SPREAD_RUNS ?= 2
+spread: install-dev models
+	@rm -rf $(BUILD)/spread
+	@for k in $$(seq 1 $(SPREAD_RUNS)); do \
+	  d=$(BUILD)/spread/run-$$k; mkdir -p $$d; \
+	  $(BIN)/extract $(TUNE_DOCS) -o $$d/pred.jsonl --no-cache --record --recordings $$d/recordings \
+	    --quiet $(TUNE_ARGS) || exit $$?; \
+	  $(BIN)/extract-eval --gold gold/tune.jsonl --pred $$d/pred.jsonl --docs $(TUNE_DOCS) \
+	    --json $$d/report.json --baseline eval/baseline.tune.json > $$d/report.md || exit $$?; \
+	done
+	$(BIN)/extract-eval spread $(BUILD)/spread/run-*/report.json
 
 ## Benchmarks against naive instructor and LangExtract: writes BENCHMARKS.md (about 1 h here).
 bench: install-dev models

@@ -5,6 +5,7 @@
                  [--fail-under F1] [--max-drop D] [--allow-missing] [--seed N]
                  [--resamples N] [--agreement] [--strict-input]
     extract-eval validate GOLD --docs DIR
+    extract-eval spread REPORT.json REPORT.json ... [--strict]
 
 Exit codes: 0 ok; 1 a threshold is violated (scoring) or the gold has problems (validate);
 2 usage or input error (missing document, text_sha256 mismatch, invalid gold, unreadable
@@ -24,6 +25,7 @@ from extractor.cli.defaults import with_default
 from extractor.errors import ExtractorError
 from extractor.evaluation.loading import check_gold_file
 from extractor.evaluation.report import (
+    read_report,
     render_markdown,
     write_errors,
     write_output,
@@ -31,7 +33,8 @@ from extractor.evaluation.report import (
 )
 from extractor.evaluation.review_html import render_review_html
 from extractor.evaluation.run import EvaluationConfig, GateSettings, evaluate
-from extractor.evaluation.settings import BootstrapSettings, ScoringSettings
+from extractor.evaluation.settings import BootstrapSettings, Mode, ScoringSettings
+from extractor.evaluation.spread import render_spread, spread
 
 __all__ = ["app", "main"]
 
@@ -172,6 +175,31 @@ def validate(
     if check.problems:
         _fail(summary, 1)
     typer.echo(summary)
+
+
+@app.command("spread")
+def spread_command(
+    reports: Annotated[
+        list[Path],
+        typer.Argument(
+            help="report.json files, each written with --baseline (the same one).", dir_okay=False
+        ),
+    ],
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Strict mode instead of lenient.")
+    ] = False,
+) -> None:
+    """Each run's change in F1 against the shared baseline, and their range: the spread of
+    repeated live runs of one setting (see ``make spread``)."""
+    try:
+        loaded = [read_report(path) for path in reports]
+        rows = spread(loaded, Mode.STRICT if strict else Mode.LENIENT)
+    except ExtractorError as e:
+        _fail(str(e))
+    names = [path.parent.name or path.name for path in reports]
+    if len(set(names)) < len(names):
+        names = [path.name for path in reports]
+    sys.stdout.write(render_spread(rows, names))
 
 
 def main() -> None:

@@ -173,7 +173,8 @@ class Bench:
             with self.serve(parallel=1) as server, Meter(server.base_url) as meter:
                 if result is None:
                     result = self._cold(system, pred, home, server, meter)
-                self._warm(result, pred, home, meter)
+                if warm_repeats:
+                    self._warm(result, pred, home, meter, warm_repeats)
         if "report" not in result:
             result["report"] = self.score(system, pred)
             result["failed_documents"] = _failed_documents(pred, self.args.docs)
@@ -194,12 +195,15 @@ class Bench:
         console.print(f"{system}: {run.seconds:.0f} s, {run.calls} calls")
         return result
 
-    def _warm(self, result: dict[str, Any], pred: Path, home: Path, meter: Meter) -> None:
-        """This project again on the cache of its cold run, each rerun saved as it ends."""
+    def _warm(
+        self, result: dict[str, Any], pred: Path, home: Path, meter: Meter, repeats: int
+    ) -> None:
+        """This project again on the cache of its cold run, each rerun saved as it ends (only
+        this project's result: another system's must never be saved as ours)."""
         warm: list[dict[str, Any]] = result.setdefault("warm", [])
         again = self.work / "ours.warm.jsonl"
-        while len(warm) < self.args.warm_repeats:
-            console.print(f"ours: warm-cache rerun {len(warm) + 1}/{self.args.warm_repeats}")
+        while len(warm) < repeats:
+            console.print(f"ours: warm-cache rerun {len(warm) + 1}/{repeats}")
             command = self.command("ours", self.args.docs, again, meter.base_url, 1)
             warm.append(asdict(self.measure(meter, command, self.env(home))))
             identical = _records(again) == _records(pred)

@@ -133,3 +133,25 @@ def test_a_finished_run_is_saved_before_its_scoring_and_resume_does_not_repeat_i
     assert ours["warm_identical"] is True
     assert ours["warm"][0]["calls"] == len(fake.chat_requests) - cold_calls  # no cold rerun
     assert "report" in ours
+
+
+def test_another_systems_run_is_never_saved_as_this_projects(
+    bench: list[str], tmp_path: Path
+) -> None:
+    """Warm reruns belong to this project alone: the run of a system measured after it must
+    not take its place in the results (a bug wrote LangExtract's run as this project's)."""
+    args = [*bench]
+    args[args.index("--systems") + 1] = "ours,naive"
+    args[args.index("--warm-repeats") + 1] = "1"
+    with running_fake(good_model) as fake:
+        assert run.main([*args, "--base-url", fake.base_url]) == 0
+    results = _results(bench)
+    ours, naive = results["quality.ours"], results["quality.naive"]
+    assert len(ours["warm"]) == 1
+    assert "warm" not in naive
+    assert ours["failed_documents"] == 0
+    assert ours["report"] != naive["report"]
+    ours_records = sum(ours["report"]["validity"]["predicted_records"].values())
+    written = (tmp_path / "work" / "ours.jsonl").read_text().splitlines()
+    lists = ("projects", "indicators", "enterprise_roles")
+    assert ours_records == sum(len(json.loads(line)[k]) for line in written for k in lists)

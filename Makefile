@@ -61,8 +61,10 @@ tune: install-dev models
 
 ## The spread of live runs: SPREAD_RUNS live runs of a setting (the default, or TUNE_ARGS) on
 ## the tune half, response cache off, each recorded and scored against the default's committed
-## report, side by side. A live candidate's change inside the default's own spread is noise
-## (eval/EXPERIMENTS.md, row RR). About 20 minutes a run here.
+## report, side by side. For the default, the change is what request history alone does (the
+## recordings were made in one run over all three sets): a live candidate's change inside it is
+## noise (eval/EXPERIMENTS.md, rows RR and SP). Runs in fresh processes with the same history
+## answer alike. About 20 minutes a run here.
 SPREAD_RUNS ?= 2
 spread: install-dev models
 	@rm -rf $(BUILD)/spread

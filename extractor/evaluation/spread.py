@@ -1,12 +1,13 @@
 """The spread of repeated runs, each scored against the same baseline.
 
 At temperature 0, llama.cpp's prompt cache still makes an answer depend on the requests before
-it, so a live run of an unchanged setting is a sample: a re-run of the default on the tune half
-moved role detection by -0.068 against its own recordings (eval/EXPERIMENTS.md, row RR). The
-paired bootstrap resamples documents, not answers, and does not see this. ``spread`` puts the
-reports of several live runs side by side (each written with ``--baseline`` against the same
-baseline report) and gives, per level and record type, each run's change in F1 and their range:
-a candidate's live change that falls inside the default's own range is not evidence.
+it: the default run live on the tune half alone moved role detection by -0.068 against its own
+recordings, made in one run over all three sets (eval/EXPERIMENTS.md, rows RR and SP; two such
+runs in fresh processes answered alike). The paired bootstrap resamples documents, not answers,
+and does not see this. ``spread`` puts the reports of several runs side by side (each written
+with ``--baseline`` against the same baseline report) and gives, per level and record type, each
+run's change in F1 and their range: a candidate's live change that falls inside what request
+history alone does to the default is not evidence.
 """
 
 from __future__ import annotations

@@ -141,7 +141,11 @@ def test_a_batch_placed_at_a_company_gives_no_indicator() -> None:
 def test_a_batch_adds_no_indicator_for_a_figure_the_model_already_states() -> None:
     text = SIGNED + "\n"
     (chunk,) = default_chunks(text)
-    stated = {"sentences": [1], "name": "investment of new projects", "value": "2.1 billion yuan"}
+    stated: dict[str, object] = {
+        "sentences": [1],
+        "name": "investment of new projects",
+        "value": "2.1 billion yuan",
+    }
     grounded = ground_chunk(text, chunk, _batch_answer("2.1 billion yuan", stated))
     assert sorted(i.name for i in grounded.indicators) == [
         "investment of new projects",

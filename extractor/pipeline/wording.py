@@ -304,8 +304,7 @@ def batch_total_name(sentence: str, start: int, batch: str) -> str:
         return named
     words = _BATCH_LEAD.sub("", batch.strip()).split()
     said = " ".join(words)
-    if not words:
+    plain = said and not (_BREAK.search(said) or _TOTAL_HEAD.search(said))
+    if not plain or len(words) > MAX_BATCH_NAME_WORDS:
         return f"{head} of projects"
-    if len(words) > MAX_BATCH_NAME_WORDS or _BREAK.search(said) or _TOTAL_HEAD.search(said):
-        return f"{head} of projects"
-    return f"{head} of {' '.join(words).lower()}"
+    return f"{head} of {said.lower()}"

@@ -33,6 +33,7 @@ __all__ = [
     "FigureLabel",
     "ListedFigure",
     "SettledLabel",
+    "as_region",
     "figure_context",
     "indicators_from_labels",
     "labels_model",
@@ -281,7 +282,7 @@ def _period(text: str | None) -> str | None:
     return text if text and _TIME.search(text) else None
 
 
-def _region(text: str | None) -> str | None:
+def as_region(text: str | None) -> str | None:
     """The label's region unless it is a company's name (the company is no region)."""
     return None if text and LEGAL_FORM.search(text) else text
 
@@ -343,7 +344,7 @@ def indicators_from_labels(
         WireIndicator(
             sentences=[d.sentence],
             name=d.label.name or "",
-            region=_region(d.label.region),
+            region=as_region(d.label.region),
             enterprise=d.label.enterprise,
             period=_period(d.label.period),
             value=d.value,

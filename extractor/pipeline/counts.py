@@ -17,15 +17,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
-from extractor.pipeline.anchor import states_statistic
+from extractor.pipeline.anchor import as_region, states_statistic
 from extractor.pipeline.chunk import Sentence
-from extractor.pipeline.entities import LEGAL_FORM
 from extractor.pipeline.normalize import FigureError, find_figures, parse_figure, to_quantity
 from extractor.pipeline.periods import stated_period
 from extractor.pipeline.wording import count_wording, is_batch_count
 from extractor.records import Evidence, Indicator
 
-__all__ = ["project_counts"]
+__all__ = ["project_counts", "unstated"]
 
 _PROJECTS = re.compile(r"\bprojects$", re.IGNORECASE)
 
@@ -33,7 +32,7 @@ _PROJECTS = re.compile(r"\bprojects$", re.IGNORECASE)
 def _region(sentence: Sentence, indicators: Sequence[Indicator]) -> str | None:
     """The region of an indicator of ``sentence``, else the one the indicators name most (a
     company's name is no region)."""
-    places = [i for i in indicators if i.region and not LEGAL_FORM.search(i.region)]
+    places = [i for i in indicators if as_region(i.region)]
     for indicator in places:
         if any(e.start == sentence.start for e in indicator.evidence):
             return indicator.region
@@ -41,12 +40,27 @@ def _region(sentence: Sentence, indicators: Sequence[Indicator]) -> str | None:
     return named.most_common(1)[0][0] if named else None
 
 
+def unstated(added: Sequence[Indicator], indicators: Sequence[Indicator]) -> list[Indicator]:
+    """The indicators of ``added`` (found by code) to keep beside ``indicators``: each with a
+    region (region is identity: without one it could not be right) and a level that no
+    indicator before it states."""
+    stated = {(i.value.value, i.value.unit) for i in indicators if i.value is not None}
+    kept: list[Indicator] = []
+    for indicator in added:
+        if indicator.value is None or indicator.region is None:
+            continue
+        key = (indicator.value.value, indicator.value.unit)
+        if key not in stated:
+            stated.add(key)
+            kept.append(indicator)
+    return kept
+
+
 def project_counts(
     sentences: Sequence[Sentence], indicators: Sequence[Indicator]
 ) -> list[Indicator]:
     """The counts of projects that ``sentences`` (a chunk's) state and no indicator of
     ``indicators`` (the chunk's so far) states."""
-    stated = {(i.value.value, i.value.unit) for i in indicators if i.value is not None}
     found: list[Indicator] = []
     for sentence in sentences:
         text = sentence.text
@@ -62,18 +76,13 @@ def project_counts(
             name = count_wording(text, span.start, span.end)
             if name is None or not states_statistic(text, span.start, span.end, name):
                 continue
-            value = to_quantity(figure)
-            region = _region(sentence, indicators)
-            if (value.value, value.unit) in stated or region is None:
-                continue
-            stated.add((value.value, value.unit))
             found.append(
                 Indicator(
                     name=name,
-                    region=region,
+                    region=_region(sentence, indicators),
                     period=stated_period(sentences, sentence, sentence.start + span.start),
-                    value=value,
+                    value=to_quantity(figure),
                     evidence=[Evidence(start=sentence.start, end=sentence.end, text=text)],
                 )
             )
-    return found
+    return unstated(found, indicators)

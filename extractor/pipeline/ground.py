@@ -29,17 +29,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.names import normalize_name
-from extractor.pipeline.anchor import states_statistic
+from extractor.pipeline.anchor import as_region, states_statistic
 from extractor.pipeline.changes import with_changes
 from extractor.pipeline.chunk import Chunk, Sentence
-from extractor.pipeline.counts import project_counts
-from extractor.pipeline.entities import (
-    BATCH,
-    LEGAL_FORM,
-    PROJECT_NOUN,
-    is_enterprise_name,
-    not_a_project,
-)
+from extractor.pipeline.counts import project_counts, unstated
+from extractor.pipeline.entities import BATCH, PROJECT_NOUN, is_enterprise_name, not_a_project
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
@@ -93,9 +87,6 @@ class Grounded:
     indicators: list[Indicator] = field(default_factory=list)
     roles: list[EnterpriseRole] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # Indicators a batch of projects states (its count, its total), kept where no indicator
-    # of the model's states the same figure.
-    batch: list[Indicator] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -137,6 +128,9 @@ class _Grounder:
     def __init__(self, document: str, chunk: Chunk, out: Grounded) -> None:
         self.text = ChunkText(document, chunk)
         self.out = out
+        # Indicators the chunk's batches of projects state (their counts and totals), kept
+        # where no indicator of the model's states the same figure (``counts.unstated``).
+        self.batch: list[Indicator] = []
 
     def _figure_location(self, record: _Record, figure: str) -> tuple[Sentence, Location] | None:
         hit = self.text.find_figure(figure, record.sentences)
@@ -326,10 +320,10 @@ class _Grounder:
             )
             if name is None:
                 continue
-            self.out.batch.append(
+            self.batch.append(
                 Indicator(
                     name=name,
-                    region=None if LEGAL_FORM.search(wire.location or "") else wire.location,
+                    region=as_region(wire.location),
                     period=stated_period(self.text.chunk.sentences, sentence, loc.start),
                     value=value,
                     evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
@@ -427,15 +421,7 @@ def ground_chunk(
         grounder.indicator(indicator, keep_ungrounded)
     for role in answer.roles:
         grounder.role(role, keep_ungrounded)
-    stated = {(i.value.value, i.value.unit) for i in out.indicators if i.value is not None}
-    for counted in out.batch:
-        if counted.value is None or counted.region is None:
-            continue
-        key = (counted.value.value, counted.value.unit)
-        if key not in stated:
-            stated.add(key)
-            out.indicators.append(counted)
-    out.batch.clear()
+    out.indicators.extend(unstated(grounder.batch, out.indicators))
     out.indicators.extend(project_counts(chunk.sentences, out.indicators))
     out.indicators = with_changes(out.indicators, chunk.sentences)
     return out

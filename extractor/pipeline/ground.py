@@ -47,6 +47,7 @@ from extractor.pipeline.normalize import (
     to_quantity,
 )
 from extractor.pipeline.periods import stated_period
+from extractor.pipeline.sector import name_sector, sentence_sector
 from extractor.pipeline.status import built_status
 from extractor.pipeline.wire import (
     ChunkAnswer,
@@ -284,11 +285,14 @@ class _Grounder:
         grounded = bool(figures) or self.anchored(record, wire.name, *enterprises)
         if not self._keep(record, grounded, keep_ungrounded):
             return
+        name = self.spelled(wire.name, record)
         self.out.projects.append(
             Project(
-                name=self.spelled(wire.name, record),
+                name=name,
                 location=wire.location,
-                sector=wire.sector,
+                sector=wire.sector
+                or name_sector(name, enterprises, wire.location)
+                or sentence_sector(s.text for s in record.sentences),
                 investment=investment,
                 output_value=output_value,
                 capacity=capacity,

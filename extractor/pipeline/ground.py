@@ -47,6 +47,7 @@ from extractor.pipeline.normalize import (
     to_quantity,
 )
 from extractor.pipeline.periods import stated_period
+from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import name_sector, sentence_sector
 from extractor.pipeline.status import built_status
 from extractor.pipeline.wire import (
@@ -374,6 +375,9 @@ class _Grounder:
             return
         grounded = self.anchored(record, wire.enterprise)
         if not self._keep(record, grounded, keep_ungrounded):
+            return
+        if not stated_role(wire.role, [s.text for s in record.sentences]):
+            record.warnings.append(f"{record.label}: dropped, no sentence calls it a leader")
             return
         self.out.roles.append(
             EnterpriseRole(

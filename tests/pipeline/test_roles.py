@@ -1,0 +1,55 @@
+"""A chain leader stands only where its sentences call someone one (guide R1)."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.articles import default_chunks
+
+from extractor.pipeline.ground import ground_chunk
+from extractor.pipeline.roles import stated_role
+from extractor.pipeline.wire import ChunkExtraction
+from extractor.records import Role
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        'Hexi cultivates "chain master" enterprises such as Contoso.',
+        "Contoso, the chain leader of the battery industry, moved in.",
+        "Leading enterprises such as Contoso settled in the park.",
+        "Contoso acts as the head goose of the cluster.",
+    ],
+)
+def test_a_chain_leader_called_so_stands(sentence: str) -> None:
+    assert stated_role(Role.CHAIN_LEADER, [sentence])
+
+
+def test_a_chain_leader_nobody_is_called_is_not_stated() -> None:
+    assert not stated_role(Role.CHAIN_LEADER, ["Contoso invested 2 billion yuan in Hexi."])
+
+
+def test_other_roles_are_not_checked() -> None:
+    assert stated_role(Role.INVESTOR, ["Contoso opened a plant in Hexi."])
+
+
+def test_grounding_drops_a_chain_leader_its_sentences_do_not_state() -> None:
+    text = (
+        "Contoso invested 2 billion yuan in Hexi.\n"
+        "Fabrikam, a leading enterprise of the industry, opened a plant in Hexi.\n"
+    )
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {
+            "roles": [
+                {"sentences": [1], "enterprise": "Contoso", "role": "chain_leader"},
+                {"sentences": [2], "enterprise": "Fabrikam", "role": "chain_leader"},
+                {"sentences": [1], "enterprise": "Contoso", "role": "investor"},
+            ]
+        }
+    )
+    grounded = ground_chunk(text, chunk, answer)
+    assert [(r.enterprise, r.role) for r in grounded.roles] == [
+        ("Fabrikam", Role.CHAIN_LEADER),
+        ("Contoso", Role.INVESTOR),
+    ]
+    assert any("no sentence calls it a leader" in w for w in grounded.warnings)

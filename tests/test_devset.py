@@ -19,11 +19,23 @@ def _ids(half: str) -> list[str]:
     return sorted(p.stem for p in (CORPUS / half).glob("*.txt"))
 
 
-def test_the_halves_alternate_over_the_sorted_ids() -> None:
-    every = sorted(_ids("tune") + _ids("check"))
+def _batches() -> dict[str, str]:
+    with (CORPUS / "sources.tsv").open(encoding="utf-8") as f:
+        return {r["doc_id"]: r["batch"] for r in csv.DictReader(f, delimiter="\t")}
+
+
+def test_the_first_batch_alternates_over_its_sorted_ids() -> None:
+    first = {d for d, b in _batches().items() if b == "1"}
+    every = sorted(first)
     assert len(every) >= 24
-    assert _ids("tune") == every[0::2]
-    assert _ids("check") == every[1::2]
+    assert [d for d in _ids("tune") if d in first] == every[0::2]
+    assert [d for d in _ids("check") if d in first] == every[1::2]
+
+
+def test_later_batches_go_to_the_tune_half_only() -> None:
+    later = {d for d, b in _batches().items() if b != "1"}
+    assert later <= set(_ids("tune"))
+    assert not later & set(_ids("check"))
 
 
 @pytest.mark.parametrize("half", HALVES)

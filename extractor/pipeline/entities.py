@@ -135,6 +135,7 @@ _CLAUSE_VERB = re.compile(
 
 
 BATCH = "a batch of projects"
+PRODUCT = "a product or a phrase: no project word and no proper name"
 
 
 def not_a_project(name: str) -> str | None:
@@ -152,4 +153,6 @@ def not_a_project(name: str) -> str | None:
         return None
     if head in _NOT_PROJECT_HEADS:
         return "a place, an industry or a statistic"
+    if not any(c.isupper() for c in name):
+        return PRODUCT
     return None

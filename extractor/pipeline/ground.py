@@ -33,7 +33,13 @@ from extractor.pipeline.anchor import as_region, states_statistic
 from extractor.pipeline.changes import with_changes
 from extractor.pipeline.chunk import Chunk, Sentence
 from extractor.pipeline.counts import project_counts, unstated
-from extractor.pipeline.entities import BATCH, PROJECT_NOUN, is_enterprise_name, not_a_project
+from extractor.pipeline.entities import (
+    BATCH,
+    PRODUCT,
+    PROJECT_NOUN,
+    is_enterprise_name,
+    not_a_project,
+)
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
@@ -47,6 +53,7 @@ from extractor.pipeline.normalize import (
     to_quantity,
 )
 from extractor.pipeline.periods import stated_period
+from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import name_sector, sentence_sector
 from extractor.pipeline.status import built_status
@@ -133,6 +140,8 @@ class _Grounder:
         # Indicators the chunk's batches of projects state (their counts and totals), kept
         # where no indicator of the model's states the same figure (``counts.unstated``).
         self.batch: list[Indicator] = []
+        # Projects named as products or phrases ("radial tires"), for ``fold_products``.
+        self.products: list[Project] = []
 
     def _figure_location(self, record: _Record, figure: str) -> tuple[Sentence, Location] | None:
         hit = self.text.find_figure(figure, record.sentences)
@@ -271,7 +280,7 @@ class _Grounder:
                 continue
             capacity.append(quantity)
         reason = not_a_project(wire.name)
-        if reason is not None:
+        if reason is not None and reason != PRODUCT:
             record.warnings.append(f"{record.label}: dropped, {reason}")
             if reason == BATCH:
                 self.batch_indicators(record, wire)
@@ -287,7 +296,7 @@ class _Grounder:
         if not self._keep(record, grounded, keep_ungrounded):
             return
         name = self.spelled(wire.name, record)
-        self.out.projects.append(
+        (self.products if reason == PRODUCT else self.out.projects).append(
             Project(
                 name=name,
                 location=wire.location,
@@ -425,6 +434,7 @@ def ground_chunk(
     grounder = _Grounder(document, chunk, out)
     for project in answer.projects:
         grounder.project(project, keep_ungrounded)
+    out.projects = fold_products(out.projects, grounder.products, out.warnings)
     for indicator in answer.indicators:
         grounder.indicator(indicator, keep_ungrounded)
     for role in answer.roles:

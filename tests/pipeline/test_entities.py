@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.pipeline.chunk import chunk_document
-from extractor.pipeline.entities import is_enterprise_name, not_a_project
+from extractor.pipeline.entities import PRODUCT, is_enterprise_name, not_a_project
 from extractor.pipeline.ground import ground_chunk
 from extractor.pipeline.wire import ChunkExtraction
 
@@ -80,6 +80,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("Yibin City", "a place, an industry or a statistic"),
         ("solar cell industry", "a place, an industry or a statistic"),
         ("new energy vehicle production capacity", "a place, an industry or a statistic"),
+        ("high-performance radial tires", PRODUCT),
+        ("launch ceremony", PRODUCT),
     ],
 )  # fmt: skip
 def test_batches_clauses_places_industries_and_statistics_are_not_projects(

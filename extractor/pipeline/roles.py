@@ -2,8 +2,12 @@
 
 The guide gives ``chain_leader`` only to an enterprise the text calls a chain master, chain
 leader, leading or "head goose" enterprise. A small model writes it for companies the text
-calls nothing of the kind (tune half: 7 such roles, 1 right). ``stated_role`` keeps a
-``chain_leader`` only where its sentences hold one of those words (EXPERIMENTS row CL).
+calls nothing of the kind (tune half: 7 such roles, 1 right; EXPERIMENTS row CL). It writes
+``operator``, ``partner``, ``developer`` and ``supplier`` as freely (32-document tune half: 12
+operators against 3 in the gold). ``stated_role`` keeps such a role only where its sentences
+hold a word of it: running or managing, cooperation or an agreement, building or developing,
+supplying (row RW). ``investor``, ``customer``, ``joint_venture_partner`` and ``other`` are
+not checked.
 """
 
 from __future__ import annotations
@@ -22,8 +26,18 @@ _LEADER_WORDS = re.compile(
 )
 
 
+_ROLE_WORDS: dict[Role, re.Pattern[str]] = {
+    Role.CHAIN_LEADER: _LEADER_WORDS,
+    Role.OPERATOR: re.compile(r"\b(?:operat\w*|run(?:s|ning)?|ran|manag\w*)\b", re.I),
+    Role.PARTNER: re.compile(r"\b(?:partner\w*|cooperat\w*|agreements?|sign\w*)\b", re.I),
+    Role.SUPPLIER: re.compile(r"\b(?:suppl\w*|provid\w*)\b", re.I),
+    Role.DEVELOPER: re.compile(r"\b(?:develop\w*|buil[dt]\w*|construct\w*)\b", re.I),
+}
+
+
 def stated_role(role: Role, sentences: Iterable[str]) -> bool:
-    """False for a chain leader whose ``sentences`` never call anyone one."""
-    if role is not Role.CHAIN_LEADER:
+    """False for a role whose ``sentences`` hold none of its words."""
+    words = _ROLE_WORDS.get(role)
+    if words is None:
         return True
-    return any(_LEADER_WORDS.search(s) for s in sentences)
+    return any(words.search(s) for s in sentences)

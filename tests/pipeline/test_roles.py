@@ -1,4 +1,5 @@
-"""A chain leader stands only where its sentences call someone one (guide R1)."""
+"""A chain leader, operator, partner, developer or supplier stands only where its sentences
+hold a word of that role (guide R1 and the role list)."""
 
 from __future__ import annotations
 
@@ -28,8 +29,23 @@ def test_a_chain_leader_nobody_is_called_is_not_stated() -> None:
     assert not stated_role(Role.CHAIN_LEADER, ["Contoso invested 2 billion yuan in Hexi."])
 
 
-def test_other_roles_are_not_checked() -> None:
+def test_investor_and_other_roles_are_not_checked() -> None:
     assert stated_role(Role.INVESTOR, ["Contoso opened a plant in Hexi."])
+    assert stated_role(Role.OTHER, ["Contoso opened a plant in Hexi."])
+
+
+@pytest.mark.parametrize(
+    ("role", "stated", "unstated"),
+    [
+        (Role.OPERATOR, "Contoso will run the Hexi plant.", "Contoso opened a plant in Hexi."),
+        (Role.PARTNER, "Hexi signed an agreement with Contoso.", "Contoso is in Hexi."),
+        (Role.DEVELOPER, "Contoso is building the park.", "Contoso moved to the park."),
+        (Role.SUPPLIER, "Contoso supplies glass to the plant.", "Contoso sells glass."),
+    ],
+)
+def test_a_role_stands_only_with_a_word_of_it(role: Role, stated: str, unstated: str) -> None:
+    assert stated_role(role, [stated])
+    assert not stated_role(role, [unstated])
 
 
 def test_grounding_drops_a_chain_leader_its_sentences_do_not_state() -> None:

@@ -385,7 +385,7 @@ class _Grounder:
         grounded = self.anchored(record, wire.enterprise)
         if not self._keep(record, grounded, keep_ungrounded):
             return
-        if not stated_role(wire.role, [s.text for s in record.sentences]):
+        if grounded and not stated_role(wire.role, [s.text for s in record.sentences]):
             record.warnings.append(f"{record.label}: dropped, no word of its role in its sentences")
             return
         self.out.roles.append(

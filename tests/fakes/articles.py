@@ -85,7 +85,7 @@ ANSWERS: dict[str, dict[str, Any]] = {
             {
                 "sentences": [2],
                 "enterprise": "Xpeng Motors",
-                "role": "operator",
+                "role": "investor",
                 "project": "parts park",
             }
         ],

@@ -134,7 +134,7 @@ def test_a_batch_writes_one_grounded_line_per_document(
     assert investment.change.value == 15.4
     zhaoqing = records["zhaoqing"]
     assert {(r.enterprise, r.role) for r in zhaoqing.enterprise_roles} >= {
-        ("Xpeng Motors", Role.OPERATOR)
+        ("Xpeng Motors", Role.INVESTOR)
     }
     assert summary.records == sum(
         len(r.projects) + len(r.indicators) + len(r.enterprise_roles) for r in records.values()

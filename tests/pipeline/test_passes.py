@@ -59,7 +59,7 @@ NINGBO_PASSES: dict[str, dict[str, Any]] = {
             {
                 "sentences": [1],
                 "enterprise": "Ningbo Junjia Electric Appliance Co., Ltd.",
-                "role": "operator",
+                "role": "investor",
                 "project": "kitchen appliance base",
             }
         ]
@@ -129,7 +129,7 @@ def test_three_passes_each_ask_for_their_own_answer_model(tmp_path: Path, mode: 
     assert [p.name for p in record.projects] == ["kitchen appliance base"]
     assert [i.name for i in record.indicators] == ["industrial investment"]
     assert [(r.enterprise, r.role, r.project) for r in record.enterprise_roles] == [
-        ("Ningbo Junjia Electric Appliance Co., Ltd.", Role.OPERATOR, "kitchen appliance base")
+        ("Ningbo Junjia Electric Appliance Co., Ltd.", Role.INVESTOR, "kitchen appliance base")
     ]
     assert record.meta is not None
     assert record.meta.usage is not None

@@ -133,6 +133,9 @@ class _Record:
         return [Evidence(start=s.start, end=s.end, text=s.text) for s in unique]
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 class _Grounder:
     def __init__(self, document: str, chunk: Chunk, out: Grounded) -> None:
         self.text = ChunkText(document, chunk)
@@ -229,14 +232,21 @@ class _Grounder:
     def period(self, record: _Record, wire: WireIndicator) -> str | None:
         """The model's period, else the one the text states for the indicator's figure (the
         guide's rule I9, see ``periods``). Preferring the text's over the model's measured
-        worse: the model also reads periods from further back than a chunk's paragraph."""
-        if wire.period:
-            return wire.period
+        worse: the model also reads periods from further back than a chunk's paragraph. But a
+        period with a word the chunk does not write ("2021-03-03" from a dateline's format,
+        "first August") is the model's invention, and the text's takes its place."""
         hits = [record.hits[f] for f in (wire.value, wire.change) if f and f in record.hits]
+        if wire.period and (not hits or self.written(wire.period)):
+            return wire.period
         if not hits:
             return None
         sentence, loc = hits[0]
         return stated_period(self.text.chunk.sentences, sentence, loc.start)
+
+    def written(self, phrase: str) -> bool:
+        """Whether the chunk writes every word of ``phrase`` (case aside)."""
+        words = set(_WORD.findall(" ".join(s.text for s in self.text.chunk.sentences).lower()))
+        return set(_WORD.findall(phrase.lower())) <= words
 
     def statistic(self, record: _Record, wire: WireIndicator) -> bool:
         """False when the indicator's figure (its value's, else its change's) is one the guide

@@ -3,9 +3,10 @@
 A time phrase attached to a figure governs it ("... 70.1 billion yuan in the first seven
 months"); otherwise a phrase that frames the sentence does ("In 2017, the zone started 20
 projects"), and a framing phrase carries forward to later sentences of its paragraph until
-another time phrase appears. It is never carried backwards. ``stated_period`` applies that
-rule to a figure found in a chunk; the phrase comes back as written, without a leading "in"
-or "during" (the scorer folds the rest of the spellings).
+another time phrase appears. It is never carried backwards. The day of an event is a period
+too ("signed at a ceremony held on Sept 24", "launched 886 projects on Monday").
+``stated_period`` applies that rule to a figure found in a chunk; the phrase comes back as
+written, without a leading "in", "during" or "on" (the scorer folds the rest of the spellings).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"
 )
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 _COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2})"
 _YEAR = r"(?:19|20)\d{2}"
 _OF_YEAR = rf"(?:\s+(?:of\s+)?(?:this|last|the|the\s+same)\s+year|\s*,?\s+(?:of\s+)?{_YEAR})?"
@@ -41,13 +43,16 @@ _PHRASES = (
     rf"(?:through|as\s+of|until|up\s+to)\s+{_MONTH}{_DAY}(?:\s*,?\s+{_YEAR})?",
     rf"(?:in|during)\s+{_MONTH}{_DAY}(?:\s*,?\s+{_YEAR}|\s+(?:this|last)\s+year)?",
     rf"{_MONTH}{_DAY}\s*,?\s+{_YEAR}",
+    # the day of an event: "held on Sept 24", "on March 2", "launched ... on Monday"
+    rf"on\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
+    rf"on\s+{_WEEKDAY}",
     rf"(?:in|during|for)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?{_YEAR}",
     rf"(?:^|(?<=[.;:,]\s))(?:in\s+)?{_YEAR}(?=\s*,)",
     r"(?:this|last)\s+year",
     r"prior\s+to\s+this",
 )
 _TIME = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
-_LEAD = re.compile(r"^(?:in|during|for)\s+", re.IGNORECASE)
+_LEAD = re.compile(r"^(?:in|during|for|on)\s+", re.IGNORECASE)
 
 
 def time_phrases(text: str) -> list[tuple[int, int, str]]:

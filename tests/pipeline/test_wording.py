@@ -127,7 +127,7 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
                 {
                     "sentences": [4],
                     "name": "accumulated output of the park",
-                    "period": "this year",
+                    "period": "the first half",
                     "value": "9 billion yuan",
                 },
             ]
@@ -135,7 +135,7 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
     )
     first, second = ground_chunk(DOC, chunk, answer).indicators
     assert first.period == "the first half of the year"
-    assert second.period == "this year"  # the model's own is kept
+    assert second.period == "the first half"  # the model's own, written in the chunk, is kept
     assert second.name == "accumulative output of the park"
 
 
@@ -183,3 +183,44 @@ def test_grounding_names_a_count_the_model_calls_number_of_from_the_text() -> No
     (indicator,) = ground_chunk(text, chunk, answer).indicators
     assert indicator.name == "number of signed projects above 10 million yuan"
     assert indicator.period == "2024"
+
+
+def test_the_day_of_an_event_is_a_period_without_on() -> None:
+    text = (
+        "The county signed nine projects at a fair held on Oct 12. The district launched "
+        "40 projects on Thursday, and the city started 12 more on May 6th, 2021."
+    )
+    assert [p[2] for p in time_phrases(text)] == ["Oct 12", "Thursday", "May 6th, 2021"]
+
+
+EVENT = (
+    "On June 3, the prefecture held a signing ceremony for investment projects. "
+    "A total of 41 projects were signed, worth 26 billion yuan.\n"
+)
+
+
+def test_a_period_the_chunk_does_not_write_gives_way_to_the_texts() -> None:
+    (chunk,) = default_chunks(EVENT)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                # an ISO date the text never writes: the event's day replaces it
+                {
+                    "sentences": [2],
+                    "name": "number of projects signed",
+                    "period": "2022-06-04",
+                    "value": "41 projects",
+                },
+                # a period whose words the chunk writes is kept as the model wrote it
+                {
+                    "sentences": [2],
+                    "name": "total investment of projects signed",
+                    "period": "June",
+                    "value": "26 billion yuan",
+                },
+            ]
+        }
+    )
+    first, second = ground_chunk(EVENT, chunk, answer).indicators
+    assert first.period == "June 3"
+    assert second.period == "June"

@@ -52,6 +52,7 @@ from extractor.pipeline.normalize import (
     to_money,
     to_quantity,
 )
+from extractor.pipeline.outputs import stated_output
 from extractor.pipeline.periods import stated_period
 from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
@@ -306,6 +307,9 @@ class _Grounder:
         if not self._keep(record, grounded, keep_ungrounded):
             return
         name = self.spelled(wire.name, record)
+        if output_value is None and grounded:  # the text's, for a project that stands
+            stated = stated_output([s.text for s in record.sentences], wire.investment)
+            output_value = self.money(record, stated)
         (self.products if reason == PRODUCT else self.out.projects).append(
             Project(
                 name=name,

@@ -134,7 +134,22 @@ _CLAUSE_VERB = re.compile(
 )
 
 
+_GENERIC_WORDS = frozenset(
+    {
+        "project", "projects", "construction", "investment", "investments", "implementation",
+        "landing", "new", "major", "key", "big", "large", "the", "this", "that", "these",
+        "those", "time", "at", "of", "in", "on", "a", "an", "its", "their", "first", "second",
+        "third", "fourth", "fifth", "sixth", "initiated", "started", "launched", "signed",
+        "commenced", "landed", "settled", "ceremony", "groundbreaking", "commencement",
+        "signing", "kick-off", "kickoff", "work", "works", "progress", "development",
+        "industrial", "industry",
+    }
+)  # fmt: skip
+"""Words that say a project is meant without saying which ("new project", "project landing
+construction", "major projects initiated at this time")."""
+
 BATCH = "a batch of projects"
+GENERIC = "a generic phrase: no word says which project"
 PRODUCT = "a product or a phrase: no project word and no proper name"
 
 
@@ -149,6 +164,8 @@ def not_a_project(name: str) -> str | None:
         return BATCH
     if len(words) > 5 and _CLAUSE_VERB.search(name):
         return "a clause, not a name"
+    if set(words) <= _GENERIC_WORDS:
+        return GENERIC
     if PROJECT_NOUN.search(name) or _ZONE.search(name):
         return None
     if head in _NOT_PROJECT_HEADS:

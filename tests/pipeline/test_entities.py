@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.pipeline.chunk import chunk_document
-from extractor.pipeline.entities import PRODUCT, is_enterprise_name, not_a_project
+from extractor.pipeline.entities import GENERIC, PRODUCT, is_enterprise_name, not_a_project
 from extractor.pipeline.ground import ground_chunk
 from extractor.pipeline.wire import ChunkExtraction
 
@@ -62,6 +62,9 @@ def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str
         "Qingshui Wisdom Valley Industrial Area",
         "Jiangxi Tongbo Co., Ltd.",
         "E-QM5 car",
+        # a phase of a project named before is one, though no word here says which
+        "second phase of the project",
+        "Phase II",
     ],
 )
 def test_single_undertakings_may_be_projects(name: str) -> None:
@@ -82,6 +85,9 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("new energy vehicle production capacity", "a place, an industry or a statistic"),
         ("high-performance radial tires", PRODUCT),
         ("launch ceremony", PRODUCT),
+        ("new project", GENERIC),
+        ("project landing construction", GENERIC),
+        ("Key Projects Initiated at This Time", GENERIC),
     ],
 )  # fmt: skip
 def test_batches_clauses_places_industries_and_statistics_are_not_projects(

@@ -3,9 +3,12 @@
 "In 2023 the district signed 12 projects" is an indicator: a batch figure of signed projects.
 A small model lists such counts rarely, and as a project ("12 projects") when it does. Code
 finds every count of projects in a chunk's sentences, names it from the words around it
-(``wording.count_wording``: "number of projects signed") and gives it the region of an
-indicator of the same sentence, else the one the chunk's indicators name most, and the period
-the text states for it (``periods``). A count that its sentence shows is a target, a bound or
+(``wording.count_wording``: "number of projects signed") and gives it the place that signs
+or starts the projects in its sentence ("Hechi signed five projects", ``subjects``), else the
+region of an indicator of the same sentence, else the place that acts in its paragraph, else
+the one the chunk's indicators name most, and the period the text states for it
+(``periods``). The whole that a counted part is taken from ("45 of the 60 key projects") is
+no count. A count that its sentence shows is a target, a bound or
 one project's (``anchor.states_statistic``) is left out, as is one whose figure an indicator
 already states, and one for which the chunk names no region: region is part of an indicator's
 identity, so such a count could not be right and only costs precision (EXPERIMENTS row NR).
@@ -21,21 +24,37 @@ from extractor.pipeline.anchor import as_region, states_statistic
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.normalize import FigureError, find_figures, parse_figure, to_quantity
 from extractor.pipeline.periods import stated_period
+from extractor.pipeline.subjects import acting_place, framing_place
 from extractor.pipeline.wording import count_wording, is_batch_count
 from extractor.records import Evidence, Indicator
 
 __all__ = ["project_counts", "unstated"]
 
 _PROJECTS = re.compile(r"\bprojects$", re.IGNORECASE)
+_WHOLE = re.compile(
+    r"\b(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|[a-z]+teen|"
+    r"[a-z]+ty(?:-[a-z]+)?)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+"""The words before the whole of "159 of the 220 major projects": the count is the part's."""
 
 
-def _region(sentence: Sentence, indicators: Sequence[Indicator]) -> str | None:
-    """The region of an indicator of ``sentence``, else the one the indicators name most (a
-    company's name is no region)."""
+def _region(
+    sentences: Sequence[Sentence], sentence: Sentence, indicators: Sequence[Indicator]
+) -> str | None:
+    """The place that acts in ``sentence``, else the region of an indicator of it, else the
+    place that acts in its paragraph, else the region the indicators name most (a company's
+    name is no region)."""
+    acting = acting_place(sentence)
+    if acting is not None:
+        return acting
     places = [i for i in indicators if as_region(i.region)]
     for indicator in places:
         if any(e.start == sentence.start for e in indicator.evidence):
             return indicator.region
+    framing = framing_place(sentences, sentence)
+    if framing is not None:
+        return framing
     named = Counter(i.region for i in places)
     return named.most_common(1)[0][0] if named else None
 
@@ -65,7 +84,7 @@ def project_counts(
     for sentence in sentences:
         text = sentence.text
         for span in find_figures(text):
-            if not is_batch_count(span.text):
+            if not is_batch_count(span.text) or _WHOLE.search(text[: span.start]):
                 continue
             try:
                 figure = parse_figure(span.text, before=text[: span.start], after=text[span.end :])
@@ -79,7 +98,7 @@ def project_counts(
             found.append(
                 Indicator(
                     name=name,
-                    region=_region(sentence, indicators),
+                    region=_region(sentences, sentence, indicators),
                     period=stated_period(sentences, sentence, sentence.start + span.start),
                     value=to_quantity(figure),
                     evidence=[Evidence(start=sentence.start, end=sentence.end, text=text)],

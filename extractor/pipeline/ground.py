@@ -58,6 +58,7 @@ from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import name_sector, sentence_sector
 from extractor.pipeline.status import built_status
+from extractor.pipeline.subjects import acting_place, framing_place
 from extractor.pipeline.wire import (
     ChunkAnswer,
     ChunkExtraction,
@@ -351,7 +352,9 @@ class _Grounder:
             self.batch.append(
                 Indicator(
                     name=name,
-                    region=as_region(wire.location),
+                    region=acting_place(sentence)
+                    or as_region(wire.location)
+                    or framing_place(self.text.chunk.sentences, sentence),
                     period=stated_period(self.text.chunk.sentences, sentence, loc.start),
                     value=value,
                     evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],

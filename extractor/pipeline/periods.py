@@ -35,6 +35,8 @@ _PHRASES = (
     rf"(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:quarter|half|season)"
     rf"{_OF_YEAR}",
     rf"(?:the\s+)?(?:past|last|previous)\s+{_COUNT}\s+years",
+    # spans of years: "from 2021 to 2022", "2019-2021"
+    rf"(?:(?:from|in|during|between)\s+)?{_YEAR}\s*(?:to|-|–|through|and)\s*{_YEAR}",
     r"(?:in\s+)?recent\s+years",
     rf"since\s+(?:last\s+year|the\s+beginning\s+of\s+(?:this|the)\s+year|{_YEAR}|{_MONTH}"
     rf"(?:\s+{_YEAR})?)",

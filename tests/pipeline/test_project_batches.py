@@ -189,7 +189,8 @@ def test_counts_of_projects_are_indicators_named_and_placed_from_the_chunk() -> 
     ]
     signed = found["number of projects signed"]
     assert signed.value == Quantity(value=12, unit="projects", raw="12 projects")
-    assert (signed.region, signed.period) == ("Anxi", "2024")
+    # the place that signs is the sentence's subject, before any indicator's region
+    assert (signed.region, signed.period) == ("Anxi county", "2024")
     assert [e.text for e in signed.evidence] == [first.text]
     assert found["number of new projects completed"].region == "Baiyun district"
 
@@ -202,12 +203,22 @@ def test_a_count_of_projects_that_is_a_target_or_already_stated_is_left_out() ->
     assert names == ["number of projects started", "number of new projects completed"]
 
 
+PLACELESS = "In 2024, 12 projects were signed and 9 projects were started.\n"
+
+
 def test_a_count_without_a_region_is_left_out() -> None:
     """Region is part of an indicator's identity: a count with none cannot be right."""
-    (chunk,) = default_chunks(COUNTS)
+    (chunk,) = default_chunks(PLACELESS)
     first = chunk.sentences[0]
     assert project_counts(chunk.sentences, []) == []
     stated = [_indicator(first, "Anxi Steel Co., Ltd.", 3, "t")]  # a company is no region
+    assert project_counts(chunk.sentences, stated) == []
+
+
+def test_the_whole_that_a_counted_part_is_taken_from_is_no_count() -> None:
+    text = "Lishui has started 45 of the 60 key projects planned for the year.\n"
+    (chunk,) = default_chunks(text)
+    stated = [_indicator(chunk.sentences[0], "Lishui", 5, "%")]
     assert project_counts(chunk.sentences, stated) == []
 
 

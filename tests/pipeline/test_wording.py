@@ -185,6 +185,11 @@ def test_grounding_names_a_count_the_model_calls_number_of_from_the_text() -> No
     assert indicator.period == "2024"
 
 
+def test_a_span_of_years_is_a_period() -> None:
+    text = "From 2019 to 2021, the county signed 80 projects; in 2022-2023 it signed 40."
+    assert [p[2] for p in time_phrases(text)] == ["From 2019 to 2021", "2022-2023"]
+
+
 def test_the_day_of_an_event_is_a_period_without_on() -> None:
     text = (
         "The county signed nine projects at a fair held on Oct 12. The district launched "

@@ -1,0 +1,62 @@
+"""The place that acts in a sentence (``extractor.pipeline.subjects``) and the batch figures
+it places. The sentences are invented in the style of the articles, not taken from the seeds
+or the check half."""
+
+from __future__ import annotations
+
+import pytest
+from fakes.articles import default_chunks
+
+from extractor.pipeline.counts import project_counts
+from extractor.pipeline.subjects import acting_place, framing_place
+
+
+def _place(text: str, nth: int = 0) -> str | None:
+    (chunk,) = default_chunks(text)
+    sentence = chunk.sentences[nth]
+    return acting_place(sentence) or framing_place(chunk.sentences, sentence)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "place"),
+    [
+        ("Lishui signed eleven projects with investors from Hong Kong.", "Lishui"),
+        ("On May 8, Yulin City held a ceremony for 30 key projects.", "Yulin City"),
+        ("Southwest China's Guizhou launched 512 projects on Friday.", "Guizhou"),
+        ("Inner Mongolia autonomous region has started 90 major projects.",
+         "Inner Mongolia autonomous region"),
+        ("In 2023, Anxi county will implement 40 industrial projects.", "Anxi county"),
+        # a pronoun, a company or a clause opener is no place
+        ("It signed eleven projects with investors from Hong Kong.", None),
+        ("Hengrui Group signed eleven projects in the county.", None),
+        ("Although Lishui signed eleven projects, investment fell.", None),
+        # a place that does not act on projects
+        ("Lishui is a city in Zhejiang with 2.5 million people.", None),
+    ],
+)  # fmt: skip
+def test_the_place_that_signs_starts_or_launches_is_the_subject(
+    sentence: str, place: str | None
+) -> None:
+    assert _place(sentence + "\n") == place
+
+
+def test_the_paragraphs_acting_place_frames_its_later_sentences_only() -> None:
+    text = (
+        "Lishui signed eleven projects at the fair.\n"
+        "Four of them were signed online.\n"
+        "\n"
+        "Another paragraph says six projects were started.\n"
+    )
+    assert _place(text, 1) == "Lishui"
+    assert _place(text, 2) is None
+
+
+def test_a_count_takes_the_acting_place_over_another_place_of_its_sentence() -> None:
+    text = "Hezhou signed six projects with enterprises from the Yangtze River Delta on May 3.\n"
+    (chunk,) = default_chunks(text)
+    (count,) = project_counts(chunk.sentences, [])
+    assert (count.name, count.region, count.period) == (
+        "number of projects signed",
+        "Hezhou",
+        "May 3",
+    )

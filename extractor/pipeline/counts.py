@@ -8,7 +8,9 @@ or starts the projects in its sentence ("Hechi signed five projects", ``subjects
 region of an indicator of the same sentence, else the place that acts in its paragraph, else
 the one the chunk's indicators name most, and the period the text states for it
 (``periods``). The whole that a counted part is taken from ("45 of the 60 key projects") is
-no count. A count that its sentence shows is a target, a bound or
+no count. The total investment the sentence gives the counted projects right after their count
+("signed five projects, with a total investment of 9.88 billion yuan") comes with it, named
+from the count ("total investment of projects signed"), with the count's region and period. A count that its sentence shows is a target, a bound or
 one project's (``anchor.states_statistic``) is left out, as is one whose figure an indicator
 already states, and one for which the chunk names no region: region is part of an indicator's
 identity, so such a count could not be right and only costs precision (EXPERIMENTS row NR).
@@ -22,10 +24,17 @@ from collections.abc import Sequence
 
 from extractor.pipeline.anchor import as_region, states_statistic
 from extractor.pipeline.chunk import Sentence
-from extractor.pipeline.normalize import FigureError, find_figures, parse_figure, to_quantity
+from extractor.pipeline.normalize import (
+    CURRENCY_CODES,
+    FigureError,
+    FigureSpan,
+    find_figures,
+    parse_figure,
+    to_quantity,
+)
 from extractor.pipeline.periods import stated_period
 from extractor.pipeline.subjects import acting_place, framing_place
-from extractor.pipeline.wording import count_wording, is_batch_count
+from extractor.pipeline.wording import batch_total_name, count_wording, is_batch_count
 from extractor.records import Evidence, Indicator
 
 __all__ = ["project_counts", "unstated"]
@@ -37,6 +46,12 @@ _WHOLE = re.compile(
     re.IGNORECASE,
 )
 """The words before the whole of "159 of the 220 major projects": the count is the part's."""
+_TOTAL_BEFORE = re.compile(
+    r"\b(?:total|combined|planned|overall)\s+(?:planned\s+)?investment\s+(?:of|reaching|worth)\s+"
+    r"(?:about|around|over|more\s+than|nearly|approximately)?\s*$",
+    re.IGNORECASE,
+)
+"""The words between a count of projects and their total: ", with a total investment of"."""
 
 
 def _region(
@@ -95,13 +110,37 @@ def project_counts(
             name = count_wording(text, span.start, span.end)
             if name is None or not states_statistic(text, span.start, span.end, name):
                 continue
-            found.append(
-                Indicator(
-                    name=name,
-                    region=_region(sentences, sentence, indicators),
-                    period=stated_period(sentences, sentence, sentence.start + span.start),
-                    value=to_quantity(figure),
-                    evidence=[Evidence(start=sentence.start, end=sentence.end, text=text)],
-                )
+            count = Indicator(
+                name=name,
+                region=_region(sentences, sentence, indicators),
+                period=stated_period(sentences, sentence, sentence.start + span.start),
+                value=to_quantity(figure),
+                evidence=[Evidence(start=sentence.start, end=sentence.end, text=text)],
             )
+            found.append(count)
+            total = _total(text, span, count)
+            if total is not None:
+                found.append(total)
     return unstated(found, indicators)
+
+
+def _total(text: str, count: FigureSpan, indicator: Indicator) -> Indicator | None:
+    """The total investment the sentence gives the counted projects right after their count
+    ("signed five projects, with a total investment of 9.88 billion yuan"), as an indicator
+    with the count's region and period; None when the next figure is no such total."""
+    after = [s for s in find_figures(text) if s.start >= count.end]
+    if not after or not _TOTAL_BEFORE.search(text[count.end : after[0].start]):
+        return None
+    money = after[0]
+    try:
+        figure = parse_figure(money.text, before=text[: money.start], after=text[money.end :])
+    except FigureError:
+        return None
+    if figure.unit not in CURRENCY_CODES:
+        return None
+    return indicator.model_copy(
+        update={
+            "name": batch_total_name(text, money.start, count.text),
+            "value": to_quantity(figure),
+        }
+    )

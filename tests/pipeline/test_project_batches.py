@@ -120,8 +120,10 @@ def test_grounding_turns_a_batch_of_projects_into_its_count_and_total() -> None:
     (chunk,) = default_chunks(text)
     grounded = ground_chunk(text, chunk, _batch_answer("2.1 billion yuan"))
     assert grounded.projects == []
-    count, total, other = grounded.indicators
-    assert other.name == "number of projects signed"  # the chunk's other count (counts)
+    count, total, other, other_total = grounded.indicators
+    # the chunk's other count and its total (counts)
+    assert other.name == "number of projects signed"
+    assert other_total.name == "total investment of projects signed"
     assert (count.name, count.value and count.value.value) == ("number of projects started", 9)
     assert total.name == "total investment of projects started"
     assert total.value is not None
@@ -151,6 +153,7 @@ def test_a_batch_adds_no_indicator_for_a_figure_the_model_already_states() -> No
         "investment of new projects",
         "number of projects signed",
         "number of projects started",
+        "total investment of projects signed",  # the other count's, which none states
     ]
 
 
@@ -255,3 +258,26 @@ def test_grounding_names_a_bare_total_after_the_batch_of_projects_it_belongs_to(
     projects, products = ground_chunk(text, chunk, answer).indicators[:2]
     assert projects.name == "total investment of projects signed"
     assert products.name == "total output value"  # a batch of products is no batch of projects
+
+
+def test_a_count_of_projects_brings_the_total_its_sentence_gives_them() -> None:
+    text = (
+        "On June 9, Lishui signed seven projects, with a total investment of 3.6 billion yuan, "
+        "and a plant of 5 billion yuan.\n"
+    )
+    (chunk,) = default_chunks(text)
+    count, total = project_counts(chunk.sentences, [])
+    assert (count.name, count.value) == (
+        "number of projects signed",
+        Quantity(value=7, unit="projects", raw="seven projects"),
+    )
+    assert total.name == "total investment of projects signed"
+    assert total.value is not None
+    assert (total.value.value, total.value.unit) == (3.6e9, "CNY")
+    assert (total.region, total.period) == ("Lishui", "June 9")
+
+
+def test_a_figure_after_a_count_that_no_total_words_introduce_is_no_total() -> None:
+    text = "Lishui signed seven projects and a plant of 5 billion yuan on June 9.\n"
+    (chunk,) = default_chunks(text)
+    assert [i.name for i in project_counts(chunk.sentences, [])] == ["number of projects signed"]

@@ -10,9 +10,10 @@ the one the chunk's indicators name most, and the period the text states for it
 (``periods``). The whole that a counted part is taken from ("45 of the 60 key projects") is
 no count. The total investment the sentence gives the counted projects right after their count
 ("signed five projects, with a total investment of 9.88 billion yuan") comes with it, named
-from the count ("total investment of projects signed"), with the count's region and period. A count that its sentence shows is a target, a bound or
-one project's (``anchor.states_statistic``) is left out, as is one whose figure an indicator
-already states, and one for which the chunk names no region: region is part of an indicator's
+from the count ("total investment of projects signed"), with the count's region and period.
+A count that its sentence shows is a target, a bound or one project's
+(``anchor.states_statistic``) is left out, as is one whose figure an indicator already
+states, and one for which the chunk names no region: region is part of an indicator's
 identity, so such a count could not be right and only costs precision (EXPERIMENTS row NR).
 """
 

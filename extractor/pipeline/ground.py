@@ -40,6 +40,7 @@ from extractor.pipeline.entities import (
     is_enterprise_name,
     not_a_project,
 )
+from extractor.pipeline.listed import listed_projects
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
@@ -452,6 +453,7 @@ def ground_chunk(
     for project in answer.projects:
         grounder.project(project, keep_ungrounded)
     out.projects = fold_products(out.projects, grounder.products, out.warnings)
+    out.projects.extend(listed_projects(chunk.sentences))
     for indicator in answer.indicators:
         grounder.indicator(indicator, keep_ungrounded)
     for role in answer.roles:

@@ -1,0 +1,83 @@
+"""Projects a sentence lists by name: "36 projects, including Yunda Wind power equipment in
+Jinan New Area and Spare parts manufacturing of Yongyang Special Steel, are listed ...",
+"other ventures, including the ultra-supercritical coal power project by PetroChina ...".
+
+A small model lists the first one or two items of such a list and leaves the rest. The guide
+records each named project (rule P1: a project is named when the text names it, even without
+a figure). ``listed_projects`` splits the list that follows "including", "namely" or "such as"
+into its items and keeps, as projects, the items that a project word names ("... project",
+"... Industrial Park") or, after a count of projects ("18 projects, including ..."), that
+start with a proper name. An item's name is cut where a clause about it starts (", which has
+an investment of", " invested by", " by PetroChina ...") and loses a leading owner ("Xinjiang
+Huineng's") and a trailing place ("in Yonglin District"), as the guide names projects.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from extractor.pipeline.chunk import Sentence
+from extractor.pipeline.entities import PROJECT_NOUN, not_a_project
+from extractor.records import Evidence, Project
+
+__all__ = ["listed_projects"]
+
+_LIST_START = re.compile(r"\b(?:including|namely|such\s+as)\s+", re.IGNORECASE)
+_COUNTED = re.compile(r"\b(?:\d[\d,]*|[a-z]+)\s+(?:\w+\s+){0,3}projects\W*$", re.IGNORECASE)
+"""A count of projects just before the list: "18 projects, including"."""
+_ITEM_SPLIT = re.compile(
+    r"\s*,(?!\d)\s*(?:and\s+|as\s+well\s+as\s+)?|\s+as\s+well\s+as\s+|\s+and\s+(?=[A-Z]|the\s)"
+)
+_CLAUSE = re.compile(
+    r"\s*(?:,(?!\d)|:|\bwhich\b|\bwith\b|\binvested\s+by\b|\bby\b|\bthat\b|\bwill\b|\bhas\b|\bhave\b|"
+    r"\bare\b|\bis\b|\bwas\b|\bwere\b).*$"
+)
+_OWNER = re.compile(r"^[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}['’]s\s+")
+_PLACE_TAIL = re.compile(r"\s+in\s+[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}$")
+_LEAD = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
+_REFERENCE = re.compile(r"\bof\s+(?:the|this|these|its)\s+projects?$", re.IGNORECASE)
+"""A figure of a project named before ("average investment of the project"), not a name."""
+_OTHERS = re.compile(r"\bother\s+projects\b", re.IGNORECASE)
+_HEAD = re.compile(PROJECT_NOUN.pattern + r"$", re.IGNORECASE)
+MIN_WORDS = 2
+MAX_WORDS = 12
+
+
+def _name(item: str) -> str | None:
+    name = _CLAUSE.sub("", item.strip())
+    name = _LEAD.sub("", name)
+    name = _OWNER.sub("", name)
+    name = _PLACE_TAIL.sub("", name).strip(" .;:")
+    words = name.split()
+    if not MIN_WORDS <= len(words) <= MAX_WORDS or not any(c.isalpha() for c in words[0]):
+        return None
+    if _REFERENCE.search(name) or _OTHERS.search(name):
+        return None
+    if not name[0].isupper() and not _HEAD.search(name):
+        return None  # a lower-case phrase names a project only by its head word
+    return name
+
+
+def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
+    """The projects the lists of ``sentences`` (a chunk's) name, each with its sentence as
+    evidence, in text order."""
+    found: list[Project] = []
+    for sentence in sentences:
+        for start in _LIST_START.finditer(sentence.text):
+            counted = bool(_COUNTED.search(sentence.text[: start.start()]))
+            for item in _ITEM_SPLIT.split(sentence.text[start.end() :]):
+                name = _name(item)
+                if name is None or not_a_project(name) is not None:
+                    continue
+                if not (PROJECT_NOUN.search(name) or (counted and name[0].isupper())):
+                    continue
+                found.append(
+                    Project(
+                        name=name,
+                        evidence=[
+                            Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
+                        ],
+                    )
+                )
+    return found

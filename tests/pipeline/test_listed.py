@@ -1,0 +1,59 @@
+"""Projects a sentence lists by name (``extractor.pipeline.listed``), alone and through
+grounding. The sentences are invented in the style of the articles, not taken from the seeds
+or the check half."""
+
+from __future__ import annotations
+
+from fakes.articles import default_chunks
+
+from extractor.pipeline.ground import ground_chunk
+from extractor.pipeline.listed import listed_projects
+from extractor.pipeline.wire import ChunkExtraction
+
+
+def _names(text: str) -> list[str]:
+    (chunk,) = default_chunks(text)
+    return [p.name for p in listed_projects(chunk.sentences)]
+
+
+def test_each_named_item_of_a_list_after_including_is_a_project() -> None:
+    text = (
+        "The city started 12 projects, including the Hexi smart grid project in Anxi county, "
+        "which has an investment of 2 billion yuan, Lanling Chemical's 50,000-ton resin "
+        "facility, and the Qiaotou logistics park invested by Ruida Group.\n"
+    )
+    assert _names(text) == [
+        "Hexi smart grid project",
+        "50,000-ton resin facility",
+        "Qiaotou logistics park",
+    ]
+
+
+def test_after_a_count_of_projects_a_proper_name_without_project_word_is_one() -> None:
+    text = (
+        "24 projects, including Yinhe Wind turbine blades and Dongsheng Copper smelting, "
+        "are listed.\n"
+    )
+    assert _names(text) == ["Yinhe Wind turbine blades", "Dongsheng Copper smelting"]
+
+
+def test_lists_of_other_things_and_figures_of_a_project_named_before_are_not_projects() -> None:
+    text = (
+        "The park attracts industries such as biomedicine, new materials and Smart Logistics.\n"
+        "Its projects have high quality, including the average investment of the project and "
+        "the Jinxi and other projects of over 1 billion yuan.\n"
+    )
+    assert _names(text) == []
+
+
+def test_grounding_adds_the_listed_projects_the_model_left_out() -> None:
+    text = (
+        "Anxi signed 6 projects, including the Hexi smart grid project and the Qiaotou "
+        "logistics park.\n"
+    )
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {"projects": [{"sentences": [1], "name": "Hexi smart grid project"}]}
+    )
+    names = [p.name for p in ground_chunk(text, chunk, answer).projects]
+    assert "Qiaotou logistics park" in names

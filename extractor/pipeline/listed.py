@@ -9,7 +9,8 @@ into its items and keeps, as projects, the items that a project word names ("...
 "... Industrial Park") or, after a count of projects ("18 projects, including ..."), that
 start with a proper name. An item's name is cut where a clause about it starts (", which has
 an investment of", " invested by", " by PetroChina ...") and loses a leading owner ("Xinjiang
-Huineng's") and a trailing place ("in Yonglin District"), as the guide names projects.
+Huineng's") and a trailing place ("in Yonglin District"), as the guide names projects; an
+owner the item names (a possessive, or "by" a company) is the project's enterprise.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence
-from extractor.pipeline.entities import PROJECT_NOUN, not_a_project
+from extractor.pipeline.entities import PROJECT_NOUN, is_enterprise_name, not_a_project
 from extractor.records import Evidence, Project
 
 __all__ = ["listed_projects"]
@@ -59,6 +60,23 @@ def _name(item: str) -> str | None:
     return name
 
 
+_BY = re.compile(
+    r"\b(?:invested\s+by|built\s+by|by)\s+(?P<owner>[A-Z][\w'’&.-]*(?:\s+[A-Z(][\w'’&.()-]*){0,6})"
+)
+_POSSESSIVE = re.compile(r"^(?:the\s+)?(?P<owner>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})['’]s\s+")
+
+
+def _owner(item: str) -> str | None:
+    """The company an item names as the project's owner ("Lanling Chemical's ...",
+    "... invested by Ruida Group"), when it is a company's name."""
+    for pattern in (_POSSESSIVE, _BY):
+        found = pattern.search(item.strip())
+        if found is not None:
+            owner = found.group("owner").strip(" .,")
+            return owner if is_enterprise_name(owner) else None
+    return None
+
+
 def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
     """The projects the lists of ``sentences`` (a chunk's) name, each with its sentence as
     evidence, in text order."""
@@ -72,9 +90,11 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                     continue
                 if not (PROJECT_NOUN.search(name) or (counted and name[0].isupper())):
                     continue
+                owner = _owner(item)
                 found.append(
                     Project(
                         name=name,
+                        enterprises=[owner] if owner else [],
                         evidence=[
                             Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
                         ],

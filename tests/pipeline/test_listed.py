@@ -16,6 +16,11 @@ def _names(text: str) -> list[str]:
     return [p.name for p in listed_projects(chunk.sentences)]
 
 
+def _owners(text: str) -> list[list[str]]:
+    (chunk,) = default_chunks(text)
+    return [p.enterprises for p in listed_projects(chunk.sentences)]
+
+
 def test_each_named_item_of_a_list_after_including_is_a_project() -> None:
     text = (
         "The city started 12 projects, including the Hexi smart grid project in Anxi county, "
@@ -27,6 +32,15 @@ def test_each_named_item_of_a_list_after_including_is_a_project() -> None:
         "50,000-ton resin facility",
         "Qiaotou logistics park",
     ]
+
+
+def test_the_owner_an_item_names_is_its_projects_enterprise() -> None:
+    text = (
+        "Other ventures, including the Hexi smart grid project, Lanling Chemical's 50,000-ton "
+        "resin facility, and the Qiaotou logistics park invested by Ruida Group, "
+        "and a power station by the Yellow River, are planned.\n"
+    )
+    assert _owners(text) == [[], ["Lanling Chemical"], ["Ruida Group"], []]
 
 
 def test_after_a_count_of_projects_a_proper_name_without_project_word_is_one() -> None:

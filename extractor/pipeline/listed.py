@@ -34,21 +34,26 @@ _CLAUSE = re.compile(
     r"\s*(?:,(?!\d)|:|\bwhich\b|\bwith\b|\binvested\s+by\b|\bby\b|\bthat\b|\bwill\b|\bhas\b|\bhave\b|"
     r"\bare\b|\bis\b|\bwas\b|\bwere\b).*$"
 )
-_OWNER = re.compile(r"^[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3}['’]s\s+")
 _PLACE_TAIL = re.compile(r"\s+in\s+[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}$")
 _LEAD = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _REFERENCE = re.compile(r"\bof\s+(?:the|this|these|its)\s+projects?$", re.IGNORECASE)
 """A figure of a project named before ("average investment of the project"), not a name."""
 _OTHERS = re.compile(r"\bother\s+projects\b", re.IGNORECASE)
 _HEAD = re.compile(PROJECT_NOUN.pattern + r"$", re.IGNORECASE)
+_BY = re.compile(
+    r"\b(?:invested\s+by|built\s+by|by)\s+(?P<owner>[A-Z][\w'’&.-]*(?:\s+[A-Z(][\w'’&.()-]*){0,6})"
+)
+_POSSESSIVE = re.compile(r"^(?:the\s+)?(?P<owner>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})['’]s\s+")
+"""An item's owner: "invested by Ruida Group", "Lanling Chemical's ..."."""
 MIN_WORDS = 2
 MAX_WORDS = 12
 
 
 def _name(item: str) -> str | None:
+    """The project name an item of a list states, or None when it states none."""
     name = _CLAUSE.sub("", item.strip())
     name = _LEAD.sub("", name)
-    name = _OWNER.sub("", name)
+    name = _POSSESSIVE.sub("", name)
     name = _PLACE_TAIL.sub("", name).strip(" .;:")
     words = name.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or not any(c.isalpha() for c in words[0]):
@@ -58,12 +63,6 @@ def _name(item: str) -> str | None:
     if not name[0].isupper() and not _HEAD.search(name):
         return None  # a lower-case phrase names a project only by its head word
     return name
-
-
-_BY = re.compile(
-    r"\b(?:invested\s+by|built\s+by|by)\s+(?P<owner>[A-Z][\w'’&.-]*(?:\s+[A-Z(][\w'’&.()-]*){0,6})"
-)
-_POSSESSIVE = re.compile(r"^(?:the\s+)?(?P<owner>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})['’]s\s+")
 
 
 def _owner(item: str) -> str | None:

@@ -11,9 +11,17 @@ into pieces that fit: after a clause mark where there is one, else at a space, e
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["Chunk", "Sentence", "chunk_document", "estimate_tokens", "split_sentences"]
+__all__ = [
+    "Chunk",
+    "Sentence",
+    "chunk_document",
+    "earlier_in_paragraph",
+    "estimate_tokens",
+    "split_sentences",
+]
 
 # A sentence ends at . ! ? (or their full-width forms, or an ellipsis) followed by optional
 # closing quotes/brackets, then white space and a character that can start a sentence.
@@ -49,6 +57,16 @@ class Chunk:
     @property
     def end(self) -> int:
         return self.sentences[-1].end
+
+
+def earlier_in_paragraph(sentences: Sequence[Sentence], sentence: Sentence) -> list[Sentence]:
+    """The sentences of ``sentences`` (in text order) before ``sentence`` in its paragraph,
+    nearest first: what a framing phrase of the paragraph carries forward from."""
+    return [
+        s
+        for s in reversed(sentences)
+        if s.end <= sentence.start and s.paragraph == sentence.paragraph
+    ]
 
 
 def estimate_tokens(text: str) -> int:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.pipeline.chunk import Sentence
+from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
 
 __all__ = ["stated_period", "time_phrases"]
 
@@ -80,10 +80,7 @@ def stated_period(sentences: Sequence[Sentence], sentence: Sentence, at: int) ->
     after = [p for p in own if p[0] >= offset]
     if after:
         return after[0][2]
-    earlier = [
-        s for s in sentences if s.end <= sentence.start and s.paragraph == sentence.paragraph
-    ]
-    for previous in reversed(earlier):
+    for previous in earlier_in_paragraph(sentences, sentence):
         phrases = time_phrases(previous.text)
         if phrases:
             return phrases[-1][2]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.pipeline.chunk import Sentence
+from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
 from extractor.pipeline.entities import LEGAL_FORM
 
 __all__ = ["acting_place", "framing_place"]
@@ -64,10 +64,7 @@ def acting_place(sentence: Sentence) -> str | None:
 def framing_place(sentences: Sequence[Sentence], sentence: Sentence) -> str | None:
     """The place that acts in the nearest earlier sentence of ``sentence``'s paragraph that
     has one (``sentences``: the chunk's, in order); None when none does."""
-    earlier = [
-        s for s in sentences if s.end <= sentence.start and s.paragraph == sentence.paragraph
-    ]
-    for previous in reversed(earlier):
+    for previous in earlier_in_paragraph(sentences, sentence):
         place = _subject(previous.text)
         if place is not None:
             return place

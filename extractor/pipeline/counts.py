@@ -99,7 +99,8 @@ def project_counts(
     found: list[Indicator] = []
     for sentence in sentences:
         text = sentence.text
-        for span in find_figures(text):
+        spans = find_figures(text)
+        for span in spans:
             if not is_batch_count(span.text) or _WHOLE.search(text[: span.start]):
                 continue
             try:
@@ -119,17 +120,20 @@ def project_counts(
                 evidence=[Evidence(start=sentence.start, end=sentence.end, text=text)],
             )
             found.append(count)
-            total = _total(text, span, count)
+            total = _total(text, spans, span, count)
             if total is not None:
                 found.append(total)
     return unstated(found, indicators)
 
 
-def _total(text: str, count: FigureSpan, indicator: Indicator) -> Indicator | None:
+def _total(
+    text: str, spans: Sequence[FigureSpan], count: FigureSpan, indicator: Indicator
+) -> Indicator | None:
     """The total investment the sentence gives the counted projects right after their count
     ("signed five projects, with a total investment of 9.88 billion yuan"), as an indicator
-    with the count's region and period; None when the next figure is no such total."""
-    after = [s for s in find_figures(text) if s.start >= count.end]
+    with the count's region and period; None when the next of the sentence's figures
+    (``spans``) is no such total."""
+    after = [s for s in spans if s.start >= count.end]
     if not after or not _TOTAL_BEFORE.search(text[count.end : after[0].start]):
         return None
     money = after[0]

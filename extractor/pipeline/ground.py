@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region, states_statistic
@@ -246,10 +247,13 @@ class _Grounder:
         sentence, loc = hits[0]
         return stated_period(self.text.chunk.sentences, sentence, loc.start)
 
+    @cached_property
+    def _chunk_words(self) -> frozenset[str]:
+        return frozenset(_WORD.findall(" ".join(s.text for s in self.text.chunk.sentences).lower()))
+
     def written(self, phrase: str) -> bool:
         """Whether the chunk writes every word of ``phrase`` (case aside)."""
-        words = set(_WORD.findall(" ".join(s.text for s in self.text.chunk.sentences).lower()))
-        return set(_WORD.findall(phrase.lower())) <= words
+        return set(_WORD.findall(phrase.lower())) <= self._chunk_words
 
     def statistic(self, record: _Record, wire: WireIndicator) -> bool:
         """False when the indicator's figure (its value's, else its change's) is one the guide

@@ -170,19 +170,52 @@ _COUNT_LEAD = re.compile(
 )
 _COUNT_STOP = re.compile(
     r"[,;()\"\u201c\u201d]|\.(?!\d)|\s(?:with|and|were|was|are|is|has|have|had|which|including|"
-    r"accounting|totaling|totalling|respectively|while|to|for|will|would|shall|can|could|may)\b|"
-    r"\s(?:in|since|by|during)\s+(?:(?:19|20)\d\d|the\s+first|this|last)",
+    r"accounting|totaling|totalling|respectively|while|to|for|will|would|shall|can|could|may|"
+    r"across|that|as\s+soon\s+as|(?:this|that)\s+time|of\s+which)\b|"
+    r"(?<!valued)(?<!priced)\sat\b|"
+    r"\s(?:in|since|by|during)\s+(?:(?:19|20)\d\d|the\s+first|this|last)|"
+    r"\s(?:in|by)\s+the\s+(?:end|current|same|past|next|fields?\s+of)\b|"
+    r"\son\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|the\s+same|"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d)",
     re.IGNORECASE,
 )
 _VERBS = (
     r"(?:newly\s+)?(?:signed|started|commenced|launched|introduced|completed|landed|"
-    r"implemented|promoted|attracted|built|settled)"
+    r"implemented|promoted|attracted|built|settled|contracted|initiated|approved|commissioned|"
+    r"put\s+into\s+(?:operation|production|use))"
 )
 _COUNT_VERB = re.compile(rf"\b({_VERBS})\s+$", re.IGNORECASE)
 # "15 projects were signed": the verb after the count, in the passive.
 _PASSIVE_VERB = re.compile(
     rf"^\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been)\s+({_VERBS})\b", re.IGNORECASE
 )
+# "52 projects, including ..., have commenced operations": the clause's verb further on, in a
+# perfect or passive tense, with the object that makes it an event ("started construction").
+_LATER_VERB = re.compile(
+    rf"^[^.;:]*?\s(?:have|has|had|were|was|are|is)\s+(?:been\s+)?(?:all\s+)?({_VERBS})"
+    r"(?:\s+(construction|operations?|production))?\b",
+    re.IGNORECASE,
+)
+MAX_LATER_VERB_WORDS = 20
+# A place is no part of a name (guide: "without region"): "in the Economic Development Zone".
+_PLACE_QUALIFIER = re.compile(r"^(?:in|of)\s+(?:the\s+)?(?:[A-Z][\w'\-]*\s*)+$")
+
+
+def _later_verb(tail: str) -> str:
+    """The verb of a count's clause after the count, with its object ("have commenced
+    operations" gives "commenced operations"); "" when the clause has none near, or when
+    another count comes first (the verb is that one's)."""
+    later = _LATER_VERB.match(tail)
+    if later is None:
+        return ""
+    before = tail[: later.start(1)]
+    if len(before.split()) > MAX_LATER_VERB_WORDS:
+        return ""
+    if any(is_batch_count(f.text) for f in find_figures(before)):
+        return ""
+    return " ".join(" ".join(w.split()) for w in later.groups() if w)
+
+
 MAX_QUALIFIER_WORDS = 8
 
 
@@ -201,10 +234,15 @@ def count_wording(sentence: str, start: int, end: int) -> str | None:
         return f"number of {noun} {' '.join(passive.group(1).split())}"
     stop = _COUNT_STOP.search(tail)
     qualifier = " ".join((tail[: stop.start()] if stop else tail).split()[:MAX_QUALIFIER_WORDS])
+    qualifier = _PLACE_QUALIFIER.sub("", qualifier)
     found = _COUNT_VERB.search(sentence[:start])
-    verb = found.group(1) if found else ""
     # "projects signed", but "newly started projects above 100 million yuan"
-    words = [verb, noun, qualifier] if qualifier else [noun, verb]
+    if found is None:
+        words = [noun, qualifier, _later_verb(tail)]
+    elif qualifier:
+        words = [found.group(1), noun, qualifier]
+    else:
+        words = [noun, found.group(1)]
     return "number of " + " ".join(" ".join(w.split()) for w in words if w)
 
 

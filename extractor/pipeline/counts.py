@@ -20,10 +20,9 @@ identity, so such a count could not be right and only costs precision (EXPERIMEN
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 
-from extractor.pipeline.anchor import as_region, states_statistic
+from extractor.pipeline.anchor import states_statistic
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
@@ -34,7 +33,7 @@ from extractor.pipeline.normalize import (
     to_quantity,
 )
 from extractor.pipeline.periods import stated_period
-from extractor.pipeline.subjects import acting_place, framing_place
+from extractor.pipeline.subjects import figure_place
 from extractor.pipeline.wording import batch_total_name, count_wording, is_batch_count
 from extractor.records import Evidence, Indicator
 
@@ -53,26 +52,6 @@ _TOTAL_BEFORE = re.compile(
     re.IGNORECASE,
 )
 """The words between a count of projects and their total: ", with a total investment of"."""
-
-
-def _region(
-    sentences: Sequence[Sentence], sentence: Sentence, indicators: Sequence[Indicator]
-) -> str | None:
-    """The place that acts in ``sentence``, else the region of an indicator of it, else the
-    place that acts in its paragraph, else the region the indicators name most (a company's
-    name is no region)."""
-    acting = acting_place(sentence)
-    if acting is not None:
-        return acting
-    places = [i for i in indicators if as_region(i.region)]
-    for indicator in places:
-        if any(e.start == sentence.start for e in indicator.evidence):
-            return indicator.region
-    framing = framing_place(sentences, sentence)
-    if framing is not None:
-        return framing
-    named = Counter(i.region for i in places)
-    return named.most_common(1)[0][0] if named else None
 
 
 def unstated(added: Sequence[Indicator], indicators: Sequence[Indicator]) -> list[Indicator]:
@@ -114,7 +93,7 @@ def project_counts(
                 continue
             count = Indicator(
                 name=name,
-                region=_region(sentences, sentence, indicators),
+                region=figure_place(sentences, sentence, indicators),
                 period=stated_period(sentences, sentence, sentence.start + span.start),
                 value=to_quantity(figure),
                 evidence=[Evidence(start=sentence.start, end=sentence.end, text=text)],

@@ -60,7 +60,7 @@ from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import name_sector, sentence_sector
 from extractor.pipeline.status import built_status
-from extractor.pipeline.subjects import acting_place, framing_place
+from extractor.pipeline.subjects import acting_place, framing_place, placed
 from extractor.pipeline.wire import (
     ChunkAnswer,
     ChunkExtraction,
@@ -464,5 +464,7 @@ def ground_chunk(
         grounder.role(role, keep_ungrounded)
     out.indicators.extend(unstated(grounder.batch, out.indicators))
     out.indicators.extend(project_counts(chunk.sentences, out.indicators))
-    out.indicators = with_changes(out.indicators, chunk.sentences)
+    out.indicators = placed(
+        with_changes(out.indicators, chunk.sentences), chunk.sentences, document
+    )
     return out

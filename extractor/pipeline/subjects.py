@@ -7,17 +7,26 @@ of the sentence (the partner region, the province around the city, the venue). `
 reads the subject of a sentence; ``framing_place`` that of the nearest earlier sentence of its
 paragraph that has one (the paragraph's frame, as for periods), for a sentence that names no
 place of its own. A company, a pronoun or a title is no place.
+
+``figure_place`` places a figure by these (then by the chunk's other figures), and ``placed``
+gives each indicator that names neither a place nor a company one, else the document's first
+acting place (``document_place``); one still without is left out, since the guide never leaves
+both empty (EXPERIMENTS row RD).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from collections.abc import Sequence
 
-from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
+from extractor.pipeline.anchor import as_region
+from extractor.pipeline.chunk import Sentence, earlier_in_paragraph, split_sentences
 from extractor.pipeline.entities import LEGAL_FORM
+from extractor.records import Indicator
 
-__all__ = ["acting_place", "framing_place"]
+__all__ = ["acting_place", "document_place", "figure_place", "framing_place", "placed"]
 
 _VERB = (
     r"(?:signed|launched|started|began|kicked\s+off|broke\s+ground|introduced|attracted|"
@@ -66,6 +75,60 @@ def framing_place(sentences: Sequence[Sentence], sentence: Sentence) -> str | No
     has one (``sentences``: the chunk's, in order); None when none does."""
     for previous in earlier_in_paragraph(sentences, sentence):
         place = _subject(previous.text)
+        if place is not None:
+            return place
+    return None
+
+
+def figure_place(
+    sentences: Sequence[Sentence], sentence: Sentence, indicators: Sequence[Indicator]
+) -> str | None:
+    """The place that acts in ``sentence``, else the region of an indicator of it, else the
+    place that acts in its paragraph, else the region the indicators name most (a company's
+    name is no region)."""
+    acting = acting_place(sentence)
+    if acting is not None:
+        return acting
+    places = [i for i in indicators if as_region(i.region)]
+    for indicator in places:
+        if any(e.start == sentence.start for e in indicator.evidence):
+            return indicator.region
+    framing = framing_place(sentences, sentence)
+    if framing is not None:
+        return framing
+    named = Counter(i.region for i in places)
+    return named.most_common(1)[0][0] if named else None
+
+
+def placed(
+    indicators: Sequence[Indicator], sentences: Sequence[Sentence], document: str
+) -> list[Indicator]:
+    """``indicators`` (a chunk's, ``sentences`` its sentences, of ``document``) with a place
+    for each that names neither a region nor an enterprise: ``figure_place`` of its first
+    sentence, else the place that acts first in the document. A figure is always some
+    place's or some company's (the guide sets region null only for a company's figure), so
+    one with neither that no place can be found for could not be right, and is left out."""
+    out: list[Indicator] = []
+    for indicator in indicators:
+        if indicator.region or indicator.enterprise or not indicator.evidence:
+            out.append(indicator)
+            continue
+        first = indicator.evidence[0].start
+        sentence = next((s for s in sentences if s.start <= first < s.end), None)
+        others = [i for i in indicators if i is not indicator]
+        region = figure_place(sentences, sentence, others) if sentence is not None else None
+        region = region or document_place(document)
+        if region is not None:
+            out.append(indicator.model_copy(update={"region": region}))
+    return out
+
+
+@functools.lru_cache(maxsize=8)
+def document_place(text: str) -> str | None:
+    """The place that acts first in a document (its headline or lead: "Hechi signed five
+    projects"); None when no sentence of it has a place for subject."""
+    for sentence in split_sentences(text):
+        place = _subject(sentence.text)
         if place is not None:
             return place
     return None

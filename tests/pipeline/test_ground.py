@@ -236,11 +236,32 @@ def test_an_indicator_whose_figure_the_guide_does_not_record_is_dropped_with_a_w
         "The Dongfang battery project will add 9,000 tons of output.\n"
     )
     indicators = [
-        {"sentences": [1], "name": "output", "value": "31 billion yuan", "change": "8.1%"},
-        {"sentences": [2], "name": "output", "value": "50 billion yuan"},
-        {"sentences": [3], "name": "projects signed", "value": "100 million yuan"},
-        {"sentences": [3], "name": "number of projects signed", "value": "14 projects"},
-        {"sentences": [4], "name": "battery output", "value": "9,000 tons"},
+        {
+            "region": "Anxi county",
+            "sentences": [1],
+            "name": "output",
+            "value": "31 billion yuan",
+            "change": "8.1%",
+        },
+        {"region": "Anxi county", "sentences": [2], "name": "output", "value": "50 billion yuan"},
+        {
+            "region": "Anxi county",
+            "sentences": [3],
+            "name": "projects signed",
+            "value": "100 million yuan",
+        },
+        {
+            "region": "Anxi county",
+            "sentences": [3],
+            "name": "number of projects signed",
+            "value": "14 projects",
+        },
+        {
+            "region": "Anxi county",
+            "sentences": [4],
+            "name": "battery output",
+            "value": "9,000 tons",
+        },
     ]
     grounded = ground({"indicators": indicators}, text=text)
     assert [i.value and i.value.value for i in grounded.indicators] == [31e9, 14]

@@ -250,8 +250,18 @@ def test_grounding_names_a_bare_total_after_the_batch_of_projects_it_belongs_to(
     answer = ChunkExtraction.model_validate(
         {
             "indicators": [
-                {"sentences": [1], "name": "total investment", "value": "3.4 billion yuan"},
-                {"sentences": [2], "name": "total output value", "value": "9 billion yuan"},
+                {
+                    "sentences": [1],
+                    "name": "total investment",
+                    "region": "Yulin",
+                    "value": "3.4 billion yuan",
+                },
+                {
+                    "sentences": [2],
+                    "name": "total output value",
+                    "region": "Yulin",
+                    "value": "9 billion yuan",
+                },
             ]
         }
     )

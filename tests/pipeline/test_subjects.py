@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 from fakes.articles import default_chunks
 
+from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.counts import project_counts
-from extractor.pipeline.subjects import acting_place, framing_place
+from extractor.pipeline.subjects import acting_place, framing_place, placed
+from extractor.records import Evidence, Indicator, Quantity
 
 
 def _place(text: str, nth: int = 0) -> str | None:
@@ -60,3 +62,34 @@ def test_a_count_takes_the_acting_place_over_another_place_of_its_sentence() -> 
         "Hezhou",
         "May 3",
     )
+
+
+def _figure(sentence: Sentence, figure: str, **fields: str | None) -> Indicator:
+    return Indicator(
+        name="industrial investment",
+        value=Quantity(value=float(figure.split()[0]), unit="CNY", raw=figure),
+        evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
+        **fields,
+    )
+
+
+def test_a_figure_of_no_place_and_no_company_takes_its_paragraphs_acting_place() -> None:
+    text = "Yulin City launched 30 key projects. Industrial investment reached 12 yuan.\n"
+    (chunk,) = default_chunks(text)
+    (placed_figure,) = placed([_figure(chunk.sentences[1], "12 yuan")], chunk.sentences, text)
+    assert placed_figure.region == "Yulin City"
+
+
+def test_a_figure_of_no_place_takes_the_place_that_acts_first_in_the_document() -> None:
+    text = "Anxi county signed 12 projects.\n\nIndustrial investment reached 12 yuan.\n"
+    (chunk,) = default_chunks(text[text.index("Industrial") :])
+    (placed_figure,) = placed([_figure(chunk.sentences[0], "12 yuan")], chunk.sentences, text)
+    assert placed_figure.region == "Anxi county"
+
+
+def test_a_figure_no_place_can_be_found_for_is_left_out_and_a_companys_is_kept() -> None:
+    text = "Industrial investment reached 12 yuan.\n"
+    (chunk,) = default_chunks(text)
+    sentence = chunk.sentences[0]
+    company = _figure(sentence, "12 yuan", enterprise="Hengrui Group")
+    assert placed([_figure(sentence, "12 yuan"), company], chunk.sentences, text) == [company]

@@ -123,17 +123,23 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
     answer = ChunkExtraction.model_validate(
         {
             "indicators": [
-                {"sentences": [2], "name": "total investment", "value": "6.3 billion yuan"},
+                {
+                    "sentences": [2],
+                    "name": "total investment",
+                    "region": "Yulin",
+                    "value": "6.3 billion yuan",
+                },
                 {
                     "sentences": [4],
                     "name": "accumulated output of the park",
+                    "region": "Yulin",
                     "period": "the first half",
                     "value": "9 billion yuan",
                 },
             ]
         }
     )
-    first, second = ground_chunk(DOC, chunk, answer).indicators
+    first, second = ground_chunk(DOC, chunk, answer).indicators[:2]
     assert first.period == "the first half of the year"
     assert second.period == "the first half"  # the model's own, written in the chunk, is kept
     assert second.name == "accumulative output of the park"
@@ -178,7 +184,16 @@ def test_grounding_names_a_count_the_model_calls_number_of_from_the_text() -> No
     text = "In 2024, the district signed 12 projects above 10 million yuan.\n"
     (chunk,) = default_chunks(text)
     answer = ChunkExtraction.model_validate(
-        {"indicators": [{"sentences": [1], "name": "number of projects", "value": "12 projects"}]}
+        {
+            "indicators": [
+                {
+                    "sentences": [1],
+                    "name": "number of projects",
+                    "region": "Yulin",
+                    "value": "12 projects",
+                }
+            ]
+        }
     )
     (indicator,) = ground_chunk(text, chunk, answer).indicators
     assert indicator.name == "number of signed projects above 10 million yuan"
@@ -213,6 +228,7 @@ def test_a_period_the_chunk_does_not_write_gives_way_to_the_texts() -> None:
                 {
                     "sentences": [2],
                     "name": "number of projects signed",
+                    "region": "Yulin",
                     "period": "2022-06-04",
                     "value": "41 projects",
                 },
@@ -220,6 +236,7 @@ def test_a_period_the_chunk_does_not_write_gives_way_to_the_texts() -> None:
                 {
                     "sentences": [2],
                     "name": "total investment of projects signed",
+                    "region": "Yulin",
                     "period": "June",
                     "value": "26 billion yuan",
                 },

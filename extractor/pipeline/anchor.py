@@ -259,11 +259,20 @@ def states_statistic(sentence: str, start: int, end: int, name: str) -> bool:
     return is_statistic(sentence, ListedFigure("", sentence[start:end], 0, start, end), name)
 
 
+# A money figure in brackets right after one in yuan is its conversion ("9.88 billion yuan
+# ($1.45 billion)"): the same figure again, never a statistic of its own.
+_CONVERSION = re.compile(
+    r"\b(?:yuan|RMB|CNY)\s*\(\s*(?:about\s+|around\s+|or\s+|approx\.\s+)?$", re.I
+)
+
+
 def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     """False for a figure the model calls an indicator that the guide does not: one that is
-    ``no_indicator`` by its sentence, or one the model names after one project ("planned
-    investment of the project")."""
+    ``no_indicator`` by its sentence, a conversion in brackets of the yuan figure before it,
+    or one the model names after one project ("planned investment of the project")."""
     if no_indicator(sentence, figure) or _ONE_PROJECT.search(name):
+        return False
+    if _CONVERSION.search(sentence[: figure.start]):
         return False
     return not _PROJECT_SENTENCE.search(sentence)
 

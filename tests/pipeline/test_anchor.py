@@ -461,3 +461,28 @@ def test_a_figure_of_a_sentence_about_one_project_is_no_statistic(
 ) -> None:
     listed = next(f for f in list_figures([sentence]) if f.text == figure)
     assert is_statistic(sentence, listed, "total investment") is expected
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "expected"),
+    [
+        (
+            "Lishui signed 9 projects with a total investment of 7.2 billion yuan ($1.04 "
+            "billion) on Friday.",
+            "$1.04 billion",
+            False,
+        ),
+        (
+            "Lishui signed 9 projects with a total investment of 7.2 billion yuan ($1.04 "
+            "billion) on Friday.",
+            "7.2 billion yuan",
+            True,
+        ),
+        ("Exports of the county reached $1.04 billion in 2023.", "$1.04 billion", True),
+    ],
+)
+def test_a_dollar_figure_in_brackets_after_a_yuan_figure_is_its_conversion(
+    sentence: str, figure: str, expected: bool
+) -> None:
+    listed = next(f for f in list_figures([sentence]) if f.text == figure)
+    assert is_statistic(sentence, listed, "total investment") is expected

@@ -85,11 +85,11 @@ def figure_place(
 ) -> str | None:
     """The place that acts in ``sentence``, else the region of an indicator of it, else the
     place that acts in its paragraph, else the region the indicators name most (a company's
-    name is no region)."""
+    name or a place noun alone is no region)."""
     acting = acting_place(sentence)
     if acting is not None:
         return acting
-    places = [i for i in indicators if as_region(i.region)]
+    places = [i for i in indicators if as_region(i.region) and not _bare(i.region)]
     for indicator in places:
         if any(e.start == sentence.start for e in indicator.evidence):
             return indicator.region
@@ -100,17 +100,33 @@ def figure_place(
     return named.most_common(1)[0][0] if named else None
 
 
+# A place noun alone names no place: "the province", "our district", "the entire region" (the
+# guide resolves it to the place the text makes plain).
+_BARE_PLACE = re.compile(
+    r"(?:the\s+|our\s+|this\s+)?(?:(?:whole|entire)\s+)?(?:province|city|county|district|region|"
+    r"area|zone|prefecture|autonomous\s+region|municipality|town)",
+    re.IGNORECASE,
+)
+
+
+def _bare(region: str | None) -> bool:
+    """True for no region, or a place noun alone."""
+    return not region or bool(_BARE_PLACE.fullmatch(region.strip()))
+
+
 def placed(
     indicators: Sequence[Indicator], sentences: Sequence[Sentence], document: str
 ) -> list[Indicator]:
     """``indicators`` (a chunk's, ``sentences`` its sentences, of ``document``) with a place
-    for each that names neither a region nor an enterprise: ``figure_place`` of its first
-    sentence, else the place that acts first in the document. A figure is always some
-    place's or some company's (the guide sets region null only for a company's figure), so
-    one with neither that no place can be found for could not be right, and is left out."""
+    for each that names neither a region nor an enterprise, or only a place noun ("the
+    province", "our district"): ``figure_place`` of its first sentence, else the place that
+    acts first in the document. A figure is always some place's or some company's (the guide
+    sets region null only for a company's figure, and resolves "the city" to the place the
+    text makes plain), so one that no place can be found for could not be right, and is left
+    out."""
     out: list[Indicator] = []
     for indicator in indicators:
-        if indicator.region or indicator.enterprise or not indicator.evidence:
+        if not _bare(indicator.region) or indicator.enterprise or not indicator.evidence:
             out.append(indicator)
             continue
         first = indicator.evidence[0].start

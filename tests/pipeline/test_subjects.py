@@ -93,3 +93,17 @@ def test_a_figure_no_place_can_be_found_for_is_left_out_and_a_companys_is_kept()
     sentence = chunk.sentences[0]
     company = _figure(sentence, "12 yuan", enterprise="Hengrui Group")
     assert placed([_figure(sentence, "12 yuan"), company], chunk.sentences, text) == [company]
+
+
+def test_a_place_noun_alone_is_resolved_and_never_lends_itself_to_another_figure() -> None:
+    text = (
+        "Anxi county signed 12 projects.\n\n"
+        "Output of the county reached 30 yuan. Industrial investment reached 12 yuan.\n"
+    )
+    (chunk,) = default_chunks(text[text.index("Output") :])
+    first, second = chunk.sentences
+    figures = [_figure(first, "30 yuan", region="the county"), _figure(second, "12 yuan")]
+    assert [f.region for f in placed(figures, chunk.sentences, text)] == [
+        "Anxi county",
+        "Anxi county",
+    ]

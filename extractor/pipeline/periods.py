@@ -4,7 +4,8 @@ A time phrase attached to a figure governs it ("... 70.1 billion yuan in the fir
 months"); otherwise a phrase that frames the sentence does ("In 2017, the zone started 20
 projects"), and a framing phrase carries forward to later sentences of its paragraph until
 another time phrase appears. It is never carried backwards. The day of an event is a period
-too ("signed at a ceremony held on Sept 24", "launched 886 projects on Monday").
+too ("signed at a ceremony held on Sept 24", "launched 886 projects on Monday"), and so is
+the present when the text names it ("so far", "at present", "this week").
 ``stated_period`` applies that rule to a figure found in a chunk; the phrase comes back as
 written, without a leading "in", "during" or "on" (the scorer folds the rest of the spellings).
 """
@@ -52,6 +53,8 @@ _PHRASES = (
     rf"(?:^|(?<=[.;:,]\s))(?:in\s+)?{_YEAR}(?=\s*,)",
     r"(?:this|last)\s+year",
     r"prior\s+to\s+this",
+    # now: "so far", "at present", "this week"
+    r"so\s+far|at\s+present|to\s+date|(?:this|last)\s+(?:week|month)",
 )
 _TIME = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
 _LEAD = re.compile(r"^(?:in|during|for|on)\s+", re.IGNORECASE)

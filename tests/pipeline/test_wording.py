@@ -280,3 +280,16 @@ def test_a_later_verb_that_belongs_to_another_count_is_not_taken() -> None:
     sentence = "Of the 40 projects, 25 projects have been signed."
     start = sentence.index("40 projects")
     assert count_wording(sentence, start, start + len("40 projects")) == "number of projects"
+
+
+def test_the_present_is_a_period_when_the_text_says_so() -> None:
+    text = (
+        "So far, the county has signed 40 projects. Lishui launched 12 projects this week, "
+        "and at present 30 projects are under construction; last month it started 9."
+    )
+    assert [p[2] for p in time_phrases(text)] == [
+        "So far",
+        "this week",
+        "at present",
+        "last month",
+    ]

@@ -7,8 +7,10 @@ records each named project (rule P1: a project is named when the text names it, 
 a figure). ``listed_projects`` splits the list that follows "including", "namely" or "such as"
 into its items and keeps, as projects, the items that a project word names ("... project",
 "... Industrial Park") or, after a count of projects ("18 projects, including ..."), that
-start with a proper name. An item's name is cut where a clause about it starts (", which has
-an investment of", " invested by", " by PetroChina ...") and loses a leading owner ("Xinjiang
+start with a proper name. Items are not split inside a name ("Co., Ltd.", "Science and
+Technology"). An item's name is cut where a clause about it starts (", which has an investment
+of", " invested by", " by PetroChina ...", " worth of 8.5 billion yuan", "(930 million yuan)")
+and loses a leading owner ("Xinjiang
 Huineng's") and a trailing place ("in Yonglin District"), as the guide names projects; an
 owner the item names (a possessive, or "by" a company) is the project's enterprise.
 """
@@ -27,12 +29,17 @@ __all__ = ["listed_projects"]
 _LIST_START = re.compile(r"\b(?:including|namely|such\s+as)\s+", re.IGNORECASE)
 _COUNTED = re.compile(r"\b(?:\d[\d,]*|[a-z]+)\s+(?:\w+\s+){0,3}projects\W*$", re.IGNORECASE)
 """A count of projects just before the list: "18 projects, including"."""
+# Items are split at commas, semicolons and "and", but not inside a name ("Co., Ltd.", "Science
+# and Technology", "Economic and Technological Development Zone", "Iron and Steel").
 _ITEM_SPLIT = re.compile(
-    r"\s*,(?!\d)\s*(?:and\s+|as\s+well\s+as\s+)?|\s+as\s+well\s+as\s+|\s+and\s+(?=[A-Z]|the\s)"
+    r"\s*[,;](?!\d)(?!\s*(?:Ltd|Inc|Limited|LLC)\b)\s*(?:and\s+|as\s+well\s+as\s+)?|"
+    r"\s+as\s+well\s+as\s+|"
+    r"\s+and\s+(?!Technolog|Development\b|Trade\b|Commerce\b|Steel\b|Gas\b)(?=[A-Z]|the\s)"
 )
 _CLAUSE = re.compile(
-    r"\s*(?:,(?!\d)|:|\bwhich\b|\bwith\b|\binvested\s+by\b|\bby\b|\bthat\b|\bwill\b|\bhas\b|\bhave\b|"
-    r"\bare\b|\bis\b|\bwas\b|\bwere\b).*$"
+    r"\s*(?:,(?!\d)(?!\s*(?:Ltd|Inc|Limited|LLC)\b)|:|\((?=[\d$])|\bwhich\b|\bwith\b|\binvested\s+by\b|"
+    r"\bby\b|\bthat\b|\bwill\b|\bhas\b|\bhave\b|\bare\b|\bis\b|\bwas\b|\bwere\b|\bworth\b|"
+    r"\bvalued\s+at\b).*$"
 )
 _PLACE_TAIL = re.compile(r"\s+in\s+[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,3}$")
 _LEAD = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)

@@ -71,3 +71,17 @@ def test_grounding_adds_the_listed_projects_the_model_left_out() -> None:
     )
     names = [p.name for p in ground_chunk(text, chunk, answer).projects]
     assert "Qiaotou logistics park" in names
+
+
+def test_a_list_is_not_split_inside_a_name_and_an_items_worth_is_no_part_of_its_name() -> None:
+    text = (
+        "The zone completed 40 industrial projects, including the Binhe Solar Glass Plant worth "
+        "of 2.5 billion yuan, the Anxi Motor Co., Ltd. assembly base (900 million yuan), "
+        "Yuanda Science and Technology Headquarters; and the Qiaotou logistics park.\n"
+    )
+    assert _names(text) == [
+        "Binhe Solar Glass Plant",
+        "Anxi Motor Co., Ltd. assembly base",
+        "Yuanda Science and Technology Headquarters",
+        "Qiaotou logistics park",
+    ]

@@ -46,6 +46,8 @@ def test_companies_are_enterprises(name: str) -> None:
         "Zhou Hongbin",  # a person: pinyin surname and given name
         "Gao Lin",
         "Tongwei, Longi and Jinko",  # a list, not one company
+        "polylactic acid",  # a product: a company's name is a proper name
+        "core components of large unmanned helicopters",
     ],
 )
 def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str) -> None:

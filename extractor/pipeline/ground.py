@@ -41,7 +41,7 @@ from extractor.pipeline.entities import (
     is_enterprise_name,
     not_a_project,
 )
-from extractor.pipeline.listed import listed_projects
+from extractor.pipeline.listed import listed_companies, listed_projects
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
@@ -462,6 +462,10 @@ def ground_chunk(
         grounder.indicator(indicator, keep_ungrounded)
     for role in answer.roles:
         grounder.role(role, keep_ungrounded)
+    named = {normalize_name(r.enterprise) for r in out.roles}
+    out.roles.extend(
+        r for r in listed_companies(chunk.sentences) if normalize_name(r.enterprise) not in named
+    )
     out.indicators.extend(unstated(grounder.batch, out.indicators))
     out.indicators.extend(project_counts(chunk.sentences, out.indicators))
     out.indicators = placed(

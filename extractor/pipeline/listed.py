@@ -13,6 +13,11 @@ of", " invested by", " by PetroChina ...", " worth of 8.5 billion yuan", "(930 m
 and loses a leading owner ("Xinjiang
 Huineng's") and a trailing place ("in Yonglin District"), as the guide names projects; an
 owner the item names (a possessive, or "by" a company) is the project's enterprise.
+
+``listed_companies`` does the same for a list of companies ("five automobile manufacturers
+including FAW-Hongqi, FAW-Jiefang ..."): each named company gets a role with no project, a
+``chain_leader`` when the list calls them leading, an ``investor`` when they were introduced
+or settled, else ``other`` (guide R1 to R3); companies listed as visited or attending get none.
 """
 
 from __future__ import annotations
@@ -22,9 +27,10 @@ from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.entities import PROJECT_NOUN, is_enterprise_name, not_a_project
-from extractor.records import Evidence, Project
+from extractor.pipeline.roles import LEADER_WORDS
+from extractor.records import EnterpriseRole, Evidence, Project, Role
 
-__all__ = ["listed_projects"]
+__all__ = ["listed_companies", "listed_projects"]
 
 _LIST_START = re.compile(r"\b(?:including|namely|such\s+as)\s+", re.IGNORECASE)
 _COUNTED = re.compile(r"\b(?:\d[\d,]*|[a-z]+)\s+(?:\w+\s+){0,3}projects\W*$", re.IGNORECASE)
@@ -101,6 +107,72 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                     Project(
                         name=name,
                         enterprises=[owner] if owner else [],
+                        evidence=[
+                            Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
+                        ],
+                    )
+                )
+    return found
+
+
+# A list of companies: "five automobile manufacturers including FAW-Hongqi, FAW-Jiefang ...",
+# "leading aluminum makers like Chinalco Group, Sichuan Qiya and Henan Shenhuo".
+_COMPANY_LIST = re.compile(
+    r"\b(?P<head>(?:[\w-]+\s+){0,4}?(?:enterprises|companies|firms|manufacturers|makers|"
+    r"automakers|producers|groups))\s*,?\s*(?:including|such\s+as|like|namely)\s+",
+    re.IGNORECASE,
+)
+# Companies a sentence names as visited or met are no role (guide §3).
+_VISIT = re.compile(
+    r"\b(?:visit\w*|met\s+with|inspect\w*|talks?\s+with|attend\w*|participat\w*)\b",
+    re.IGNORECASE,
+)
+# Companies a place introduced or that settled there invest in it (guide R3).
+_INVESTING = re.compile(r"\b(?:introduced|settled|signed|attracted|landed|invested)\b", re.I)
+MAX_COMPANY_WORDS = 8
+
+
+def _proper(item: str) -> str:
+    """The proper name an item starts with: its words up to the first lower-case one that is
+    no joining word ("Henan Shenhuo chose to settle" is "Henan Shenhuo")."""
+    words: list[str] = []
+    for word in item.split():
+        letters = [c for c in word if c.isalpha()]
+        if letters and letters[0].islower() and word not in {"of", "and", "&"}:
+            break
+        words.append(word)
+    while words and words[-1] in {"of", "and", "&"}:
+        words.pop()
+    return " ".join(words).strip(" .;:")
+
+
+def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
+    """The companies the lists of ``sentences`` name ("manufacturers including A, B and C"),
+    each an ``other`` role, or a ``chain_leader`` when the list calls them leaders ("leading
+    aluminum makers like ..."), with no project and its sentence as evidence."""
+    found: list[EnterpriseRole] = []
+    for sentence in sentences:
+        if _VISIT.search(sentence.text):
+            continue
+        for listed in _COMPANY_LIST.finditer(sentence.text):
+            head = listed.group("head")
+            role = (
+                Role.CHAIN_LEADER
+                if LEADER_WORDS.search(head)
+                else Role.INVESTOR
+                if _INVESTING.search(head)
+                else Role.OTHER
+            )
+            for item in _ITEM_SPLIT.split(sentence.text[listed.end() :]):
+                name = _proper(_LEAD.sub("", _CLAUSE.sub("", item.strip())))
+                if not name or not name[0].isupper() or len(name.split()) > MAX_COMPANY_WORDS:
+                    break  # the list has ended
+                if not is_enterprise_name(name) or PROJECT_NOUN.search(name):
+                    continue
+                found.append(
+                    EnterpriseRole(
+                        enterprise=name,
+                        role=role,
                         evidence=[
                             Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
                         ],

@@ -17,9 +17,9 @@ from collections.abc import Iterable
 
 from extractor.records import Role
 
-__all__ = ["stated_role"]
+__all__ = ["LEADER_WORDS", "stated_role"]
 
-_LEADER_WORDS = re.compile(
+LEADER_WORDS = re.compile(
     r"\b(?:chain[\s-]+(?:master|leader|owner|leading)s?|lead(?:er|ers|ing)|head[\s-]+goose|"
     r"leading[\s-]+(?:enterprise|company|firm)s?)\b",
     re.IGNORECASE,
@@ -27,7 +27,7 @@ _LEADER_WORDS = re.compile(
 
 
 _ROLE_WORDS: dict[Role, re.Pattern[str]] = {
-    Role.CHAIN_LEADER: _LEADER_WORDS,
+    Role.CHAIN_LEADER: LEADER_WORDS,
     Role.OPERATOR: re.compile(r"\b(?:operat\w*|run(?:s|ning)?|ran|manag\w*)\b", re.I),
     Role.PARTNER: re.compile(r"\b(?:partner\w*|cooperat\w*|agreements?|sign\w*)\b", re.I),
     Role.SUPPLIER: re.compile(r"\b(?:suppl\w*|provid\w*)\b", re.I),

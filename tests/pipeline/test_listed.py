@@ -7,7 +7,7 @@ from __future__ import annotations
 from fakes.articles import default_chunks
 
 from extractor.pipeline.ground import ground_chunk
-from extractor.pipeline.listed import listed_projects
+from extractor.pipeline.listed import listed_companies, listed_projects
 from extractor.pipeline.wire import ChunkExtraction
 
 
@@ -85,3 +85,34 @@ def test_a_list_is_not_split_inside_a_name_and_an_items_worth_is_no_part_of_its_
         "Yuanda Science and Technology Headquarters",
         "Qiaotou logistics park",
     ]
+
+
+def _roles(text: str) -> list[tuple[str, str]]:
+    (chunk,) = default_chunks(text)
+    return [(r.enterprise, r.role.value) for r in listed_companies(chunk.sentences)]
+
+
+def test_each_company_a_list_names_gets_a_role_by_what_the_list_calls_them() -> None:
+    text = (
+        "The zone boasts four carmakers and other manufacturers including Anxi Motor, "
+        "Qiaotou-Hengda and Lishui Auto Parts Co., Ltd. "
+        "Leading copper makers like Yuanda Group and Binhe Copper chose to settle there. "
+        "The park has three newly introduced companies including Hexi Machinery.\n"
+    )
+    assert _roles(text) == [
+        ("Anxi Motor", "other"),
+        ("Qiaotou-Hengda", "other"),
+        ("Lishui Auto Parts Co., Ltd", "other"),
+        ("Yuanda Group", "chain_leader"),
+        ("Binhe Copper", "chain_leader"),
+        ("Hexi Machinery", "investor"),
+    ]
+
+
+def test_companies_listed_as_visitors_or_attendees_and_lists_of_products_get_no_role() -> None:
+    text = (
+        "More than 200 companies, including Anxi Motor and Yuanda Group, attended the fair. "
+        "The mayor visited enterprises such as Binhe Copper. "
+        "Its firms make products such as copper foil and cathode plates.\n"
+    )
+    assert _roles(text) == []

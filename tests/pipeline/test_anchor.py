@@ -459,8 +459,12 @@ def test_a_bound_on_what_is_counted_and_a_difference_in_points_are_no_indicator(
 def test_a_figure_of_a_sentence_about_one_project_is_no_statistic(
     sentence: str, figure: str, expected: bool
 ) -> None:
+    assert _total_is_statistic(sentence, figure) is expected
+
+
+def _total_is_statistic(sentence: str, figure: str) -> bool:
     listed = next(f for f in list_figures([sentence]) if f.text == figure)
-    assert is_statistic(sentence, listed, "total investment") is expected
+    return is_statistic(sentence, listed, "total investment")
 
 
 @pytest.mark.parametrize(
@@ -484,5 +488,4 @@ def test_a_figure_of_a_sentence_about_one_project_is_no_statistic(
 def test_a_dollar_figure_in_brackets_after_a_yuan_figure_is_its_conversion(
     sentence: str, figure: str, expected: bool
 ) -> None:
-    listed = next(f for f in list_figures([sentence]) if f.text == figure)
-    assert is_statistic(sentence, listed, "total investment") is expected
+    assert _total_is_statistic(sentence, figure) is expected

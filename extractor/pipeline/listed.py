@@ -37,13 +37,15 @@ _COUNTED = re.compile(r"\b(?:\d[\d,]*|[a-z]+)\s+(?:\w+\s+){0,3}projects\W*$", re
 """A count of projects just before the list: "18 projects, including"."""
 # Items are split at commas, semicolons and "and", but not inside a name ("Co., Ltd.", "Science
 # and Technology", "Economic and Technological Development Zone", "Iron and Steel").
+_NOT_LEGAL_FORM = r"(?!\s*(?:Ltd|Inc|Limited|LLC)\b)"
+"""After a comma: not the rest of a company's name ("Co., Ltd.")."""
 _ITEM_SPLIT = re.compile(
-    r"\s*[,;](?!\d)(?!\s*(?:Ltd|Inc|Limited|LLC)\b)\s*(?:and\s+|as\s+well\s+as\s+)?|"
+    rf"\s*[,;](?!\d){_NOT_LEGAL_FORM}\s*(?:and\s+|as\s+well\s+as\s+)?|"
     r"\s+as\s+well\s+as\s+|"
     r"\s+and\s+(?!Technolog|Development\b|Trade\b|Commerce\b|Steel\b|Gas\b)(?=[A-Z]|the\s)"
 )
 _CLAUSE = re.compile(
-    r"\s*(?:,(?!\d)(?!\s*(?:Ltd|Inc|Limited|LLC)\b)|:|\((?=[\d$])|\bwhich\b|\bwith\b|\binvested\s+by\b|"
+    rf"\s*(?:,(?!\d){_NOT_LEGAL_FORM}|:|\((?=[\d$])|\bwhich\b|\bwith\b|\binvested\s+by\b|"
     r"\bby\b|\bthat\b|\bwill\b|\bhas\b|\bhave\b|\bare\b|\bis\b|\bwas\b|\bwere\b|\bworth\b|"
     r"\bvalued\s+at\b).*$"
 )
@@ -130,6 +132,8 @@ _VISIT = re.compile(
 # Companies a place introduced or that settled there invest in it (guide R3).
 _INVESTING = re.compile(r"\b(?:introduced|settled|signed|attracted|landed|invested)\b", re.I)
 MAX_COMPANY_WORDS = 8
+_JOINING = frozenset({"of", "and", "&"})
+"""Lower-case words inside a company's name ("Bank of China", "Li & Fung")."""
 
 
 def _proper(item: str) -> str:
@@ -138,18 +142,19 @@ def _proper(item: str) -> str:
     words: list[str] = []
     for word in item.split():
         letters = [c for c in word if c.isalpha()]
-        if letters and letters[0].islower() and word not in {"of", "and", "&"}:
+        if letters and letters[0].islower() and word not in _JOINING:
             break
         words.append(word)
-    while words and words[-1] in {"of", "and", "&"}:
+    while words and words[-1] in _JOINING:
         words.pop()
     return " ".join(words).strip(" .;:")
 
 
 def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
     """The companies the lists of ``sentences`` name ("manufacturers including A, B and C"),
-    each an ``other`` role, or a ``chain_leader`` when the list calls them leaders ("leading
-    aluminum makers like ..."), with no project and its sentence as evidence."""
+    each a ``chain_leader`` when the list calls them leaders ("leading aluminum makers like
+    ..."), an ``investor`` when it calls them introduced or settled, else ``other``, with no
+    project and its sentence as evidence."""
     found: list[EnterpriseRole] = []
     for sentence in sentences:
         if _VISIT.search(sentence.text):

@@ -229,13 +229,13 @@ def count_wording(sentence: str, start: int, end: int) -> str | None:
     if not noun or not noun[0].isalpha():
         return None
     tail = sentence[end:]
+    found = _COUNT_VERB.search(sentence[:start])
     passive = _PASSIVE_VERB.match(tail)
-    if passive is not None and _COUNT_VERB.search(sentence[:start]) is None:
+    if passive is not None and found is None:
         return f"number of {noun} {' '.join(passive.group(1).split())}"
     stop = _COUNT_STOP.search(tail)
     qualifier = " ".join((tail[: stop.start()] if stop else tail).split()[:MAX_QUALIFIER_WORDS])
     qualifier = _PLACE_QUALIFIER.sub("", qualifier)
-    found = _COUNT_VERB.search(sentence[:start])
     # "projects signed", but "newly started projects above 100 million yuan"
     if found is None:
         words = [noun, qualifier, _later_verb(tail)]

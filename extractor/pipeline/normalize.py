@@ -96,8 +96,13 @@ _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\bper annum\b|/
 _NUMBER = re.compile(
     r"(?<![\d.,A-Z])(\d{1,3}(?:,\d{3})+|\d+)(\.\n?\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?"
 )
-NUMBER_WORD = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
-"""A regular expression (no group) for a number the text writes as a word ("twelve")."""
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
+NUMBER_WORD = rf"(?:{_TENS})[- ](?:{_UNITS_WORDS})|" + "|".join(
+    sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True)
+)
+"""A regular expression (no group) for a number the text writes as a word ("twelve",
+"forty-eight": a compound is one number, never its last word alone)."""
 _WORDS = re.compile(rf"\b({NUMBER_WORD})\b", re.I)
 _LEVEL = re.compile(
     r"\b(\d+(?:\.\d+)?)\s*-?\s*(thousand|million|billion|trillion)-(?:level|yuan)", re.I
@@ -110,7 +115,7 @@ _COUNT_NOUN = re.compile(
 _IRREGULAR_PLURALS = {"people", "staff", "personnel", "talent", "equipment"}
 # A count whose noun follows a few modifiers: "350 key industrial projects", "three National
 # Industrial Parks", "six newly introduced companies". The head noun is the first plural word.
-_COUNT_PHRASE = re.compile(r"^\s*((?:[A-Za-z][\w'-]*\s+){0,3}?)([A-Za-z][a-z-]{2,}s)\b")
+_COUNT_PHRASE = re.compile(r"^\s*((?:[A-Za-z][\w'/-]*\s+){0,3}?)([A-Za-z][a-z-]{2,}s)\b")
 _TIME_NOUNS = {
     "years", "months", "days", "weeks", "hours", "decades", "minutes", "seconds", "quarters",
     "consecutive", "year", "month", "day",
@@ -128,6 +133,14 @@ _SCALE_WORD = re.compile(
     r"|万亿|万|亿|bn\b|mn\b|k\b)",
     re.I,
 )
+
+
+def _word_value(word: str) -> int | None:
+    """The value of a number word, a compound ("forty-eight", "twenty one") included."""
+    parts = re.split(r"[- ]", word.lower(), maxsplit=1)
+    if len(parts) == 2 and parts[0] in _TENS.split("|") and parts[1] in _UNITS_WORDS.split("|"):
+        return _WORD_NUMBERS[parts[0]] + _WORD_NUMBERS[parts[1]]
+    return _WORD_NUMBERS.get(word.lower())
 
 
 def _scale_after(text: str) -> tuple[float, int]:
@@ -298,7 +311,7 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
         head, rest = text[: number.start()], text[number.end() :]
     else:
         word = _WORDS.search(text)
-        word_value = _WORD_NUMBERS.get(word.group(1).lower()) if word else None
+        word_value = _word_value(word.group(1)) if word else None
         if word is None or word_value is None:
             raise FigureError(f"no number in {raw!r}")
         value = float(word_value)

@@ -527,6 +527,8 @@ def test_a_scale_word_with_odd_unicode_letters_is_not_a_scale(raw: str) -> None:
         ),
         ("Output had reached33.\n498 billion yuan.", ["33.\n498 billion yuan"]),
         ("Fourteen major provincial projects started.", ["Fourteen major provincial projects"]),
+        ("Forty-eight major projects were signed.", ["Forty-eight major projects"]),
+        ("Wujin has reserved 165 major/key projects.", ["165 major/key projects"]),
     ],
 )
 def test_find_figures_lists_money_quantities_percentages_multiples_and_counts(
@@ -569,6 +571,8 @@ def test_found_figures_are_ordered_spans_of_the_text_that_parse(text: str) -> No
         ("350 key industrial projects", 350, "projects", False),
         ("three National Industrial Parks", 3, "parks", False),
         ("33.\n498 billion yuan", 33.498e9, "CNY", True),
+        ("Forty-eight major projects", 48, "projects", False),
+        ("twenty one projects", 21, "projects", False),
     ],
 )
 def test_a_count_names_its_head_noun_and_a_broken_decimal_is_repaired(

@@ -115,7 +115,9 @@ _COUNT_NOUN = re.compile(
 _IRREGULAR_PLURALS = {"people", "staff", "personnel", "talent", "equipment"}
 # A count whose noun follows a few modifiers: "350 key industrial projects", "three National
 # Industrial Parks", "six newly introduced companies". The head noun is the first plural word.
-_COUNT_PHRASE = re.compile(r"^\s*((?:[A-Za-z][\w'/-]*\s+){0,3}?)([A-Za-z][a-z-]{2,}s)\b")
+_COUNT_PHRASE = re.compile(
+    r"^\s*((?:(?:[A-Za-z]|\d[GD]\b)[\w'/-]*\s+){0,3}?)([A-Za-z][a-z-]{2,}s)\b"
+)
 _TIME_NOUNS = {
     "years", "months", "days", "weeks", "hours", "decades", "minutes", "seconds", "quarters",
     "consecutive", "year", "month", "day",
@@ -211,6 +213,8 @@ class FigureSpan:
     text: str
 
 
+_NAMED_NUMBER = re.compile(r"[GD](?![A-Za-z0-9])")
+"""After a number, the letter of a name it is part of: "5G", "4G", "3D"."""
 _CURRENCY_BEFORE = re.compile(r"(?:rmb|cny|usd|us\$|hk\$|hkd|eur|\$|€|¥)\s*$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTH_BEFORE = re.compile(
@@ -271,6 +275,8 @@ def find_figures(text: str) -> list[FigureSpan]:
         measured = _scale_after(after)[1] or _table_match(after, (*_CURRENCIES, *_UNITS))
         if _YEAR.fullmatch(m.group(0)) and not (currency or measured):
             continue  # "in 2023 enterprises above designated size": a year
+        if m.re is _NUMBER and _NAMED_NUMBER.match(text, m.end()):
+            continue  # "5G base stations", "3D printing": a number that is part of a name
         if m.re is _NUMBER and _GLUED_DECIMAL.match(text, max(0, m.start() - 1)):
             continue  # "34 percent year-on-year9%": the decimals of a split number
         if _MONTH_BEFORE.search(text[max(0, start - 12) : start]):

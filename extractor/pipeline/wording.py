@@ -27,7 +27,7 @@ __all__ = [
     "total_wording",
 ]
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*")
+_WORD = re.compile(r"(?:\d[GD]\b|[A-Za-z][A-Za-z'\-]*)")
 _STOP = frozenset(
     {"of", "the", "in", "a", "an", "and", "for", "to", "by", "at", "on", "s", "its", "this", "that"}
 )
@@ -219,6 +219,10 @@ def _later_verb(tail: str) -> str:
 MAX_QUALIFIER_WORDS = 8
 
 
+_NOUN_START = re.compile(r"[A-Za-z]|\d[GD]\b")
+"""How a counted noun starts: a letter, or a name's number ("5G base stations")."""
+
+
 def count_wording(sentence: str, start: int, end: int) -> str | None:
     """The name of a count at ``sentence[start:end]`` ("20 projects") in the text's words:
     "number of" the counted noun with the verb just before it and the qualifier just after
@@ -226,7 +230,7 @@ def count_wording(sentence: str, start: int, end: int) -> str | None:
     above 100 million yuan, ..." is "number of newly started projects above 100 million
     yuan"); ``None`` when the figure holds no noun."""
     noun = _COUNT_LEAD.sub("", sentence[start:end]).strip()
-    if not noun or not noun[0].isalpha():
+    if not _NOUN_START.match(noun):
         return None
     tail = sentence[end:]
     found = _COUNT_VERB.search(sentence[:start])

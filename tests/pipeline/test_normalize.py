@@ -529,6 +529,10 @@ def test_a_scale_word_with_odd_unicode_letters_is_not_a_scale(raw: str) -> None:
         ("Fourteen major provincial projects started.", ["Fourteen major provincial projects"]),
         ("Forty-eight major projects were signed.", ["Forty-eight major projects"]),
         ("Wujin has reserved 165 major/key projects.", ["165 major/key projects"]),
+        (
+            "It built over 110,000 5G base stations and 12 3D printing plants.",
+            ["110,000 5G base stations", "12 3D printing plants"],
+        ),
     ],
 )
 def test_find_figures_lists_money_quantities_percentages_multiples_and_counts(
@@ -545,6 +549,7 @@ def test_find_figures_lists_money_quantities_percentages_multiples_and_counts(
         "In 2023 enterprises above designated size grew.",
         "In the first seven months it grew for three consecutive years, in 5 days.",
         "The G20 and CO2 emissions in Q1 2023.",
+        "Its 5G factories and 3D printing lead, with 4G networks.",
     ],
 )
 def test_years_dates_and_list_numbers_are_not_figures(sentence: str) -> None:

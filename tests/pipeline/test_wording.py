@@ -290,3 +290,11 @@ def test_a_later_verb_that_belongs_to_another_count_is_not_taken() -> None:
     sentence = "Of the 40 projects, 25 projects have been signed."
     start = sentence.index("40 projects")
     assert count_wording(sentence, start, start + len("40 projects")) == "number of projects"
+
+
+def test_a_name_keeps_the_number_that_is_part_of_it() -> None:
+    sentence = "Liaoning accumulated over 110,000 5G base stations, up 20%."
+    start = sentence.index("110,000")
+    end = sentence.index(", up")
+    assert text_wording("5G base stations", [sentence], "Liaoning") == "5G base stations"
+    assert count_wording(sentence, start, end) == "number of 5G base stations"

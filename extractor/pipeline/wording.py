@@ -173,6 +173,7 @@ _COUNT_STOP = re.compile(
     r"accounting|totaling|totalling|respectively|while|to|for|will|would|shall|can|could|may|"
     r"across|that|as\s+soon\s+as|(?:this|that)\s+time|of\s+which)\b|"
     r"(?<!valued)(?<!priced)\sat\b|"
+    r"\s(?:worth|valued\s+at)\s+(?=[$\u00a5]?\d)|"
     r"\s(?:in|since|by|during)\s+(?:(?:19|20)\d\d|the\s+first|this|last)|"
     r"\s(?:in|by)\s+the\s+(?:end|current|same|past|next|fields?\s+of)\b|"
     r"\son\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|the\s+same|"

@@ -170,10 +170,21 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
             "9 are relocation projects",
             "number of relocation projects from Suzhou",
         ),
+        # a sum after the count is the batch's total, a bound on it is a qualifier
         (
             "It has 310 enterprises worth 2.5 billion yuan in 2024.",
             "310 enterprises",
-            "number of enterprises worth 2.5 billion yuan",
+            "number of enterprises",
+        ),
+        (
+            "The zone attracted 158 projects valued at 159.7 billion yuan.",
+            "158 projects",
+            "number of projects attracted",
+        ),
+        (
+            "The province commenced 2,076 projects worth more than 100 million yuan.",
+            "2,076 projects",
+            "number of commenced projects worth more than 100 million yuan",
         ),
         # the clause's verb after the count; no date, place or clause as qualifier
         (

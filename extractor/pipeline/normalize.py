@@ -18,6 +18,7 @@ from extractor.records import Basis, Change, ChangeUnit, Money, Qualifier, Quant
 
 __all__ = [
     "CURRENCY_CODES",
+    "NAME_NUMBER",
     "NUMBER_WORD",
     "UNITLESS",
     "Figure",
@@ -96,14 +97,16 @@ _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\bper annum\b|/
 _NUMBER = re.compile(
     r"(?<![\d.,A-Z])(\d{1,3}(?:,\d{3})+|\d+)(\.\n?\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?"
 )
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_UNITS_WORDS = "one|two|three|four|five|six|seven|eight|nine"
-NUMBER_WORD = rf"(?:{_TENS})[- ](?:{_UNITS_WORDS})|" + "|".join(
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+NUMBER_WORD = rf"(?:{'|'.join(_TENS)})[- ](?:{'|'.join(_ONES)})|" + "|".join(
     sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True)
 )
 """A regular expression (no group) for a number the text writes as a word ("twelve",
 "forty-eight": a compound is one number, never its last word alone)."""
 _WORDS = re.compile(rf"\b({NUMBER_WORD})\b", re.I)
+NAME_NUMBER = r"\d[GD]\b"
+"""A regular expression (no group) for a number that is part of a name: "5G", "4G", "3D"."""
 _LEVEL = re.compile(
     r"\b(\d+(?:\.\d+)?)\s*-?\s*(thousand|million|billion|trillion)-(?:level|yuan)", re.I
 )
@@ -116,7 +119,7 @@ _IRREGULAR_PLURALS = {"people", "staff", "personnel", "talent", "equipment"}
 # A count whose noun follows a few modifiers: "350 key industrial projects", "three National
 # Industrial Parks", "six newly introduced companies". The head noun is the first plural word.
 _COUNT_PHRASE = re.compile(
-    r"^\s*((?:(?:[A-Za-z]|\d[GD]\b)[\w'/-]*\s+){0,3}?)([A-Za-z][a-z-]{2,}s)\b"
+    rf"^\s*((?:(?:[A-Za-z]|{NAME_NUMBER})[\w'/-]*\s+){{0,3}}?)([A-Za-z][a-z-]{{2,}}s)\b"
 )
 _TIME_NOUNS = {
     "years", "months", "days", "weeks", "hours", "decades", "minutes", "seconds", "quarters",
@@ -140,7 +143,7 @@ _SCALE_WORD = re.compile(
 def _word_value(word: str) -> int | None:
     """The value of a number word, a compound ("forty-eight", "twenty one") included."""
     parts = re.split(r"[- ]", word.lower(), maxsplit=1)
-    if len(parts) == 2 and parts[0] in _TENS.split("|") and parts[1] in _UNITS_WORDS.split("|"):
+    if len(parts) == 2 and parts[0] in _TENS and parts[1] in _ONES:
         return _WORD_NUMBERS[parts[0]] + _WORD_NUMBERS[parts[1]]
     return _WORD_NUMBERS.get(word.lower())
 
@@ -214,7 +217,7 @@ class FigureSpan:
 
 
 _NAMED_NUMBER = re.compile(r"[GD](?![A-Za-z0-9])")
-"""After a number, the letter of a name it is part of: "5G", "4G", "3D"."""
+"""After a number, the letter that makes it a ``NAME_NUMBER``: "5G", "4G", "3D"."""
 _CURRENCY_BEFORE = re.compile(r"(?:rmb|cny|usd|us\$|hk\$|hkd|eur|\$|€|¥)\s*$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTH_BEFORE = re.compile(

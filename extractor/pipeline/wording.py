@@ -17,7 +17,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from extractor.pipeline.normalize import NUMBER_WORD, FigureError, find_figures, parse_figure
+from extractor.pipeline.normalize import (
+    NAME_NUMBER,
+    NUMBER_WORD,
+    FigureError,
+    find_figures,
+    parse_figure,
+)
 
 __all__ = [
     "batch_total_name",
@@ -27,7 +33,7 @@ __all__ = [
     "total_wording",
 ]
 
-_WORD = re.compile(r"(?:\d[GD]\b|[A-Za-z][A-Za-z'\-]*)")
+_WORD = re.compile(rf"(?:{NAME_NUMBER}|[A-Za-z][A-Za-z'\-]*)")
 _STOP = frozenset(
     {"of", "the", "in", "a", "an", "and", "for", "to", "by", "at", "on", "s", "its", "this", "that"}
 )
@@ -220,7 +226,7 @@ def _later_verb(tail: str) -> str:
 MAX_QUALIFIER_WORDS = 8
 
 
-_NOUN_START = re.compile(r"[A-Za-z]|\d[GD]\b")
+_NOUN_START = re.compile(rf"[A-Za-z]|{NAME_NUMBER}")
 """How a counted noun starts: a letter, or a name's number ("5G base stations")."""
 
 

@@ -430,7 +430,8 @@ def _agreement(pair: PairResult) -> int:
 def _align_type(
     gold: Sequence[Item], pred: Sequence[Item], settings: ScoringSettings, ctx: DocContext
 ) -> list[PairResult]:
-    """Align one record type; ties of similarity go to the pairing whose fields agree most."""
+    """Align one record type: most pairs that are the same record (identity fields agree,
+    counted per mode) first; ties of similarity go to the pairing whose fields agree most."""
     record_type = gold[0].record_type if gold else pred[0].record_type if pred else None
     if record_type is None:
         return []
@@ -438,11 +439,13 @@ def _align_type(
     threshold = settings.thresholds.for_type(record_type)
     candidates: dict[tuple[int, int], PairResult] = {}
     agreement = np.zeros_like(matrix)
+    identity = np.zeros(matrix.shape, np.int64)
     for r, c in zip(*np.nonzero(admissible(matrix, threshold)), strict=True):
         pair = _aligned(gold[r], pred[c], settings, ctx)
         candidates[int(r), int(c)] = pair
         agreement[r, c] = _agreement(pair)
-    found = assign(matrix, threshold, tiebreak=agreement)
+        identity[r, c] = sum(pair.detected.values())
+    found = assign(matrix, threshold, tiebreak=agreement, identity=identity)
     partner = {r: (c, s) for r, c, s in found.pairs}
     out: list[PairResult] = []
     for r, g in enumerate(gold):

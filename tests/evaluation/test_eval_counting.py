@@ -319,3 +319,24 @@ def test_errors_name_the_document_record_field_and_evidence(tmp_path: Path) -> N
     assert line["evidence"].startswith("Ningbo Junjia Electric Appliance")
     assert line["gold_record"] == "kitchen appliance base"
     assert (line["gold_index"], line["pred_index"]) == (0, 0)
+
+
+def test_a_wrong_record_cannot_take_a_detected_pair_apart(tmp_path: Path) -> None:
+    """The total's right prediction stays with the total when a second prediction of it (in
+    dollars) would let the count of pairs grow: the right one would then be aligned with the
+    count of projects, and neither gold record detected."""
+    preds = predictions([gold_a(), gold_b()])
+    indicators = preds[1]["indicators"]
+    _count, total, exports = indicators
+    dollars = dict(total, name="total investment", value=quantity(4.2e9, "USD", "4.2 billion"))
+    preds[1]["indicators"] = [total, dollars, exports]  # the count of projects is missed
+    evaluation = Bench(tmp_path).evaluate(gold(), preds)
+    for mode in Mode:
+        score = next(
+            r.by_type[RecordType.INDICATOR]
+            for r in evaluation.report.results
+            if (r.level, r.mode) == (Level.DETECTION, mode)
+        )
+        # every gold indicator but the count is detected; the dollars are one false positive
+        gold_indicators = len(gold_a()["indicators"]) + len(indicators)
+        assert counts(score) == (gold_indicators - 1, 1, 1)

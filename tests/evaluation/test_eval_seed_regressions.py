@@ -283,6 +283,36 @@ def test_assignment_breaks_remaining_ties_on_field_agreement(
     assert (len(found.pairs), got_sims, got_ties) == best
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    values=matrices,
+    agree=st.lists(st.integers(0, 2), min_size=16, max_size=16),
+)
+def test_assignment_puts_pairs_of_one_record_first(
+    values: list[list[float]], agree: list[int]
+) -> None:
+    """Most identity agreement among admissible pairs, then most pairs, then most similarity
+    (the order of ``match``'s Alignment), against brute force."""
+    similarity = np.array(values, dtype=np.float64)
+    n_rows, n_cols = similarity.shape
+    identity = np.array(agree[: n_rows * n_cols], dtype=np.int64).reshape(n_rows, n_cols)
+    found = assign(similarity, 0.55, identity=identity)
+    best: tuple[int, int, float] = (0, 0, 0.0)
+    for k in range(min(n_rows, n_cols) + 1):
+        for rows in itertools.combinations(range(n_rows), k):
+            for cols in itertools.permutations(range(n_cols), k):
+                pairs = list(zip(rows, cols, strict=True))
+                if all(similarity[r, c] >= 0.55 for r, c in pairs):
+                    same = int(sum(identity[r, c] for r, c in pairs))
+                    best = max(best, (same, k, round(sum(similarity[r, c] for r, c in pairs), 6)))
+    got = (
+        int(sum(identity[r, c] for r, c, _ in found.pairs)),
+        len(found.pairs),
+        round(sum(s for _, _, s in found.pairs), 6),
+    )
+    assert got == best
+
+
 # 5. Ungrounded predictions -------------------------------------------------------------------
 
 

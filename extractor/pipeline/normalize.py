@@ -138,6 +138,7 @@ _SCALE_WORD = re.compile(
     r"|万亿|万|亿|bn\b|mn\b|k\b)",
     re.I,
 )
+_SHORT_BILLION = re.compile(r"b(?!\w)(?=(\s*(?:yuan|rmb)\b)?)", re.I)
 
 
 def _word_value(word: str) -> int | None:
@@ -148,12 +149,17 @@ def _word_value(word: str) -> int | None:
     return _WORD_NUMBERS.get(word.lower())
 
 
-def _scale_after(text: str) -> tuple[float, int]:
-    """The scale word at the start of ``text`` and how many characters it takes."""
+def _scale_after(text: str, *, money: bool = False) -> tuple[float, int]:
+    """The scale word at the start of ``text`` and how many characters it takes. A headline's
+    "b" glued to a sum is a billion where the sum is money: ``money`` (a currency sign stood
+    before it, "$42b") or a currency word follows ("176.7b yuan"); elsewhere "5b" is a name."""
     m = _SCALE_WORD.match(text)
     # .get: IGNORECASE also matches letters whose lower case is no key ("thouſand")
     scale = _SCALES.get(m.group(1).lower()) if m else None
     if m is None or scale is None:
+        short = _SHORT_BILLION.match(text)
+        if short is not None and (money or short.group(1)):
+            return 1e9, 1
         return 1.0, 0
     return scale, m.end()
 
@@ -226,12 +232,12 @@ _MONTH_BEFORE = re.compile(
 _MAGNITUDE_LABEL = re.compile(r"-(?:level|yuan)\b", re.I)
 
 
-def _figure_end(text: str, end: int) -> int | None:
+def _figure_end(text: str, end: int, *, money: bool = False) -> int | None:
     """Where a figure whose number ends at ``end`` ends: after its scale word and its unit,
     currency or counted noun; None when the number has none of these (a year, a date, a
     phase or list number)."""
     rest = text[end:]
-    scale, used = _scale_after(rest)
+    scale, used = _scale_after(rest, money=money)
     end += used
     rest = text[end:]
     unit = _table_match(rest, _CURRENCIES) or _table_match(rest, _UNITS)
@@ -270,12 +276,14 @@ def find_figures(text: str) -> list[FigureSpan]:
         if currency:
             start -= len(currency.group(0))
         after = text[m.end() :]
-        end = _figure_end(text, m.end())
+        end = _figure_end(text, m.end(), money=bool(currency))
         if end is None and (currency or (m.re is _NUMBER and m.group(3))):
             end = m.end()  # "RMB 300", "1/3"
         if end is None:
             continue
-        measured = _scale_after(after)[1] or _table_match(after, (*_CURRENCIES, *_UNITS))
+        measured = _scale_after(after, money=bool(currency))[1] or _table_match(
+            after, (*_CURRENCIES, *_UNITS)
+        )
         if _YEAR.fullmatch(m.group(0)) and not (currency or measured):
             continue  # "in 2023 enterprises above designated size": a year
         if m.re is _NUMBER and _NAMED_NUMBER.match(text, m.end()):
@@ -325,12 +333,12 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
             raise FigureError(f"no number in {raw!r}")
         value = float(word_value)
         head, rest = text[: word.start()], text[word.end() :]
-    scale, used = _scale_after(rest)
-    value *= scale
-    rest = rest[used:]
     currency_before = (
         _match_table(head[-8:].lstrip() if head else "", _CURRENCIES) if head else None
     )
+    scale, used = _scale_after(rest, money=currency_before is not None)
+    value *= scale
+    rest = rest[used:]
     unit = _match_table(rest, _CURRENCIES) or currency_before or _match_table(rest, _UNITS)
     if number and number.group(3) and unit is None:
         unit = "%"

@@ -241,6 +241,9 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("US$ 3 million", 3e6, "USD"),
         ("$5 billion", 5e9, "USD"),
         ("2 bn", 2e9, "CNY"),
+        ("$42b", 4.2e10, "USD"),  # a headline's short billion, after a currency sign
+        ("176.7b yuan", 1.767e11, "CNY"),  # ... or before a currency word
+        ("5b", 5, None),  # elsewhere "b" is no scale
         ("1,221 projects", 1221, "projects"),
         ("292 mu", 292, "mu"),
         ("3.8 days", 3.8, "days"),
@@ -550,6 +553,7 @@ def test_find_figures_lists_money_quantities_percentages_multiples_and_counts(
         "In the first seven months it grew for three consecutive years, in 5 days.",
         "The G20 and CO2 emissions in Q1 2023.",
         "Its 5G factories and 3D printing lead, with 4G networks.",
+        "Building 5b and phase 2b of the park opened.",
     ],
 )
 def test_years_dates_and_list_numbers_are_not_figures(sentence: str) -> None:

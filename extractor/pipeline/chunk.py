@@ -20,6 +20,7 @@ __all__ = [
     "chunk_document",
     "earlier_in_paragraph",
     "estimate_tokens",
+    "is_title",
     "split_sentences",
 ]
 
@@ -67,6 +68,18 @@ def earlier_in_paragraph(sentences: Sequence[Sentence], sentence: Sentence) -> l
         for s in reversed(sentences)
         if s.end <= sentence.start and s.paragraph == sentence.paragraph
     ]
+
+
+_ENDED = re.compile(r"[.!?。！？…][\"'”’)\]]*$")
+
+
+def is_title(sentences: Sequence[Sentence], sentence: Sentence) -> bool:
+    """Whether ``sentence`` is a line of its own that ends no sentence: a headline, subhead or
+    caption ("Fujian launches 236 projects worth 176.7b yuan"), alone in its paragraph among
+    ``sentences``. A title repeats what the body states; it states nothing itself."""
+    if _ENDED.search(sentence.text):
+        return False
+    return not any(s.paragraph == sentence.paragraph and s != sentence for s in sentences)
 
 
 def estimate_tokens(text: str) -> int:

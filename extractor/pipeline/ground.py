@@ -155,6 +155,7 @@ class _Grounder:
         if hit is None:
             record.warnings.append(f"{record.label}: figure {figure!r} not found in the text")
             return None
+        hit = self.text.restated(hit) or hit
         record.located(hit[0])
         record.hits[figure] = hit
         return hit

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from extractor.pipeline.chunk import Chunk, Sentence
-from extractor.pipeline.normalize import figure_numbers
+from extractor.pipeline.chunk import Chunk, Sentence, is_title
+from extractor.pipeline.normalize import FigureError, figure_numbers, find_figures, parse_figure
 
 __all__ = ["FUZZY_MIN", "ChunkText", "Location", "locate"]
 
@@ -29,7 +29,7 @@ class Location:
 
     start: int
     end: int
-    how: str  # "exact", "folded" or "fuzzy"
+    how: str  # "exact", "folded", "fuzzy" or "restated"
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
@@ -123,4 +123,31 @@ class ChunkText:
                 and figure_numbers(self.document[found.start : found.end]) == wanted
             ):
                 return sentence, found
+        return None
+
+    def restated(self, hit: tuple[Sentence, Location]) -> tuple[Sentence, Location] | None:
+        """Where a sentence of the chunk states the figure that a title found at ``hit``
+        repeats (``chunk.is_title``): the first figure of a later sentence, not a title,
+        with the same value and unit ("236 key projects ... on March 2" for the headline's
+        "236 projects"). The sentence carries the period and wording that the title leaves
+        out. ``None`` when ``hit`` is no title or no sentence restates its figure."""
+        sentences = self.chunk.sentences
+        title, loc = hit
+        if not is_title(sentences, title):
+            return None
+        try:
+            wanted = parse_figure(self.document[loc.start : loc.end])
+        except FigureError:
+            return None
+        for sentence in sentences:
+            if sentence.start <= title.start or is_title(sentences, sentence):
+                continue
+            for span in find_figures(sentence.text):
+                try:
+                    found = parse_figure(span.text)
+                except FigureError:
+                    continue
+                if found.unit == wanted.unit and found.value == wanted.value:
+                    start = sentence.start + span.start
+                    return sentence, Location(start, sentence.start + span.end, "restated")
         return None

@@ -10,7 +10,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractor.pipeline.chunk import Chunk, chunk_document, estimate_tokens, split_sentences
+from extractor.pipeline.chunk import (
+    Chunk,
+    chunk_document,
+    estimate_tokens,
+    is_title,
+    split_sentences,
+)
 
 ARTICLE = (
     "  In BYD's Nanning Qingxiu Park, batteries are waiting to be loaded.  Photo by Liang Feng\n"
@@ -212,3 +218,21 @@ def test_the_budget_and_overlap_have_no_default_of_their_own() -> None:
     parameters = inspect.signature(chunk_document).parameters
     assert parameters["max_tokens"].default is inspect.Parameter.empty
     assert parameters["overlap_tokens"].default is inspect.Parameter.empty
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "title"),
+    [
+        ("Hefei starts 58 projects\n\nHefei started 58 projects on May 6.", 0, True),
+        ("Hefei starts 58 projects\n\nHefei started 58 projects on May 6.", 1, False),
+        ("Hefei started 58 projects.\n\nMore follow.", 0, False),
+        ('He said: "Hefei starts."\n\nMore follow.', 0, False),
+        # a line that ends no sentence but shares its paragraph is no title
+        ("Hefei starts 58 projects\nwith a total investment of 3 billion yuan.", 0, False),
+    ],
+)
+def test_a_title_is_a_line_alone_in_its_paragraph_that_ends_no_sentence(
+    text: str, line: int, title: bool
+) -> None:
+    sentences = split_sentences(text)
+    assert is_title(sentences, sentences[line]) is title

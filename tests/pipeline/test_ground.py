@@ -299,3 +299,52 @@ def test_a_project_said_to_run_whose_text_speaks_only_of_building_is_under_const
     )
     (project,) = ground_chunk(text, chunk, answer).projects
     assert project.status == expected
+
+
+HEADLINED = (
+    "Hefei starts 58 projects worth 32 billion yuan\n\n"
+    "Xinhua | Updated: 2024-05-08\n\n"
+    "Hefei started 58 major projects with a total investment of 32 billion yuan on May 6. "
+    "Most of them are in new energy vehicles.\n"
+)
+
+
+def test_a_headline_figure_takes_the_sentence_that_states_it() -> None:
+    """The model cites the headline; the body sentence restating its figure carries the
+    period, the fuller wording and the evidence."""
+    answer = {
+        "indicators": [
+            {
+                "sentences": [1],
+                "name": "number of projects",
+                "region": "Hefei",
+                "value": "58 projects",
+            }
+        ]
+    }
+    grounded = ground(answer, text=HEADLINED)
+    indicator = next(i for i in grounded.indicators if i.name.startswith("number of"))
+    assert indicator.name == "number of major projects started"
+    body = HEADLINED.split("\n\n")[2].split(" Most")[0]
+    assert [e.text for e in indicator.evidence] == [body]
+    assert indicator.period == "May 6"
+    assert indicator.value is not None
+    assert indicator.value.raw == "58 major projects"
+    assert_exact(HEADLINED, grounded)
+
+
+def test_a_headline_figure_the_body_does_not_restate_stays_on_the_headline() -> None:
+    text = HEADLINED.replace("58 major projects", "dozens of major projects")
+    answer = {
+        "indicators": [
+            {
+                "sentences": [1],
+                "name": "number of projects",
+                "region": "Hefei",
+                "value": "58 projects",
+            }
+        ]
+    }
+    (indicator,) = ground(answer, text=text).indicators
+    assert [e.text for e in indicator.evidence] == [text.splitlines()[0]]
+    assert indicator.period is None

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.pipeline.locate import locate
+from extractor.pipeline.chunk import chunk_document
+from extractor.pipeline.locate import ChunkText, locate
 
 TEXT = (
     "Zhaoqing held a signing ceremony on Friday.\n"
@@ -70,3 +71,31 @@ def test_locate_fuzzy_finds_a_misspelt_name() -> None:
 @pytest.mark.parametrize("quote", ["", "   ", "Tesla Gigafactory Berlin", "xyz"])
 def test_locate_gives_none_when_absent(quote: str) -> None:
     assert locate(quote, TEXT) is None
+
+
+def test_a_title_figure_is_restated_by_the_first_body_sentence_with_its_value() -> None:
+    text = (
+        "Hefei starts 58 projects worth $4.5b\n\n"
+        "Hefei started 60 projects in April. It started 58 major projects on May 6, "
+        "worth 32 billion yuan ($4.5 billion).\n"
+    )
+    (chunk,) = chunk_document(text, max_tokens=400, overlap_tokens=50)
+    chunk_text = ChunkText(text, chunk)
+    headline = chunk.sentences[0]
+    hit = chunk_text.find_figure("58 projects", [headline])
+    assert hit is not None
+    assert hit[0] == headline
+    restated = chunk_text.restated(hit)
+    assert restated is not None
+    sentence, where = restated
+    assert sentence == chunk.sentences[2]
+    assert text[where.start : where.end] == "58 major projects"
+    money = chunk_text.find_figure("$4.5b", [headline])
+    assert money is not None
+    moved = chunk_text.restated(money)
+    assert moved is not None
+    assert text[moved[1].start : moved[1].end] == "$4.5 billion"
+    # a figure of a body sentence is where it is stated already
+    body = chunk_text.find_figure("60 projects", [])
+    assert body is not None
+    assert chunk_text.restated(body) is None

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
 
-__all__ = ["stated_period", "time_phrases"]
+__all__ = ["sentence_period", "stated_period", "time_phrases"]
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -70,19 +70,26 @@ def time_phrases(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def stated_period(sentences: Sequence[Sentence], sentence: Sentence, at: int) -> str | None:
-    """The period governing the figure at document offset ``at`` of ``sentence``: the
-    nearest time phrase before it in its sentence, else the first after it, else the last
-    phrase of the nearest earlier sentence of the paragraph that has one; ``None`` when the
-    text states none. ``sentences`` are the chunk's, in order."""
+def sentence_period(sentence: Sentence, at: int) -> str | None:
+    """The period that ``sentence`` itself states for the figure at document offset ``at``:
+    the nearest time phrase before it, else the first after it; ``None`` when it has none."""
     own = time_phrases(sentence.text)
     offset = at - sentence.start
     before = [p for p in own if p[1] <= offset]
     if before:
         return before[-1][2]
     after = [p for p in own if p[0] >= offset]
-    if after:
-        return after[0][2]
+    return after[0][2] if after else None
+
+
+def stated_period(sentences: Sequence[Sentence], sentence: Sentence, at: int) -> str | None:
+    """The period governing the figure at document offset ``at`` of ``sentence``: the
+    nearest time phrase before it in its sentence, else the first after it, else the last
+    phrase of the nearest earlier sentence of the paragraph that has one; ``None`` when the
+    text states none. ``sentences`` are the chunk's, in order."""
+    own = sentence_period(sentence, at)
+    if own is not None:
+        return own
     for previous in earlier_in_paragraph(sentences, sentence):
         phrases = time_phrases(previous.text)
         if phrases:

@@ -348,3 +348,40 @@ def test_a_headline_figure_the_body_does_not_restate_stays_on_the_headline() -> 
     (indicator,) = ground(answer, text=text).indicators
     assert [e.text for e in indicator.evidence] == [text.splitlines()[0]]
     assert indicator.period is None
+
+
+DATED = (
+    "Updated: 2024-05-08\n\n"
+    "Hefei signed 58 projects with a total investment of 32 billion yuan on May 6. "
+    "In the first half of 2023, its industrial output rose 8.1 percent to 150 billion yuan. "
+    "In the first seven months, exports reached 9 billion yuan. "
+    "Its parks are home to 210 enterprises.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("figure", "model", "period"),
+    [
+        # the model's date from the dateline: the figure's sentence states its own day
+        ("32 billion yuan", "2024-05-08", "May 6"),
+        # the model's year is part of the sentence's period: the fuller phrase
+        ("150 billion yuan", "2023", "the first half of 2023"),
+        # the same period but for "the": the model's stays
+        ("9 billion yuan", "first seven months", "first seven months"),
+        # no time phrase in the model's answer: the sentence's
+        ("9 billion yuan", None, "the first seven months"),
+        # no time phrase in the sentence: the model's, written in the chunk, stays
+        ("210 enterprises", "the first half of 2023", "the first half of 2023"),
+    ],
+)
+def test_the_period_the_figures_own_sentence_states_wins(
+    figure: str, model: str | None, period: str
+) -> None:
+    answer = {
+        "indicators": [
+            {"sentences": [2], "name": "total", "region": "Hefei", "value": figure, "period": model}
+        ]
+    }
+    grounded = ground(answer, text=DATED)
+    (indicator,) = [i for i in grounded.indicators if i.value and i.value.raw == figure]
+    assert indicator.period == period

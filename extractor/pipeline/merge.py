@@ -5,7 +5,9 @@ back several times. Records are merged when their comparable names agree (legal 
 case and punctuation folded; for projects a fuzzy token-set ratio, provided that the numbers
 and phases in the names agree); the merged record has the
 union of the evidence and of list fields, and the first non-null value of every other field
-(status: the last stated). Roles are then pointed at the merged project names, and an
+(status: the last stated). Indicators merge on their name, place, period and figures, and
+then once more on where their figure is written: a figure the text writes once in a sentence
+is one statistic, however two chunks named or placed it. Roles are then pointed at the merged project names, and an
 enterprise that has a role for a project keeps no project-less investor, developer or operator
 role: a small model labels one company anew in every chunk that names it, where the text states
 only what it does for its project.
@@ -93,6 +95,44 @@ def _indicator_key(r: Indicator) -> tuple[str, ...]:
     )
 
 
+def _figure_site(r: Indicator) -> tuple[int, str, str] | None:
+    """Where an indicator's figure is written: its first evidence sentence and the figure as
+    written, or ``None`` when that sentence writes the figure other than exactly once."""
+    figure = r.value if r.value is not None else r.change
+    if figure is None or not r.evidence or not figure.raw:
+        return None
+    sentence = r.evidence[0]
+    if sentence.text.count(figure.raw) != 1:
+        return None
+    kind = "value" if r.value is not None else "change"
+    return sentence.start, kind, figure.raw
+
+
+def _one_per_figure(indicators: list[Indicator]) -> list[Indicator]:
+    """One indicator per written figure: a figure the text writes once in a sentence is one
+    statistic, whatever two chunks called it ("number of projects attracted" in Changchun and
+    in its automobile city). The first record keeps its fields, fills its empty ones from the
+    later one and takes the union of the evidence."""
+    kept: dict[tuple[int, str, str], int] = {}
+    out: list[Indicator] = []
+    for indicator in indicators:
+        site = _figure_site(indicator)
+        if site is None or site not in kept:
+            if site is not None:
+                kept[site] = len(out)
+            out.append(indicator)
+            continue
+        first = out[kept[site]]
+        filled = {
+            name: getattr(indicator, name)
+            for name in ("region", "enterprise", "period", "value", "change")
+            if getattr(first, name) is None and getattr(indicator, name) is not None
+        }
+        filled["evidence"] = _evidence(first.evidence, indicator.evidence)
+        out[kept[site]] = first.model_copy(update=filled)
+    return out
+
+
 def _role_key(r: EnterpriseRole) -> tuple[str, Role, str]:
     return (normalize_name(r.enterprise), r.role, normalize_name(r.project or ""))
 
@@ -128,7 +168,7 @@ def merge_records(
             )
         else:
             by_key[key] = indicator
-    result.indicators = list(by_key.values())
+    result.indicators = _one_per_figure(list(by_key.values()))
 
     names = [p.name for p in result.projects]
     normalized = [normalize_name(n, project=True) for n in names]

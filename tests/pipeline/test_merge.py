@@ -240,3 +240,34 @@ def test_an_enterprise_with_a_role_for_a_project_keeps_no_facility_role_without_
         "role 'Shanshan Co., Ltd.' (operator): dropped, the enterprise has a role for a project",
         "role 'Shanshan Co., Ltd' (investor): dropped, the enterprise has a role for a project",
     ]
+
+
+def test_a_figure_written_once_is_one_indicator_whatever_two_chunks_called_it() -> None:
+    growth = Change(value=15.4, unit="%", basis="yoy", raw="15.4%")
+    first = Indicator(
+        name="industrial investment", region="Ningbo", change=growth, evidence=[ev(GROWTH)]
+    )
+    second = Indicator(
+        name="investment in industry",
+        region="Yinzhou",
+        period="this year",
+        change=growth,
+        evidence=[ev(GROWTH)],
+    )
+    (merged,) = merge_records([], [first, second], []).indicators
+    assert (merged.name, merged.region, merged.period) == (
+        "industrial investment",
+        "Ningbo",
+        "this year",  # an empty field of the first is filled from the second
+    )
+
+
+def test_a_figure_written_twice_in_its_sentence_may_be_two_indicators() -> None:
+    sentence = "Output rose 5% and investment rose 5% year-on-year."
+    text = f"{TEXT} {sentence}"
+    start = text.index(sentence)
+    span = Evidence(start=start, end=start + len(sentence), text=sentence)
+    five = Change(value=5, unit="%", basis="yoy", raw="5%")
+    output = Indicator(name="output", region="Ningbo", change=five, evidence=[span])
+    investment = Indicator(name="investment", region="Ningbo", change=five, evidence=[span])
+    assert len(merge_records([], [output, investment], []).indicators) == 2

@@ -7,10 +7,10 @@ and phases in the names agree); the merged record has the
 union of the evidence and of list fields, and the first non-null value of every other field
 (status: the last stated). Indicators merge on their name, place, period and figures, and
 then once more on where their figure is written: a figure the text writes once in a sentence
-is one statistic, however two chunks named or placed it. Roles are then pointed at the merged project names, and an
-enterprise that has a role for a project keeps no project-less investor, developer or operator
-role: a small model labels one company anew in every chunk that names it, where the text states
-only what it does for its project.
+is one statistic, however two chunks named or placed it. Roles are then pointed at the
+merged project names, and an enterprise that has a role for a project keeps no project-less
+investor, developer or operator role: a small model labels one company anew in every chunk
+that names it, where the text states only what it does for its project.
 """
 
 from __future__ import annotations

@@ -74,12 +74,14 @@ _ENDED = re.compile(r"[.!?。！？…][\"'”’)\]]*$")
 
 
 def is_title(sentences: Sequence[Sentence], sentence: Sentence) -> bool:
-    """Whether ``sentence`` is a line of its own that ends no sentence: a headline, subhead or
-    caption ("Fujian launches 236 projects worth 176.7b yuan"), alone in its paragraph among
-    ``sentences``. A title repeats what the body states; it states nothing itself."""
-    if _ENDED.search(sentence.text):
-        return False
-    return not any(s.paragraph == sentence.paragraph and s != sentence for s in sentences)
+    """Whether ``sentence`` is a line that ends no sentence in a paragraph (among
+    ``sentences``) where no line does: a headline, subhead or caption ("Fujian launches 236
+    projects worth 176.7b yuan"), alone or in a block of header lines ("Home> Business",
+    the headline, the byline). A title repeats what the body states; it states nothing
+    itself. A hard-wrapped paragraph is no title: some of its lines end a sentence."""
+    return not any(
+        _ENDED.search(s.text) for s in sentences if s.paragraph == sentence.paragraph
+    ) and not _ENDED.search(sentence.text)
 
 
 def estimate_tokens(text: str) -> int:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Sequence
 
 from extractor.pipeline.anchor import states_statistic
-from extractor.pipeline.chunk import Sentence
+from extractor.pipeline.chunk import Sentence, is_title
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
     FigureError,
@@ -76,7 +76,10 @@ def project_counts(
     """The counts of projects that ``sentences`` (a chunk's) state and no indicator of
     ``indicators`` (the chunk's so far) states."""
     found: list[Indicator] = []
-    for sentence in sentences:
+    # A title repeats a count that the body states with its period and full wording: the
+    # body's comes first, and ``unstated`` then leaves out the title's copy.
+    body_first = sorted(sentences, key=lambda s: is_title(sentences, s))
+    for sentence in body_first:
         text = sentence.text
         spans = find_figures(text)
         for span in spans:

@@ -227,8 +227,10 @@ def test_the_budget_and_overlap_have_no_default_of_their_own() -> None:
         ("Hefei starts 58 projects\n\nHefei started 58 projects on May 6.", 1, False),
         ("Hefei started 58 projects.\n\nMore follow.", 0, False),
         ('He said: "Hefei starts."\n\nMore follow.', 0, False),
-        # a line that ends no sentence but shares its paragraph is no title
+        # a line of a hard-wrapped paragraph is no title: another line ends a sentence
         ("Hefei starts 58 projects\nwith a total investment of 3 billion yuan.", 0, False),
+        # a block of header lines: the section, the headline, the byline
+        ("Home> News\nHefei starts 58 projects\nBy Li Ming\n\nHefei started 58 projects.", 1, True),
     ],
 )
 def test_a_title_is_a_line_alone_in_its_paragraph_that_ends_no_sentence(

@@ -291,3 +291,20 @@ def test_a_figure_after_a_count_that_no_total_words_introduce_is_no_total() -> N
     text = "Lishui signed seven projects and a plant of 5 billion yuan on June 9.\n"
     (chunk,) = default_chunks(text)
     assert [i.name for i in project_counts(chunk.sentences, [])] == ["number of projects signed"]
+
+
+HEADED = (
+    "12 key projects in Anxi county started intensively\n\n"
+    "On May 6, Anxi county started 12 major projects with a total investment of 3 billion yuan. "
+    "Its industrial investment rose 8%.\n"
+)
+
+
+def test_a_count_in_a_title_gives_way_to_the_body_sentence_that_states_it() -> None:
+    (chunk,) = default_chunks(HEADED)
+    _, body, growth = chunk.sentences
+    found = project_counts(chunk.sentences, [_indicator(growth, "Anxi county", 8, "%")])
+    (count,) = [i for i in found if i.name.startswith("number")]
+    assert count.name == "number of major projects started"
+    assert count.period == "May 6"
+    assert [e.text for e in count.evidence] == [body.text]

@@ -224,6 +224,18 @@ def _later_verb(tail: str) -> str:
 
 
 MAX_QUALIFIER_WORDS = 8
+# A bound on what is counted, after the count: "22 projects each with an investment of more
+# than 500 million yuan", "projects with an investment of 1-5 billion yuan". It names the
+# count (a bound or a range, not a total: "with a total investment of 9.88 billion yuan" is
+# the batch's total); "each" is left out.
+_BOUND_QUALIFIER = re.compile(
+    r"^\s+(?:each\s+)?(with\s+(?:an?\s+)?investments?\s+of\s+"
+    r"(?:(?:more\s+than|over|above|exceeding|at\s+least|no\s+less\s+than|less\s+than|below|"
+    r"under)\s+[$\u00a5]?[\d.,]+|[$\u00a5]?[\d.,]+\s*(?:-|–|to)\s*[$\u00a5]?[\d.,]+)"
+    r"(?:\s+(?:hundred\s+million|billion|million|thousand|ten\s+thousand))?"
+    r"(?:\s+(?:yuan|RMB|US\s+dollars|dollars))?)",
+    re.IGNORECASE,
+)
 
 
 _NOUN_START = re.compile(rf"[A-Za-z]|{NAME_NUMBER}")
@@ -244,9 +256,13 @@ def count_wording(sentence: str, start: int, end: int) -> str | None:
     passive = _PASSIVE_VERB.match(tail)
     if passive is not None and found is None:
         return f"number of {noun} {' '.join(passive.group(1).split())}"
-    stop = _COUNT_STOP.search(tail)
-    qualifier = " ".join((tail[: stop.start()] if stop else tail).split()[:MAX_QUALIFIER_WORDS])
-    qualifier = _PLACE_QUALIFIER.sub("", qualifier)
+    bound = _BOUND_QUALIFIER.match(tail)
+    if bound is not None:
+        qualifier = " ".join(bound.group(1).split())
+    else:
+        stop = _COUNT_STOP.search(tail)
+        words = (tail[: stop.start()] if stop else tail).split()[:MAX_QUALIFIER_WORDS]
+        qualifier = _PLACE_QUALIFIER.sub("", " ".join(words))
     # "projects signed", but "newly started projects above 100 million yuan"
     if found is None:
         words = [noun, qualifier, _later_verb(tail)]

@@ -187,6 +187,22 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
             "2,076 projects",
             "number of commenced projects worth more than 100 million yuan",
         ),
+        # a bound or range of each project's investment names the count; "each" does not
+        (
+            "There are 22 projects each with an investment of more than 500 million yuan.",
+            "22 projects",
+            "number of projects with an investment of more than 500 million yuan",
+        ),
+        (
+            "Wuhu signed 6 projects with an investment of 5-10 billion yuan.",
+            "6 projects",
+            "number of signed projects with an investment of 5-10 billion yuan",
+        ),
+        (
+            "Wuhu signed 15 projects with a total investment of 9.88 billion yuan.",
+            "15 projects",
+            "number of projects signed",
+        ),
         # the clause's verb after the count; no date, place or clause as qualifier
         (
             "Notably, 52 projects, including a rubber chemicals facility, have commenced "

@@ -36,7 +36,6 @@ from extractor.pipeline.chunk import Chunk, Sentence
 from extractor.pipeline.counts import project_counts, unstated
 from extractor.pipeline.entities import (
     BATCH,
-    LEGAL_FORM,
     PRODUCT,
     PROJECT_NOUN,
     is_enterprise_name,
@@ -405,14 +404,11 @@ class _Grounder:
                 "one project's"
             )
             return
-        region, enterprise = wire.region, wire.enterprise
-        if region and not enterprise and LEGAL_FORM.search(region):
-            region, enterprise = None, region  # a company's figure (guide I10): no region
         self.out.indicators.append(
             Indicator(
                 name=self.indicator_name(record, wire),
-                region=region,
-                enterprise=self.spelled(enterprise, record) if enterprise else None,
+                region=wire.region,
+                enterprise=self.spelled(wire.enterprise, record) if wire.enterprise else None,
                 period=self.period(record, wire),
                 value=value,
                 change=change,

@@ -385,19 +385,3 @@ def test_the_period_the_figures_own_sentence_states_wins(
     grounded = ground(answer, text=DATED)
     (indicator,) = [i for i in grounded.indicators if i.value and i.value.raw == figure]
     assert indicator.period == period
-
-
-def test_a_company_the_model_gives_as_region_is_the_indicators_enterprise() -> None:
-    text = "China FAW Group sold 3.7 million vehicles in 2020, up 7.1 percent.\n"
-    answer = {
-        "indicators": [
-            {
-                "sentences": [1],
-                "name": "sales",
-                "region": "China FAW Group",
-                "value": "3.7 million vehicles",
-            }
-        ]
-    }
-    (indicator,) = ground(answer, text=text).indicators
-    assert (indicator.region, indicator.enterprise) == (None, "China FAW Group")

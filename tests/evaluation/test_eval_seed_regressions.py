@@ -8,7 +8,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -221,17 +221,24 @@ def test_the_assignment_prefers_more_pairs_above_threshold(tmp_path: Path) -> No
     ]
 
 
-def brute_force(similarity: np.ndarray, threshold: float) -> tuple[int, float]:
-    """The best (pairs above threshold, their total similarity) over every matching."""
+def matchings(similarity: np.ndarray, threshold: float) -> Iterator[list[tuple[int, int]]]:
+    """Every one-to-one set of pairs whose similarities all reach ``threshold``."""
     n_rows, n_cols = similarity.shape
-    best = (0, 0.0)
     for k in range(min(n_rows, n_cols) + 1):
         for rows in itertools.combinations(range(n_rows), k):
             for cols in itertools.permutations(range(n_cols), k):
-                values = [similarity[r, c] for r, c in zip(rows, cols, strict=True)]
-                if all(v >= threshold for v in values):
-                    best = max(best, (k, round(sum(values), 6)))
-    return best
+                pairs = list(zip(rows, cols, strict=True))
+                if all(similarity[r, c] >= threshold for r, c in pairs):
+                    yield pairs
+
+
+def total(matrix: np.ndarray, pairs: Iterable[tuple[int, int]]) -> float:
+    return round(float(sum(matrix[r, c] for r, c in pairs)), 6)
+
+
+def brute_force(similarity: np.ndarray, threshold: float) -> tuple[int, float]:
+    """The best (pairs above threshold, their total similarity) over every matching."""
+    return max((len(p), total(similarity, p)) for p in matchings(similarity, threshold))
 
 
 SIMILARITIES = st.sampled_from([0.0, 0.3, 0.5, 0.55, 0.6, 0.7, 0.9, 1.0])
@@ -270,17 +277,11 @@ def test_assignment_breaks_remaining_ties_on_field_agreement(
     n_rows, n_cols = similarity.shape
     agreement = np.array(ties[: n_rows * n_cols], dtype=np.float64).reshape(n_rows, n_cols)
     found = assign(similarity, 0.55, tiebreak=agreement)
-    best: tuple[int, float, float] = (0, 0.0, 0.0)
-    for k in range(min(n_rows, n_cols) + 1):
-        for rows in itertools.combinations(range(n_rows), k):
-            for cols in itertools.permutations(range(n_cols), k):
-                pairs = list(zip(rows, cols, strict=True))
-                if all(similarity[r, c] >= 0.55 for r, c in pairs):
-                    sims = round(sum(similarity[r, c] for r, c in pairs), 6)
-                    best = max(best, (k, sims, sum(agreement[r, c] for r, c in pairs)))
-    got_sims = round(sum(s for _, _, s in found.pairs), 6)
-    got_ties = sum(agreement[r, c] for r, c, _ in found.pairs)
-    assert (len(found.pairs), got_sims, got_ties) == best
+    best = max(
+        (len(p), total(similarity, p), total(agreement, p)) for p in matchings(similarity, 0.55)
+    )
+    got = [(r, c) for r, c, _ in found.pairs]
+    assert (len(got), total(similarity, got), total(agreement, got)) == best
 
 
 @settings(max_examples=200, deadline=None)
@@ -297,20 +298,11 @@ def test_assignment_puts_pairs_of_one_record_first(
     n_rows, n_cols = similarity.shape
     identity = np.array(agree[: n_rows * n_cols], dtype=np.int64).reshape(n_rows, n_cols)
     found = assign(similarity, 0.55, identity=identity)
-    best: tuple[int, int, float] = (0, 0, 0.0)
-    for k in range(min(n_rows, n_cols) + 1):
-        for rows in itertools.combinations(range(n_rows), k):
-            for cols in itertools.permutations(range(n_cols), k):
-                pairs = list(zip(rows, cols, strict=True))
-                if all(similarity[r, c] >= 0.55 for r, c in pairs):
-                    same = int(sum(identity[r, c] for r, c in pairs))
-                    best = max(best, (same, k, round(sum(similarity[r, c] for r, c in pairs), 6)))
-    got = (
-        int(sum(identity[r, c] for r, c, _ in found.pairs)),
-        len(found.pairs),
-        round(sum(s for _, _, s in found.pairs), 6),
+    best = max(
+        (total(identity, p), len(p), total(similarity, p)) for p in matchings(similarity, 0.55)
     )
-    assert got == best
+    got = [(r, c) for r, c, _ in found.pairs]
+    assert (total(identity, got), len(got), total(similarity, got)) == best
 
 
 # 5. Ungrounded predictions -------------------------------------------------------------------

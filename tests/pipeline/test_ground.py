@@ -307,22 +307,18 @@ HEADLINED = (
     "Hefei started 58 major projects with a total investment of 32 billion yuan on May 6. "
     "Most of them are in new energy vehicles.\n"
 )
+# The model's answer: the headline's count, cited on the headline.
+HEADLINE_COUNT = {
+    "indicators": [
+        {"sentences": [1], "name": "number of projects", "region": "Hefei", "value": "58 projects"}
+    ]
+}
 
 
 def test_a_headline_figure_takes_the_sentence_that_states_it() -> None:
     """The model cites the headline; the body sentence restating its figure carries the
     period, the fuller wording and the evidence."""
-    answer = {
-        "indicators": [
-            {
-                "sentences": [1],
-                "name": "number of projects",
-                "region": "Hefei",
-                "value": "58 projects",
-            }
-        ]
-    }
-    grounded = ground(answer, text=HEADLINED)
+    grounded = ground(HEADLINE_COUNT, text=HEADLINED)
     indicator = next(i for i in grounded.indicators if i.name.startswith("number of"))
     assert indicator.name == "number of major projects started"
     body = HEADLINED.split("\n\n")[2].split(" Most")[0]
@@ -335,17 +331,7 @@ def test_a_headline_figure_takes_the_sentence_that_states_it() -> None:
 
 def test_a_headline_figure_the_body_does_not_restate_stays_on_the_headline() -> None:
     text = HEADLINED.replace("58 major projects", "dozens of major projects")
-    answer = {
-        "indicators": [
-            {
-                "sentences": [1],
-                "name": "number of projects",
-                "region": "Hefei",
-                "value": "58 projects",
-            }
-        ]
-    }
-    (indicator,) = ground(answer, text=text).indicators
+    (indicator,) = ground(HEADLINE_COUNT, text=text).indicators
     assert [e.text for e in indicator.evidence] == [text.splitlines()[0]]
     assert indicator.period is None
 

@@ -55,7 +55,7 @@ from extractor.pipeline.normalize import (
     to_quantity,
 )
 from extractor.pipeline.outputs import stated_output
-from extractor.pipeline.periods import sentence_period, stated_period
+from extractor.pipeline.periods import over_model, stated_period
 from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import name_sector, sentence_sector
@@ -138,19 +138,6 @@ class _Record:
 
 
 _WORD = re.compile(r"[^\W_]+")
-
-
-_LEADING = re.compile(r"^(?:(?:the|from|by|as\s+of|through|until|up\s+to|in|on|during)\s+)+", re.I)
-
-
-def _bare(period: str) -> str:
-    """A period without its leading "the", "from", "by the", "as of"... ("first seven months")."""
-    return _LEADING.sub("", " ".join(period.lower().split()))
-
-
-def _phrase_in(phrase: str, text: str) -> bool:
-    """Whether ``text`` writes ``phrase`` (case and runs of white space aside)."""
-    return " ".join(phrase.lower().split()) in " ".join(text.lower().split())
 
 
 class _Grounder:
@@ -248,26 +235,18 @@ class _Grounder:
         return name
 
     def period(self, record: _Record, wire: WireIndicator) -> str | None:
-        """The indicator's period (the guide's rule I9, see ``periods``). A time phrase of the
-        figure's own sentence governs it and wins over the model's period, unless the model's
-        is that phrase (but for "the", "from", "by" ...) or is written in the sentence
-        outside it: the model takes dates from datelines ("2021-03-03" for "... on March 2")
-        and shortens phrases ("2014" for "the first half of 2014"). Without such a phrase the
-        model's period stands: preferring the paragraph's measured worse, since the model also
-        reads periods from further back than a chunk's paragraph. But a period with a word the
-        chunk does not write ("first August") is the model's invention, and the text's takes
-        its place."""
+        """The indicator's period (the guide's rule I9, see ``periods``): the model's, unless
+        the figure's own sentence states another (``periods.over_model``). Without the
+        model's, the one the text states for the figure: preferring the paragraph's to the
+        model's measured worse, since the model also reads periods from further back than a
+        chunk's paragraph. But a period with a word the chunk does not write ("first August")
+        is the model's invention, and the text's takes its place."""
         hits = [record.hits[f] for f in (wire.value, wire.change) if f and f in record.hits]
         if not hits:
             return wire.period
         sentence, loc = hits[0]
         if wire.period and self.written(wire.period):
-            own = sentence_period(sentence, loc.start)
-            if own is None or _bare(own) == _bare(wire.period):
-                return wire.period
-            if _phrase_in(wire.period, sentence.text) and not _phrase_in(wire.period, own):
-                return wire.period
-            return own
+            return over_model(wire.period, sentence, loc.start)
         return stated_period(self.text.chunk.sentences, sentence, loc.start)
 
     @cached_property

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
 
-__all__ = ["sentence_period", "stated_period", "time_phrases"]
+__all__ = ["over_model", "sentence_period", "stated_period", "time_phrases"]
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -80,6 +80,33 @@ def sentence_period(sentence: Sentence, at: int) -> str | None:
         return before[-1][2]
     after = [p for p in own if p[0] >= offset]
     return after[0][2] if after else None
+
+
+_LEADING = re.compile(r"^(?:(?:the|from|by|as\s+of|through|until|up\s+to|in|on|during)\s+)+", re.I)
+
+
+def _bare(period: str) -> str:
+    """A period without its leading "the", "from", "by the", "as of"... ("first seven months")."""
+    return _LEADING.sub("", " ".join(period.lower().split()))
+
+
+def _written_in(phrase: str, text: str) -> bool:
+    """Whether ``text`` writes ``phrase`` (case and runs of white space aside)."""
+    return " ".join(phrase.lower().split()) in " ".join(text.lower().split())
+
+
+def over_model(model: str, sentence: Sentence, at: int) -> str:
+    """The period of the figure at ``at`` that a model gave as ``model``: the phrase of the
+    figure's own sentence (``sentence_period``) wins, unless ``model`` is that phrase but for
+    "the", "from", "by" ..., or is written in the sentence outside it; a sentence without a
+    phrase leaves ``model``. A model takes dates from datelines ("2021-03-03" for "... on
+    March 2") and shortens phrases ("2014" for "the first half of 2014")."""
+    own = sentence_period(sentence, at)
+    if own is None or _bare(own) == _bare(model):
+        return model
+    if _written_in(model, sentence.text) and not _written_in(model, own):
+        return model
+    return own
 
 
 def stated_period(sentences: Sequence[Sentence], sentence: Sentence, at: int) -> str | None:

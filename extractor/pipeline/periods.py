@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
+from extractor.pipeline.locate import locate
 
 __all__ = ["over_model", "sentence_period", "stated_period", "time_phrases"]
 
@@ -90,11 +91,6 @@ def _bare(period: str) -> str:
     return _LEADING.sub("", " ".join(period.lower().split()))
 
 
-def _written_in(phrase: str, text: str) -> bool:
-    """Whether ``text`` writes ``phrase`` (case and runs of white space aside)."""
-    return " ".join(phrase.lower().split()) in " ".join(text.lower().split())
-
-
 def over_model(model: str, sentence: Sentence, at: int) -> str:
     """The period of the figure at ``at`` that a model gave as ``model``: the phrase of the
     figure's own sentence (``sentence_period``) wins, unless ``model`` is that phrase but for
@@ -104,7 +100,8 @@ def over_model(model: str, sentence: Sentence, at: int) -> str:
     own = sentence_period(sentence, at)
     if own is None or _bare(own) == _bare(model):
         return model
-    if _written_in(model, sentence.text) and not _written_in(model, own):
+    # written in the sentence, and not as part of its phrase (case and white space aside)
+    if locate(model, sentence.text, fuzzy=False) and not locate(model, own, fuzzy=False):
         return model
     return own
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from extractor.evaluation import check_gold_file
+from extractor.evaluation.bank import bank_lines, build_bank
+from extractor.pipeline.nearest import ExampleBank
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "eval" / "corpus"
@@ -59,3 +61,24 @@ def test_no_seed_and_every_source_is_listed() -> None:
         rows = list(csv.DictReader(f, delimiter="\t"))
     assert {r["doc_id"]: r["half"] for r in rows} == {p.stem: p.parent.name for p in texts}
     assert len({r["url"] for r in rows}) == len(rows)
+
+
+def test_the_example_bank_is_built_from_the_tune_half_as_committed() -> None:
+    bank = ROOT / "extractor" / "prompts" / "nearest.v1.bank.jsonl"
+    built = bank_lines(build_bank(ROOT / "gold" / "tune.jsonl", CORPUS / "tune"))
+    assert bank.read_text(encoding="utf-8") == built
+
+
+def test_the_example_bank_holds_no_sentence_of_the_check_half_or_the_seeds() -> None:
+    bank = ExampleBank.from_jsonl(
+        (ROOT / "extractor" / "prompts" / "nearest.v1.bank.jsonl").read_text(encoding="utf-8"),
+        "nearest.v1",
+    )
+    tune = {hashlib.sha256(p.read_bytes()).hexdigest() for p in (CORPUS / "tune").glob("*.txt")}
+    assert {example.text_sha256 for example in bank.examples} <= tune
+    scored = [*(CORPUS / "check").glob("*.txt"), *(ROOT / "seeds").glob("*.txt")]
+    texts = " ".join(" ".join(p.read_text(encoding="utf-8").split()) for p in scored)
+    for example in bank.examples:
+        for sentence in example.sentences:
+            words = sentence.split()  # boilerplate such as "[Photo provided to ...]" is shared
+            assert len(words) < 8 or " ".join(words) not in texts

@@ -5,6 +5,7 @@
                  [--fail-under F1] [--max-drop D] [--allow-missing] [--seed N]
                  [--resamples N] [--agreement] [--strict-input]
     extract-eval validate GOLD --docs DIR
+    extract-eval bank GOLD --docs DIR -o BANK.jsonl
     extract-eval spread REPORT.json REPORT.json ... [--strict]
 
 Exit codes: 0 ok; 1 a threshold is violated (scoring) or the gold has problems (validate);
@@ -23,6 +24,7 @@ import typer
 
 from extractor.cli.defaults import with_default
 from extractor.errors import ExtractorError
+from extractor.evaluation.bank import bank_lines, build_bank
 from extractor.evaluation.loading import check_gold_file
 from extractor.evaluation.report import (
     read_report,
@@ -175,6 +177,25 @@ def validate(
     if check.problems:
         _fail(summary, 1)
     typer.echo(summary)
+
+
+@app.command("bank")
+def bank_command(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL of the tune half.", dir_okay=False)],
+    docs: Annotated[Path, typer.Option(help="Folder of the documents the gold labels.")],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Bank file to write.", dir_okay=False)
+    ],
+) -> None:
+    """Build an example bank (NAME.VERSION.bank.jsonl, see ``extract --prompt
+    extract.v1+nearest.v1``) from labelled documents. Only ever from the tune half."""
+    try:
+        bank = build_bank(gold, docs)
+        write_output(output, bank_lines(bank))
+    except ExtractorError as e:
+        _fail(str(e))
+    documents = len({example["text_sha256"] for example in bank})
+    typer.echo(f"{output}: {len(bank)} examples from {documents} documents")
 
 
 @app.command("spread")

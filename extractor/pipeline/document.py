@@ -44,9 +44,12 @@ async def _chunk(
         answer: ChunkExtraction | ChunkAnswer
         if prompt.figures is None:
             async with limit:
-                answer = await client.extract(prompt.messages(chunk), ChunkExtraction)
+                messages = prompt.messages(chunk, document.text_sha256)
+                answer = await client.extract(messages, ChunkExtraction)
         else:
-            answer = await _with_figures(client, prompt, prompt.figures, chunk, limit)
+            answer = await _with_figures(
+                client, prompt, prompt.figures, chunk, document.text_sha256, limit
+            )
     finally:
         current_call.reset(token)
     return ground_chunk(document.text, chunk, answer, keep_ungrounded=keep_ungrounded)
@@ -57,6 +60,7 @@ async def _with_figures(
     prompt: Prompt,
     figures: PassPrompt,
     chunk: Chunk,
+    text_sha256: str,
     limit: asyncio.Semaphore,
 ) -> ChunkAnswer:
     """The one-call prompt's records, and the figure pass's indicators for the figures that
@@ -64,7 +68,7 @@ async def _with_figures(
     the figure pass finds the ones it left out. The figure call waits for the main call, so
     that it knows which figures are covered (and is skipped when none is left to name)."""
     async with limit:
-        answer = await client.extract(prompt.messages(chunk), ChunkExtraction)
+        answer = await client.extract(prompt.messages(chunk, text_sha256), ChunkExtraction)
     covered = frozenset(
         figure.strip() for i in answer.indicators for figure in (i.value, i.change) if figure
     )

@@ -36,6 +36,8 @@ from pydantic import BaseModel, ValidationError
 from extractor.errors import ConfigError
 from extractor.pipeline.anchor import figure_context, labels_model, letter, list_figures, settled
 from extractor.pipeline.chunk import Chunk
+from extractor.pipeline.nearest import ExampleBank
+from extractor.pipeline.nearest import numbered as _numbered
 from extractor.pipeline.wire import ChunkExtraction, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
 
 __all__ = [
@@ -75,11 +77,18 @@ class Prompt:
     system: str
     sha256: str
     figures: PassPrompt | None = None
+    bank: ExampleBank | None = None
 
-    def messages(self, chunk: Chunk) -> list[dict[str, str]]:
-        """The chat messages for one chunk: instructions, then the numbered sentences."""
+    def messages(self, chunk: Chunk, text_sha256: str | None = None) -> list[dict[str, str]]:
+        """The chat messages for one chunk: instructions, the bank's nearest example as a
+        question and its answer (when the prompt has a bank; never one of the document
+        ``text_sha256``), then the numbered sentences."""
+        example = None
+        if self.bank is not None:
+            example = self.bank.nearest([s.text for s in chunk.sentences], text_sha256)
         return [
             {"role": "system", "content": self.system},
+            *(example.turns() if example is not None else ()),
             {"role": "user", "content": "Sentences:\n" + number_sentences(chunk)},
         ]
 
@@ -119,10 +128,6 @@ AnyPrompt = Prompt | TypedPrompt
 def number_sentences(chunk: Chunk) -> str:
     """One sentence a line, numbered from 1 within the chunk."""
     return _numbered([s.text for s in chunk.sentences])
-
-
-def _numbered(sentences: Sequence[str]) -> str:
-    return "\n".join(f"[{i}] {s}" for i, s in enumerate(sentences, start=1))
 
 
 def figure_hints(sentences: Sequence[str]) -> list[tuple[str, int]]:
@@ -190,7 +195,7 @@ def _render_examples(raw: str, prompt_id: str) -> str:
     for example in examples:
         # The examples must be valid answers: a broken example teaches a broken format.
         output = ChunkExtraction.model_validate(example["output"])
-        lines = "\n".join(f"[{i}] {s}" for i, s in enumerate(example["sentences"], start=1))
+        lines = _numbered(example["sentences"])
         answer = output.model_dump_json(exclude_defaults=True)
         blocks.append(f"Sentences:\n{lines}\nJSON:\n{answer}")
     return "\n\n".join(blocks)
@@ -288,22 +293,50 @@ def _load_figures(prompt_id: str, folder: Path | None) -> tuple[PassPrompt, str]
     return PassPrompt(name="figures", system=system_raw.strip(), examples=turns), digest
 
 
+def _load_bank(bank_id: str, folder: Path | None) -> tuple[ExampleBank, str]:
+    """An example bank (``nearest.v1``): its windows and its hash."""
+    raw = _read(folder, f"{bank_id}.bank.jsonl")
+    bank = ExampleBank.from_jsonl(raw, f"example bank {bank_id}")
+    return bank, hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
+    """The one-call prompt ``parts[0]`` joined with a figure pass, an example bank or both."""
+    loaded = load_prompt(parts[0], folder)
+    usage = (
+        f"prompt {prompt_id!r}: a one-call prompt joins at most one figure pass and one "
+        "example bank, as in extract.v1+figures.v1 or extract.v1+nearest.v1"
+    )
+    if not isinstance(loaded, Prompt) or loaded.figures is not None or loaded.bank is not None:
+        raise ConfigError(usage)
+    figures: PassPrompt | None = None
+    bank: ExampleBank | None = None
+    combined = loaded.sha256
+    for part in parts[1:]:
+        if not part:
+            raise ConfigError(usage)
+        if _exists(folder, f"{part}.bank.jsonl"):
+            if bank is not None:
+                raise ConfigError(usage)
+            bank, digest = _load_bank(part, folder)
+        else:
+            if figures is not None:
+                raise ConfigError(usage)
+            figures, digest = _load_figures(part, folder)
+        combined = hashlib.sha256(f"{combined}+{digest}".encode()).hexdigest()
+    return Prompt(prompt_id, loaded.system, combined, figures, bank)
+
+
 def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> AnyPrompt:
     """Load ``NAME.VERSION`` from the built-in prompts or from ``folder``: a one-call prompt
     when ``NAME.VERSION.system.md`` exists, else a one-pass-per-type prompt when
-    ``NAME.VERSION.projects.system.md`` does. ``MAIN+FIGURES`` is the one-call prompt MAIN
-    with the figure pass FIGURES adding indicators for the figures MAIN's leave out."""
-    main, plus, figures_id = prompt_id.partition("+")
-    if plus:
-        loaded = load_prompt(main, folder)
-        if not isinstance(loaded, Prompt) or loaded.figures is not None or not figures_id:
-            raise ConfigError(
-                f"prompt {prompt_id!r}: a figure pass joins one one-call prompt, as in "
-                "extract.v1+figures.v1"
-            )
-        figures, digest = _load_figures(figures_id, folder)
-        combined = hashlib.sha256(f"{loaded.sha256}+{digest}".encode()).hexdigest()
-        return Prompt(prompt_id, loaded.system, combined, figures)
+    ``NAME.VERSION.projects.system.md`` does. ``MAIN+PART`` is the one-call prompt MAIN joined
+    with a figure pass (``figures.v1``: it adds indicators for the figures MAIN's leave out) or
+    an example bank (``nearest.v1``: each chunk's nearest labelled window goes before it as an
+    example), or both (``MAIN+FIGURES+BANK``)."""
+    parts = prompt_id.split("+")
+    if len(parts) > 1:
+        return _join(prompt_id, parts, folder)
     if not _exists(folder, f"{prompt_id}.system.md") and _exists(
         folder, f"{prompt_id}.projects.system.md"
     ):

@@ -51,29 +51,32 @@ def _figures(record: AnyRecord) -> list[str]:
     return []
 
 
+def _copy(
+    out: dict[str, Any], record: AnyRecord, plain: Sequence[str], figures: Sequence[str]
+) -> None:
+    """The record's set ``plain`` fields as they are, its set ``figures`` as written."""
+    for key in plain:
+        if getattr(record, key):
+            out[key] = getattr(record, key)
+    for key in figures:
+        figure = getattr(record, key)
+        if figure is not None:
+            out[key] = figure.raw
+
+
 def _wire(record: AnyRecord, cites: list[int]) -> dict[str, Any]:
     """The record as the model writes it: figures as written, keys only where set."""
     out: dict[str, Any] = {"sentences": cites[:3]}
     if isinstance(record, Project):
         out["name"] = record.name
-        for key in ("location", "sector", "status"):
-            if getattr(record, key):
-                out[key] = getattr(record, key)
-        for key in ("investment", "output_value"):
-            if getattr(record, key) is not None:
-                out[key] = getattr(record, key).raw
+        _copy(out, record, ("location", "sector", "status"), ("investment", "output_value"))
         if record.capacity:
             out["capacity"] = [q.raw for q in record.capacity][:3]
         if record.enterprises:
             out["enterprises"] = record.enterprises[:4]
     elif isinstance(record, Indicator):
         out["name"] = record.name
-        for key in ("region", "enterprise", "period"):
-            if getattr(record, key):
-                out[key] = getattr(record, key)
-        for key in ("value", "change"):
-            if getattr(record, key) is not None:
-                out[key] = getattr(record, key).raw
+        _copy(out, record, ("region", "enterprise", "period"), ("value", "change"))
     else:
         out["enterprise"] = record.enterprise
         out["role"] = record.role

@@ -24,6 +24,7 @@ from extractor.config import ExtractorConfig
 from extractor.errors import InputError
 from extractor.evaluation.loading import load_document
 from extractor.pipeline.chunk import Sentence, estimate_tokens, split_sentences
+from extractor.pipeline.nearest import folded
 from extractor.pipeline.wire import MAX_INDICATORS, MAX_PROJECTS, MAX_ROLES, ChunkExtraction
 from extractor.records import DocumentRecord, EnterpriseRole, Indicator, Project
 from extractor.records.jsonl import read_json_lines
@@ -36,10 +37,6 @@ _MIN_RECORDS = 2
 _CAPS = {"projects": MAX_PROJECTS, "indicators": MAX_INDICATORS, "roles": MAX_ROLES}
 
 AnyRecord = Project | Indicator | EnterpriseRole
-
-
-def _folded(text: str) -> str:
-    return " ".join(text.split())
 
 
 def _figures(record: AnyRecord) -> list[str]:
@@ -99,12 +96,12 @@ def _answer(
 ) -> dict[str, list[dict[str, Any]]] | None:
     """The window's answer, or None when it would teach what the window does not show."""
     answer: dict[str, list[dict[str, Any]]] = {"projects": [], "indicators": [], "roles": []}
-    folded = _folded(text)
+    written = folded(text)
     for kind, record, touched in touches:
         inside = sorted(i for i in touched if i in window)
         if not inside:
             continue
-        if any(_folded(f) not in folded for f in _figures(record)):
+        if any(folded(f) not in written for f in _figures(record)):
             return None
         period = record.period if isinstance(record, Indicator) else None
         if period and period.lower() not in text.lower():

@@ -28,7 +28,7 @@ from pydantic import ValidationError
 from extractor.errors import ConfigError
 from extractor.pipeline.wire import ChunkExtraction
 
-__all__ = ["BankExample", "ExampleBank", "numbered"]
+__all__ = ["BankExample", "ExampleBank", "folded", "numbered"]
 
 _STOP_WORDS = (
     "the and for with from that this was were has have had its into over than which their also "
@@ -57,8 +57,9 @@ def _bag(text: str) -> Counter[str]:
     return bag
 
 
-def _folded(sentence: str) -> str:
-    return " ".join(sentence.split())
+def folded(text: str) -> str:
+    """``text`` with each run of white space as one space: how a bank compares sentences."""
+    return " ".join(text.split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +90,7 @@ class ExampleBank:
         self._documents: dict[str, set[str]] = {}
         for example in self.examples:
             for sentence in example.sentences:
-                self._documents.setdefault(_folded(sentence), set()).add(example.text_sha256)
+                self._documents.setdefault(folded(sentence), set()).add(example.text_sha256)
 
     @classmethod
     def from_jsonl(cls, raw: str, label: str) -> ExampleBank:
@@ -128,7 +129,7 @@ class ExampleBank:
         document ``text_sha256`` nor one sharing a sentence with them; None if all are."""
         excluded = {text_sha256} if text_sha256 else set()
         for sentence in sentences:
-            excluded |= self._documents.get(_folded(sentence), set())
+            excluded |= self._documents.get(folded(sentence), set())
         query = _bag(" ".join(sentences))
         query_norm = self._norm(query)
         best: BankExample | None = None

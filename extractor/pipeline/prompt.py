@@ -307,7 +307,7 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
         f"prompt {prompt_id!r}: a one-call prompt joins at most one figure pass and one "
         "example bank, as in extract.v1+figures.v1 or extract.v1+nearest.v1"
     )
-    if not isinstance(loaded, Prompt) or loaded.figures is not None or loaded.bank is not None:
+    if not isinstance(loaded, Prompt):  # parts[0] has no "+": nothing is joined to it yet
         raise ConfigError(usage)
     figures: PassPrompt | None = None
     bank: ExampleBank | None = None

@@ -269,7 +269,8 @@ def run(
         float | None,
         typer.Option(
             help=_help(
-                "Penalty on repeated tokens; keeps small models out of repetition loops.",
+                "Penalty on repeated tokens: keeps a small model from repeating a company or a "
+                "record, and also from listing figures that share a place and period.",
                 "frequency_penalty",
             ),
             rich_help_panel=_CHUNK,

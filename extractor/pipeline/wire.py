@@ -37,7 +37,8 @@ MAX_PROJECTS = 4
 MAX_INDICATORS = 8
 MAX_ROLES = 6
 """Most records of each kind the model may return for one chunk (a chunk is a few hundred
-tokens; the seeds' densest chunks hold fewer than these)."""
+tokens; the seeds' densest chunks hold fewer than these). The model fills the projects cap
+whatever it is: 3 instead of 4 loses roles with the projects left out (EXPERIMENTS CAP3L)."""
 
 PASS_MAX_PROJECTS = 10
 PASS_MAX_INDICATORS = 20

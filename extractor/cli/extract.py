@@ -245,7 +245,9 @@ def run(
                 "Prompt id NAME.VERSION: extract.v1 asks once per chunk; typed.v1 asks once "
                 "per record type (three calls a chunk); extract.v1+figures.v1 then adds "
                 "indicators by labelling the figures the first call left out (up to two "
-                "calls a chunk); extract.v1+nearest.v1 shows each chunk's most similar "
+                "calls a chunk); extract.v1+missed.v1 instead goes on with the same "
+                "conversation, naming the figures its answer left out; "
+                "extract.v1+nearest.v1 shows each chunk's most similar "
                 "labelled window of the dev set's tune half as an example first.",
                 "prompt",
             ),

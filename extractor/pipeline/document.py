@@ -2,7 +2,8 @@
 
 A one-call prompt (``extract.v1``) asks for a chunk's records in one call; joined with a figure
 pass (``extract.v1+figures.v1``) a second call then labels the figures that call's indicators
-left out, and adds the indicators among them; a
+left out, and adds the indicators among them; joined with a follow-up turn
+(``extract.v1+missed.v1``) the same conversation asks for them instead; a
 one-pass-per-type prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and
 implies no roles from projects' enterprises when merging.
 """
@@ -18,6 +19,7 @@ from extractor.pipeline.chunk import Chunk, chunk_document
 from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.load import Document
 from extractor.pipeline.merge import merge_records
+from extractor.pipeline.missed import with_missed
 from extractor.pipeline.passes import extract_chunk_passes, figure_indicators
 from extractor.pipeline.prompt import AnyPrompt, PassPrompt, Prompt, TypedPrompt
 from extractor.pipeline.wire import ChunkAnswer, ChunkExtraction
@@ -42,7 +44,11 @@ async def _chunk(
                 client, limit, prompt, document.text, chunk, keep_ungrounded=keep_ungrounded
             )
         answer: ChunkExtraction | ChunkAnswer
-        if prompt.figures is None:
+        if prompt.missed is not None:
+            answer = await with_missed(
+                client, limit, prompt, prompt.missed, chunk, document.text_sha256
+            )
+        elif prompt.figures is None:
             async with limit:
                 messages = prompt.messages(chunk, document.text_sha256)
                 answer = await client.extract(messages, ChunkExtraction)

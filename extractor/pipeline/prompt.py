@@ -70,7 +70,9 @@ answer model that validates each pass's examples."""
 @dataclass(frozen=True, slots=True)
 class Prompt:
     """A loaded one-call prompt: the rendered system message and where it came from, and
-    the figure pass that adds to its indicators when one is named (``extract.v1+figures.v1``).
+    the figure pass that adds to its indicators when one is named (``extract.v1+figures.v1``)
+    or the follow-up turn that asks for the figures its answer left out
+    (``extract.v1+missed.v1``, ``extractor.pipeline.missed``).
     """
 
     prompt_id: str
@@ -78,6 +80,7 @@ class Prompt:
     sha256: str
     figures: PassPrompt | None = None
     bank: ExampleBank | None = None
+    missed: str | None = None  # a follow-up turn's template (``missed.v1``), ``$figures`` in it
 
     def messages(self, chunk: Chunk, text_sha256: str | None = None) -> list[dict[str, str]]:
         """The chat messages for one chunk: instructions, the bank's nearest example as a
@@ -300,17 +303,33 @@ def _load_bank(bank_id: str, folder: Path | None) -> tuple[ExampleBank, str]:
     return bank, hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _load_missed(prompt_id: str, folder: Path | None) -> tuple[str, str]:
+    """A follow-up turn (``missed.v1``): its template and its hash; the template must name
+    ``$figures`` and nothing else."""
+    raw = _read(folder, f"{prompt_id}.user.md")
+    try:
+        Template(raw).substitute(figures="")
+    except (KeyError, ValueError) as e:
+        raise ConfigError(f"prompt {prompt_id}: the follow-up turn's template: {e!r}") from e
+    if "$figures" not in raw and "${figures}" not in raw:
+        raise ConfigError(f"prompt {prompt_id}: the follow-up turn's template lacks $figures")
+    return raw, hashlib.sha256(raw.encode()).hexdigest()
+
+
 def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
-    """The one-call prompt ``parts[0]`` joined with a figure pass, an example bank or both."""
+    """The one-call prompt ``parts[0]`` joined with an example bank, and with a figure pass
+    or a follow-up turn."""
     loaded = load_prompt(parts[0], folder)
     usage = (
-        f"prompt {prompt_id!r}: a one-call prompt joins at most one figure pass and one "
-        "example bank, as in extract.v1+figures.v1 or extract.v1+nearest.v1"
+        f"prompt {prompt_id!r}: a one-call prompt joins at most one example bank and one "
+        "figure pass or follow-up turn, as in extract.v1+figures.v1, extract.v1+missed.v1 "
+        "or extract.v1+nearest.v1"
     )
     if not isinstance(loaded, Prompt):  # parts[0] has no "+": nothing is joined to it yet
         raise ConfigError(usage)
     figures: PassPrompt | None = None
     bank: ExampleBank | None = None
+    missed: str | None = None
     combined = loaded.sha256
     for part in parts[1:]:
         if not part:
@@ -319,21 +338,24 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
             if bank is not None:
                 raise ConfigError(usage)
             bank, digest = _load_bank(part, folder)
+        elif figures is not None or missed is not None:
+            raise ConfigError(usage)
+        elif _exists(folder, f"{part}.user.md"):
+            missed, digest = _load_missed(part, folder)
         else:
-            if figures is not None:
-                raise ConfigError(usage)
             figures, digest = _load_figures(part, folder)
         combined = hashlib.sha256(f"{combined}+{digest}".encode()).hexdigest()
-    return Prompt(prompt_id, loaded.system, combined, figures, bank)
+    return Prompt(prompt_id, loaded.system, combined, figures, bank, missed)
 
 
 def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> AnyPrompt:
     """Load ``NAME.VERSION`` from the built-in prompts or from ``folder``: a one-call prompt
     when ``NAME.VERSION.system.md`` exists, else a one-pass-per-type prompt when
     ``NAME.VERSION.projects.system.md`` does. ``MAIN+PART`` is the one-call prompt MAIN joined
-    with a figure pass (``figures.v1``: it adds indicators for the figures MAIN's leave out) or
-    an example bank (``nearest.v1``: each chunk's nearest labelled window goes before it as an
-    example), or both (``MAIN+FIGURES+BANK``)."""
+    with a figure pass (``figures.v1``: it adds indicators for the figures MAIN's leave out), a
+    follow-up turn (``missed.v1``: the same conversation asks for them) or an example bank
+    (``nearest.v1``: each chunk's nearest labelled window goes before it as an example), or a
+    bank and one of the others (``MAIN+FIGURES+BANK``)."""
     parts = prompt_id.split("+")
     if len(parts) > 1:
         return _join(prompt_id, parts, folder)

@@ -132,7 +132,7 @@ def test_a_bank_joins_with_a_figure_pass_but_not_with_a_second_bank() -> None:
     assert isinstance(both, Prompt)
     assert both.figures is not None
     assert both.bank is not None
-    with pytest.raises(ConfigError, match="at most one figure pass and one example bank"):
+    with pytest.raises(ConfigError, match="at most one example bank"):
         load_prompt("extract.v1+nearest.v1+nearest.v1")
 
 

@@ -14,7 +14,9 @@ for its figure (module ``periods``).
 Beyond the model's answer: a batch of projects ("30 projects were started with a total
 investment of ...") is no project; its count and its total become indicators, named from the
 text, where no indicator of the model's states the same figure and the batch has a place; so do
-the other counts of projects the chunk states (module ``counts``). A project the model calls in
+the other counts of projects the chunk states (module ``counts``), and the statistics that a
+clause of the plainest shape states ("natural gas output hit 23.94 billion cubic meters") where
+no record writes its figure (module ``siblings``). A project the model calls in
 operation or completed, whose sentences speak only of building, is under construction (module
 ``status``). An indicator whose level the text follows with its change ("8.1 billion yuan, up
 12%") gets that change when the model left it out (module ``changes``).
@@ -59,6 +61,7 @@ from extractor.pipeline.periods import over_model, stated_period
 from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import name_sector, sentence_sector
+from extractor.pipeline.siblings import sibling_statistics
 from extractor.pipeline.status import built_status
 from extractor.pipeline.subjects import acting_place, framing_place, placed
 from extractor.pipeline.wire import (
@@ -470,6 +473,7 @@ def ground_chunk(
     )
     out.indicators.extend(unstated(grounder.batch, out.indicators))
     out.indicators.extend(project_counts(chunk.sentences, out.indicators))
+    out.indicators.extend(sibling_statistics(chunk.sentences, out.indicators, out.projects))
     out.indicators = placed(
         with_changes(out.indicators, chunk.sentences), chunk.sentences, document
     )

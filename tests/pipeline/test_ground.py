@@ -182,7 +182,11 @@ UNSUPPORTED = {
 
 def test_ungrounded_records_are_dropped_with_a_warning() -> None:
     grounded = ground(UNSUPPORTED)
-    assert (grounded.projects, grounded.indicators, grounded.roles) == ([], [], [])
+    assert (grounded.projects, grounded.roles) == ([], [])
+    # The model's indicator is gone; what is left is the statistic code reads in sentence 4.
+    assert [(i.name, i.change and i.change.raw) for i in grounded.indicators] == [
+        ("industrial investment", "15.4%")
+    ]
     joined = "\n".join(grounded.warnings)
     assert "'Berlin battery plant': ungrounded, dropped" in joined
     assert "figure '99.9%' not found" in joined
@@ -192,8 +196,10 @@ def test_ungrounded_records_are_dropped_with_a_warning() -> None:
 def test_ungrounded_records_are_kept_flagged_on_request() -> None:
     grounded = ground(UNSUPPORTED, keep=True)
     records = [*grounded.projects, *grounded.indicators, *grounded.roles]
-    assert len(records) == 3
-    assert all(r.ungrounded and r.evidence == [] for r in records)
+    flagged = [r for r in records if r.ungrounded]
+    assert len(flagged) == 3
+    assert all(r.evidence == [] for r in flagged)
+    assert [r for r in records if not r.ungrounded] == grounded.indicators[-1:]  # code's
     assert all("kept (flagged)" in w for w in grounded.warnings if "ungrounded" in w)
     assert_exact(TEXT, grounded)
 

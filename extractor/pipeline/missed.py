@@ -14,13 +14,13 @@ wrote for the same sentence. A chunk whose answer leaves no such figure makes no
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Iterable, Sequence
 from string import Template
 
 from extractor.llm.client import ModelClient
 from extractor.pipeline.anchor import ListedFigure, figure_context, list_figures, settled
 from extractor.pipeline.chunk import Chunk
+from extractor.pipeline.normalize import first_number
 from extractor.pipeline.prompt import Prompt
 from extractor.pipeline.wire import ChunkAnswer, ChunkExtraction, IndicatorsAnswer, WireIndicator
 
@@ -36,20 +36,10 @@ def _figures_of(answer: ChunkExtraction) -> list[str]:
     return [f.strip() for f in written if f.strip()]
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-
-
-def _number(text: str) -> str | None:
-    """The first number of a figure, without thousands separators: the model rewrites units
-    ("3.6 percent" as "3.6%", "$24.6 billion" as "24.6 billion US dollars"), not numbers."""
-    found = _NUMBER.search(text)
-    return found.group().replace(",", "") if found else None
-
-
 def _written(text: str, written: Iterable[str]) -> bool:
     """Whether a record writes the figure ``text``: one of ``written`` has its number."""
-    number = _number(text)
-    return number is not None and any(_number(figure) == number for figure in written)
+    number = first_number(text)
+    return number is not None and any(first_number(figure) == number for figure in written)
 
 
 def missed_figures(sentences: Sequence[str], answer: ChunkExtraction) -> list[ListedFigure]:

@@ -301,6 +301,13 @@ def figure_numbers(text: str) -> list[float]:
     return [float(m.group(1).replace(",", "") + (m.group(2) or "")) for m in _NUMBER.finditer(text)]
 
 
+def first_number(text: str) -> float | None:
+    """The first plain number of ``text`` (``figure_numbers``), or None: what two spellings of
+    one figure share ("3.6 percent" and "3.6%", "$24.6 billion" and "24.6 billion dollars")."""
+    numbers = figure_numbers(text)
+    return numbers[0] if numbers else None
+
+
 def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
     """Read one figure. ``before`` and ``after`` are the text around ``raw`` in its sentence."""
     text = raw.strip()

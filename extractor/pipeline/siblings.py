@@ -28,6 +28,7 @@ from extractor.pipeline.normalize import (
     FigureError,
     FigureSpan,
     find_figures,
+    first_number,
     parse_figure,
     to_change,
     to_quantity,
@@ -93,18 +94,13 @@ def _subject(before: str, verb: re.Match[str]) -> str | None:
     return head
 
 
-def _number(text: str) -> str | None:
-    found = re.search(r"\d+(?:[.,]\d+)*", text)
-    return found.group().replace(",", "") if found else None
-
-
-def _written(indicators: Sequence[Indicator], projects: Sequence[Project]) -> set[str]:
+def _written(indicators: Sequence[Indicator], projects: Sequence[Project]) -> set[float]:
     """The numbers of every figure the chunk's records write."""
     raws = [f.raw for i in indicators for f in (i.value, i.change) if f is not None and f.raw]
     for p in projects:
         raws.extend(f.raw for f in (p.investment, p.output_value) if f is not None and f.raw)
         raws.extend(c.raw for c in p.capacity if c.raw)
-    return {n for n in map(_number, raws) if n is not None}
+    return {n for n in map(first_number, raws) if n is not None}
 
 
 def sibling_statistics(
@@ -120,7 +116,7 @@ def sibling_statistics(
         text = sentence.text
         spans = find_figures(text)
         for at, span in enumerate(spans):
-            if _number(span.text) in written:
+            if first_number(span.text) in written:
                 continue
             sibling = _sibling(sentences, sentence, spans, at, indicators, written)
             if sibling is not None:
@@ -128,7 +124,7 @@ def sibling_statistics(
                 written.update(
                     n
                     for f in (sibling.value, sibling.change)
-                    if f is not None and (n := _number(f.raw or "")) is not None
+                    if f is not None and (n := first_number(f.raw or "")) is not None
                 )
     return found
 
@@ -139,7 +135,7 @@ def _sibling(
     spans: Sequence[FigureSpan],
     at: int,
     indicators: Sequence[Indicator],
-    written: set[str],
+    written: set[float],
 ) -> Indicator | None:
     text, span = sentence.text, spans[at]
     before = text[: span.start]
@@ -161,7 +157,7 @@ def _sibling(
         change = to_change(figure, before=before, after=text[span.end :])
         following = spans[at + 1] if at + 1 < len(spans) else None
         if following is not None and _TO_LEVEL.search(text[span.end : following.start]):
-            if _number(following.text) in written:
+            if first_number(following.text) in written:
                 return None  # "rose 8.1% to 150 billion yuan": a record has this statistic
             try:
                 level = parse_figure(

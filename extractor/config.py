@@ -138,7 +138,7 @@ class ExtractorConfig:
     record: bool = False
     recordings: Path | None = None
     chunk_tokens: int = 400  # 250 and 600 measured (CK, C6, C6S): neither is better overall
-    overlap_tokens: int = 50
+    overlap_tokens: int = 50  # 0 measured (OL0): indicators lean worse, no call saved
     keep_ungrounded: bool = False
     prompt: str = "extract.v1"
     prompts_dir: Path | None = None

@@ -10,12 +10,19 @@ records from what is found is stage 5's other half, in ``ground``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from extractor.pipeline.chunk import Chunk, Sentence, is_title
-from extractor.pipeline.normalize import FigureError, figure_numbers, find_figures, parse_figure
+from extractor.pipeline.normalize import (
+    Figure,
+    FigureError,
+    figure_numbers,
+    find_figures,
+    parse_figure,
+)
 
 __all__ = ["FUZZY_MIN", "ChunkText", "Location", "locate"]
 
@@ -29,7 +36,7 @@ class Location:
 
     start: int
     end: int
-    how: str  # "exact", "folded", "fuzzy" or "restated"
+    how: str  # "exact", "folded", "fuzzy", "parsed" or "restated"
 
 
 def _folded(text: str) -> tuple[str, list[int]]:
@@ -109,7 +116,8 @@ class ChunkText:
     ) -> tuple[Sentence, Location] | None:
         """Like ``find``, but an exact or folded match anywhere in the chunk comes before any
         fuzzy one, and a fuzzy match must state the same numbers as the model's figure: a
-        figure the text does not write ("5.8" for "5.9") is not found."""
+        figure the text does not write ("5.8" for "5.9") is not found. Last, a percent the
+        text writes in words is found by what it reads as ("10.4%" for "10.4 percent")."""
         ordered = self._ordered(preferred)
         for sentence in ordered:
             found = locate(figure, sentence.text, sentence.start, fuzzy=False)
@@ -123,7 +131,22 @@ class ChunkText:
                 and figure_numbers(self.document[found.start : found.end]) == wanted
             ):
                 return sentence, found
-        return None
+        return self._same_figure(figure, ordered)
+
+    def _same_figure(
+        self, figure: str, ordered: list[Sentence]
+    ) -> tuple[Sentence, Location] | None:
+        """The first percent of ``ordered`` sentences that reads as the percent ``figure``
+        ("10.4 percent" for "10.4%": the answer format asks for "%", texts write both);
+        ``None`` for any other figure. Money is not read this way: "10-billion-level" reads
+        as 10 billion yuan but names a class, not an amount."""
+        try:
+            wanted = parse_figure(figure)
+        except FigureError:
+            return None
+        if wanted.unit != "%":
+            return None
+        return _first_reading(wanted, ordered, "parsed")
 
     def restated(self, hit: tuple[Sentence, Location]) -> tuple[Sentence, Location] | None:
         """Where a sentence of the chunk states the figure that a title found at ``hit``
@@ -139,15 +162,22 @@ class ChunkText:
             wanted = parse_figure(self.document[loc.start : loc.end])
         except FigureError:
             return None
-        for sentence in sentences:
-            if sentence.start <= title.start or is_title(sentences, sentence):
+        later = [s for s in sentences if s.start > title.start and not is_title(sentences, s)]
+        return _first_reading(wanted, later, "restated")
+
+
+def _first_reading(
+    wanted: Figure, sentences: list[Sentence], how: str
+) -> tuple[Sentence, Location] | None:
+    """The first figure of ``sentences`` that reads as ``wanted``: the same value in the same
+    unit (``parse_figure``), whatever the words ("10.4 percent" for "10.4%")."""
+    for sentence in sentences:
+        for span in find_figures(sentence.text):
+            try:
+                found = parse_figure(span.text)
+            except FigureError:
                 continue
-            for span in find_figures(sentence.text):
-                try:
-                    found = parse_figure(span.text)
-                except FigureError:
-                    continue
-                if found.unit == wanted.unit and found.value == wanted.value:
-                    start = sentence.start + span.start
-                    return sentence, Location(start, sentence.start + span.end, "restated")
-        return None
+            if found.unit == wanted.unit and math.isclose(found.value, wanted.value):
+                start = sentence.start + span.start
+                return sentence, Location(start, sentence.start + span.end, how)
+    return None

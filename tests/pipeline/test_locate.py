@@ -99,3 +99,21 @@ def test_a_title_figure_is_restated_by_the_first_body_sentence_with_its_value() 
     body = chunk_text.find_figure("60 projects", [])
     assert body is not None
     assert chunk_text.restated(body) is None
+
+
+def test_a_percent_the_text_writes_in_words_is_found_by_its_value() -> None:
+    text = (
+        "The output value of light industry totaled 5 billion yuan. "
+        "The food industry grew by 10.4 percent year-on-year, and textiles by 3 per cent.\n"
+    )
+    (chunk,) = chunk_document(text, max_tokens=400, overlap_tokens=50)
+    chunk_text = ChunkText(text, chunk)
+    cited = [chunk.sentences[0]]
+    hit = chunk_text.find_figure("10.4%", cited)
+    assert hit is not None
+    sentence, where = hit
+    assert sentence == chunk.sentences[1]
+    assert (text[where.start : where.end], where.how) == ("10.4 percent", "parsed")
+    # a value the text does not state is still not found, nor a money figure by its value
+    assert chunk_text.find_figure("10.5%", cited) is None
+    assert chunk_text.find_figure("RMB 5 billion", []) is None

@@ -13,7 +13,13 @@ import re
 from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence
-from extractor.pipeline.normalize import FigureError, find_figures, parse_figure, to_change
+from extractor.pipeline.normalize import (
+    FigureError,
+    find_figures,
+    is_percent,
+    parse_figure,
+    to_change,
+)
 from extractor.records import Indicator
 
 __all__ = ["with_changes"]
@@ -23,7 +29,6 @@ _CHANGE_WORD = re.compile(
     r"fell|fall(?:en)?|decline[sd]?|year[\s-]+on[\s-]+year)\b",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"(?:%|\bpercent|\bper\s+cent)\s*$", re.IGNORECASE)
 MAX_GAP = 120
 """Most characters between a level and its change."""
 LEAD = 40
@@ -47,7 +52,7 @@ def _change_after(sentence: Sentence, raw: str) -> tuple[str, str, str] | None:
         return None
     level, span = spans[0], spans[1]
     between = text[level.end : span.start]
-    if len(between) > MAX_GAP or ";" in between or not _PERCENT.search(span.text):
+    if len(between) > MAX_GAP or ";" in between or not is_percent(span.text):
         return None
     if not _CHANGE_WORD.search(between[-LEAD:]):
         return None

@@ -83,14 +83,15 @@ async def with_missed(
     """The one-call answer of a chunk, and the indicators of the follow-up turn that state
     one of the figures it left out (an indicator that restates a covered figure is dropped:
     the answer has it)."""
+    asked = prompt.messages(chunk, text_sha256)
     async with limit:
-        answer = await client.extract(prompt.messages(chunk, text_sha256), ChunkExtraction)
+        answer = await client.extract(asked, ChunkExtraction)
     sentences = [s.text for s in chunk.sentences]
     missed = missed_figures(sentences, answer)
     if not missed:
         return ChunkAnswer(answer.projects, answer.indicators, answer.roles)
     messages = [
-        *prompt.messages(chunk, text_sha256),
+        *asked,
         {"role": "assistant", "content": answer.model_dump_json(exclude_defaults=True)},
         {"role": "user", "content": missed_question(template, sentences, missed)},
     ]

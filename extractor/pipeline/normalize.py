@@ -26,6 +26,7 @@ __all__ = [
     "FigureSpan",
     "figure_numbers",
     "find_figures",
+    "is_percent",
     "parse_figure",
     "to_change",
     "to_money",
@@ -306,6 +307,15 @@ def first_number(text: str) -> float | None:
     one figure share ("3.6 percent" and "3.6%", "$24.6 billion" and "24.6 billion dollars")."""
     numbers = figure_numbers(text)
     return numbers[0] if numbers else None
+
+
+def is_percent(text: str) -> bool:
+    """Whether the figure ``text`` reads as a percent ("15.4%", "8.1 percent", "3 per cent";
+    not "2.7 percentage points")."""
+    try:
+        return parse_figure(text).unit == "%"
+    except FigureError:
+        return False
 
 
 def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:

@@ -29,6 +29,7 @@ from extractor.pipeline.normalize import (
     FigureSpan,
     find_figures,
     first_number,
+    is_percent,
     parse_figure,
     to_change,
     to_quantity,
@@ -67,15 +68,16 @@ _NO_THING = re.compile(
     r"\d|\b(?:it|this|that|these|those|they|which|who|project|plant|base|target|goal|plan)\b",
     re.IGNORECASE,
 )
-_PERCENT = re.compile(r"(?:%|\bpercent|\bper\s+cent)$", re.IGNORECASE)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 MAX_WORDS = 8
+CLAUSE_CHARS = 80
 
 
 def _clause_after(after: str) -> str:
-    """The rest of the figure's clause: up to the next semicolon or sentence end, over the
-    commas and "and" of a list of figures."""
-    return after.split(";", 1)[0][:80]
+    """The rest of the figure's clause: up to the next semicolon (the sentence ends the text
+    it is given), over the commas and "and" of a list of figures, and at most
+    ``CLAUSE_CHARS`` characters: a change stated for the figure follows it closely."""
+    return after.split(";", 1)[0][:CLAUSE_CHARS]
 
 
 def _subject(before: str, verb: re.Match[str]) -> str | None:
@@ -141,7 +143,7 @@ def _sibling(
     before = text[: span.start]
     if _RESPECTIVELY.search(_clause_after(text[span.end :])):
         return None  # "A and B rose 34% and 22%, respectively": whose is which is not read
-    percent = bool(_PERCENT.search(span.text))
+    percent = is_percent(span.text)
     verb = (_CHANGE if percent else _LEVEL).search(before)
     if verb is None:
         return None

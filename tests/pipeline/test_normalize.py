@@ -15,6 +15,7 @@ from extractor.pipeline.normalize import (
     FigureError,
     figure_numbers,
     find_figures,
+    is_percent,
     parse_figure,
     to_change,
     to_money,
@@ -590,3 +591,18 @@ def test_a_count_names_its_head_noun_and_a_broken_decimal_is_repaired(
     figure = parse_figure(raw)
     assert figure.value == pytest.approx(value)
     assert (figure.unit, figure.repaired) == (unit, repaired)
+
+
+@pytest.mark.parametrize(
+    ("text", "percent"),
+    [
+        ("15.4%", True),
+        ("8.1 percent", True),
+        ("3 per cent", True),
+        ("2.7 percentage points", False),
+        ("120.3 billion yuan", False),
+        ("excellent", False),
+    ],
+)
+def test_is_percent_reads_the_unit_not_the_spelling(text: str, percent: bool) -> None:
+    assert is_percent(text) is percent

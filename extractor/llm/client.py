@@ -333,12 +333,18 @@ class ModelClient:
         return ModeChoice.JSON_SCHEMA, "the probe was answered"
 
     async def extract(
-        self, messages: list[dict[str, str]], response_model: type[AnswerT]
+        self,
+        messages: list[dict[str, str]],
+        response_model: type[AnswerT],
+        *,
+        validation_context: dict[str, Any] | None = None,
     ) -> AnswerT:
         """The model's answer to ``messages`` as ``response_model``, validated (with re-asks).
 
         The response model belongs to the caller (the pipeline's wire formats): this package
-        knows nothing of records.
+        knows nothing of records. ``validation_context`` is handed to the response model's
+        validators; an answer they reject is re-asked with their error, at most
+        ``max_reasks`` times.
         """
         model, mode = await self.setup()
         client = instructor.from_openai(self._openai, mode=INSTRUCTOR_MODES[mode])
@@ -348,7 +354,9 @@ class ModelClient:
             context = CallContext()
             token = current_call.set(context)
         try:
-            result = await self._extract(client, model, messages, response_model)
+            result = await self._extract(
+                client, model, messages, response_model, validation_context
+            )
         finally:
             if token is not None:
                 current_call.reset(token)
@@ -361,6 +369,7 @@ class ModelClient:
         model: str,
         messages: list[dict[str, str]],
         response_model: type[AnswerT],
+        validation_context: dict[str, Any] | None = None,
     ) -> AnswerT:
         kwargs: dict[str, Any] = {
             "model": model,
@@ -372,6 +381,8 @@ class ModelClient:
             "max_tokens": self.config.max_output_tokens,
             "seed": self.config.seed,
         }
+        if validation_context is not None:
+            kwargs["context"] = validation_context
         budgets = AsyncRetrying(
             stop=stop_after_attempt(len(TRUNCATION_BUDGETS)),
             retry=retry_if_exception_type(IncompleteOutputException),

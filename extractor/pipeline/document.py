@@ -3,7 +3,9 @@
 A one-call prompt (``extract.v1``) asks for a chunk's records in one call; joined with a figure
 pass (``extract.v1+figures.v1``) a second call then labels the figures that call's indicators
 left out, and adds the indicators among them; joined with a follow-up turn
-(``extract.v1+missed.v1``) the same conversation asks for them instead; a
+(``extract.v1+missed.v1``) the same conversation asks for them instead; joined with re-ask
+complaints (``extract.v1+reask.v1``) an answer whose indicators' figures the text does not
+write is re-asked (``extractor.pipeline.reask``); a
 one-pass-per-type prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and
 implies no roles from projects' enterprises when merging.
 """
@@ -22,6 +24,7 @@ from extractor.pipeline.merge import merge_records
 from extractor.pipeline.missed import with_missed
 from extractor.pipeline.passes import extract_chunk_passes, figure_indicators
 from extractor.pipeline.prompt import AnyPrompt, PassPrompt, Prompt, TypedPrompt
+from extractor.pipeline.reask import GroundingCheck
 from extractor.pipeline.wire import ChunkAnswer, ChunkExtraction
 from extractor.records import FORMAT_VERSION, DocumentRecord, RunMeta, Usage
 
@@ -38,6 +41,7 @@ async def _chunk(
     keep_ungrounded: bool,
 ) -> Grounded:
     token = current_call.set(CallContext(doc_id=document.doc_id, chunk=chunk.index, meter=meter))
+    reasked: list[str] = []
     try:
         if isinstance(prompt, TypedPrompt):
             return await extract_chunk_passes(
@@ -48,6 +52,17 @@ async def _chunk(
             answer = await with_missed(
                 client, limit, prompt, prompt.missed, chunk, document.text_sha256
             )
+        elif prompt.reask is not None:
+            check = GroundingCheck(prompt.reask, document.text, chunk)
+            async with limit:
+                messages = prompt.messages(chunk, document.text_sha256)
+                answer = await client.extract(
+                    messages, ChunkExtraction, validation_context={"check": check}
+                )
+            reasked = [
+                f"chunk {chunk.index}: re-asked for {n} indicator figure(s) not in the text"
+                for n in check.reasked
+            ]
         elif prompt.figures is None:
             async with limit:
                 messages = prompt.messages(chunk, document.text_sha256)
@@ -58,7 +73,9 @@ async def _chunk(
             )
     finally:
         current_call.reset(token)
-    return ground_chunk(document.text, chunk, answer, keep_ungrounded=keep_ungrounded)
+    grounded = ground_chunk(document.text, chunk, answer, keep_ungrounded=keep_ungrounded)
+    grounded.warnings[:0] = reasked
+    return grounded
 
 
 async def _with_figures(

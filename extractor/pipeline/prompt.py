@@ -38,6 +38,7 @@ from extractor.pipeline.anchor import figure_context, labels_model, letter, list
 from extractor.pipeline.chunk import Chunk
 from extractor.pipeline.nearest import ExampleBank
 from extractor.pipeline.nearest import numbered as _numbered
+from extractor.pipeline.reask import parse_templates
 from extractor.pipeline.wire import ChunkExtraction, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
 
 __all__ = [
@@ -72,7 +73,9 @@ class Prompt:
     """A loaded one-call prompt: the rendered system message and where it came from, and
     the figure pass that adds to its indicators when one is named (``extract.v1+figures.v1``)
     or the follow-up turn that asks for the figures its answer left out
-    (``extract.v1+missed.v1``, ``extractor.pipeline.missed``).
+    (``extract.v1+missed.v1``, ``extractor.pipeline.missed``) or the complaints that re-ask
+    for an answer whose indicators' figures the text does not write (``extract.v1+reask.v1``,
+    ``extractor.pipeline.reask``).
     """
 
     prompt_id: str
@@ -81,6 +84,7 @@ class Prompt:
     figures: PassPrompt | None = None
     bank: ExampleBank | None = None
     missed: str | None = None  # a follow-up turn's template (``missed.v1``), ``$figures`` in it
+    reask: dict[str, Template] | None = None  # complaints that re-ask (``reask.v1``)
 
     def messages(self, chunk: Chunk, text_sha256: str | None = None) -> list[dict[str, str]]:
         """The chat messages for one chunk: instructions, the bank's nearest example as a
@@ -316,20 +320,27 @@ def _load_missed(prompt_id: str, folder: Path | None) -> tuple[str, str]:
     return raw, hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _load_reask(prompt_id: str, folder: Path | None) -> tuple[dict[str, Template], str]:
+    """Re-ask complaints (``reask.v1``): their templates and their hash."""
+    raw = _read(folder, f"{prompt_id}.reask.json")
+    return parse_templates(raw, prompt_id), hashlib.sha256(raw.encode()).hexdigest()
+
+
 def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
     """The one-call prompt ``parts[0]`` joined with an example bank, and with a figure pass
     or a follow-up turn."""
     loaded = load_prompt(parts[0], folder)
     usage = (
         f"prompt {prompt_id!r}: a one-call prompt joins at most one example bank and one "
-        "figure pass or follow-up turn, as in extract.v1+figures.v1, extract.v1+missed.v1 "
-        "or extract.v1+nearest.v1"
+        "figure pass, follow-up turn or re-ask, as in extract.v1+figures.v1, "
+        "extract.v1+missed.v1, extract.v1+reask.v1 or extract.v1+nearest.v1"
     )
     if not isinstance(loaded, Prompt):  # parts[0] has no "+": nothing is joined to it yet
         raise ConfigError(usage)
     figures: PassPrompt | None = None
     bank: ExampleBank | None = None
     missed: str | None = None
+    reask: dict[str, Template] | None = None
     combined = loaded.sha256
     for part in parts[1:]:
         if not part:
@@ -338,14 +349,16 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
             if bank is not None:
                 raise ConfigError(usage)
             bank, digest = _load_bank(part, folder)
-        elif figures is not None or missed is not None:
+        elif figures is not None or missed is not None or reask is not None:
             raise ConfigError(usage)
         elif _exists(folder, f"{part}.user.md"):
             missed, digest = _load_missed(part, folder)
+        elif _exists(folder, f"{part}.reask.json"):
+            reask, digest = _load_reask(part, folder)
         else:
             figures, digest = _load_figures(part, folder)
         combined = hashlib.sha256(f"{combined}+{digest}".encode()).hexdigest()
-    return Prompt(prompt_id, loaded.system, combined, figures, bank, missed)
+    return Prompt(prompt_id, loaded.system, combined, figures, bank, missed, reask)
 
 
 def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> AnyPrompt:

@@ -14,15 +14,16 @@ whichever way they were asked for.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from extractor.records import Role, Status
 
 __all__ = [
     "PLACEHOLDERS",
+    "AnswerCheck",
     "ChunkAnswer",
     "ChunkExtraction",
     "IndicatorsAnswer",
@@ -122,15 +123,33 @@ class WireRole(_Wire):
     _absent = field_validator("project", mode="before")(_absent_as_none)
 
 
+AnswerCheck = Callable[["ChunkExtraction"], list[str]]
+"""What a caller may hand ``ChunkExtraction`` as validation context (``{"check": ...}``): the
+complaints about an answer, none when it stands (``extractor.pipeline.reask``)."""
+
+
 class ChunkExtraction(BaseModel):
     """Everything stated in the numbered sentences."""
 
-    model_config = ConfigDict(extra="forbid")
+    # The answer is not repeated in a validation error: a re-ask quotes the error to the
+    # model, which has the answer just above it.
+    model_config = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
     # Bounds keep a small model out of repetition loops: llama.cpp turns them into grammar.
     projects: list[WireProject] = Field(default_factory=list, max_length=MAX_PROJECTS)
     indicators: list[WireIndicator] = Field(default_factory=list, max_length=MAX_INDICATORS)
     roles: list[WireRole] = Field(default_factory=list, max_length=MAX_ROLES)
+
+    @model_validator(mode="after")
+    def _checked(self, info: ValidationInfo) -> ChunkExtraction:
+        """Invalid while the caller's check (validation context ``{"check": ...}``) has
+        complaints, so that instructor re-asks with them; without one, nothing is checked."""
+        context = info.context if isinstance(info.context, dict) else {}
+        check: AnswerCheck | None = context.get("check")
+        complaints = check(self) if check is not None else []
+        if complaints:
+            raise ValueError("\n".join(complaints))
+        return self
 
 
 class ProjectsAnswer(BaseModel):

@@ -168,6 +168,21 @@ async def test_answers_that_never_validate_raise_response_invalid(
 
 
 @pytest.mark.asyncio
+async def test_a_reask_leaves_the_callers_messages_as_they_were(
+    fake: FakeOpenAI, tmp_path: Path, client_factory: Any
+) -> None:
+    answers = iter(['{"projects": "none"}', json.dumps(ANSWERS["ningbo"])])
+    fake.fallback = lambda seen: chat_completion(seen, next(answers))
+    cfg = config(fake.base_url, tmp_path, model="m", mode=ModeChoice.JSON_SCHEMA, max_reasks=1)
+    asked = messages()
+    before = [dict(m) for m in asked]
+    await client_factory(cfg).extract(asked, ChunkExtraction)
+    assert len(fake.chat_requests) == 2
+    assert len((fake.chat_requests[1].body or {})["messages"]) == len(before) + 2
+    assert asked == before  # a follow-up built on them does not carry the re-ask
+
+
+@pytest.mark.asyncio
 async def test_http_errors_name_the_provider(
     fake: FakeOpenAI, tmp_path: Path, client_factory: Any
 ) -> None:

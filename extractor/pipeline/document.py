@@ -52,21 +52,21 @@ async def _chunk(
             answer = await with_missed(
                 client, limit, prompt, prompt.missed, chunk, document.text_sha256
             )
-        elif prompt.reask is not None:
-            check = GroundingCheck(prompt.reask, document.text, chunk)
+        elif prompt.figures is None:
+            check = None
+            if prompt.reask is not None:
+                check = GroundingCheck(prompt.reask, document.text, chunk)
             async with limit:
                 messages = prompt.messages(chunk, document.text_sha256)
                 answer = await client.extract(
-                    messages, ChunkExtraction, validation_context={"check": check}
+                    messages,
+                    ChunkExtraction,
+                    validation_context=None if check is None else {"check": check},
                 )
             reasked = [
                 f"chunk {chunk.index}: re-asked for {n} indicator figure(s) not in the text"
-                for n in check.reasked
+                for n in (check.reasked if check else ())
             ]
-        elif prompt.figures is None:
-            async with limit:
-                messages = prompt.messages(chunk, document.text_sha256)
-                answer = await client.extract(messages, ChunkExtraction)
         else:
             answer = await _with_figures(
                 client, prompt, prompt.figures, chunk, document.text_sha256, limit

@@ -327,8 +327,8 @@ def _load_reask(prompt_id: str, folder: Path | None) -> tuple[dict[str, Template
 
 
 def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
-    """The one-call prompt ``parts[0]`` joined with an example bank, and with a figure pass
-    or a follow-up turn."""
+    """The one-call prompt ``parts[0]`` joined with an example bank, and with a figure pass,
+    a follow-up turn or re-ask complaints."""
     loaded = load_prompt(parts[0], folder)
     usage = (
         f"prompt {prompt_id!r}: a one-call prompt joins at most one example bank and one "
@@ -366,9 +366,10 @@ def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> 
     when ``NAME.VERSION.system.md`` exists, else a one-pass-per-type prompt when
     ``NAME.VERSION.projects.system.md`` does. ``MAIN+PART`` is the one-call prompt MAIN joined
     with a figure pass (``figures.v1``: it adds indicators for the figures MAIN's leave out), a
-    follow-up turn (``missed.v1``: the same conversation asks for them) or an example bank
-    (``nearest.v1``: each chunk's nearest labelled window goes before it as an example), or a
-    bank and one of the others (``MAIN+FIGURES+BANK``)."""
+    follow-up turn (``missed.v1``: the same conversation asks for them), re-ask complaints
+    (``reask.v1``: an answer whose indicators' figures the text does not write is re-asked
+    once) or an example bank (``nearest.v1``: each chunk's nearest labelled window goes
+    before it as an example), or a bank and one of the others (``MAIN+FIGURES+BANK``)."""
     parts = prompt_id.split("+")
     if len(parts) > 1:
         return _join(prompt_id, parts, folder)

@@ -6,7 +6,6 @@ server on 127.0.0.1 that answers each request by the answer model it names."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import shutil
@@ -17,10 +16,10 @@ from typing import Any
 
 import pytest
 from fakes.articles import ANSWERS, article_in, write_articles
-from fakes.openai_server import MODEL, FakeOpenAI, Reply, Seen, chat_completion, running_fake
+from fakes.openai_server import FakeOpenAI, Reply, Seen, chat_completion, running_fake
+from fakes.runs import run_prompt
 from pydantic import ValidationError
 
-from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError
 from extractor.pipeline.anchor import (
     indicators_from_labels,
@@ -30,7 +29,7 @@ from extractor.pipeline.anchor import (
     list_figures,
     settled,
 )
-from extractor.pipeline.batch import BatchSummary, run_batch
+from extractor.pipeline.batch import BatchSummary
 from extractor.pipeline.prompt import Prompt, figures_question, load_prompt
 from extractor.records import DocumentRecord
 
@@ -264,18 +263,8 @@ def _labels_for(seen: Seen) -> Reply:
 
 
 def _run(fake: FakeOpenAI, tmp_path: Path) -> tuple[BatchSummary, DocumentRecord]:
-    config = ExtractorConfig(
-        base_url=fake.base_url,
-        model=MODEL,
-        mode=ModeChoice.JSON_SCHEMA,
-        home=tmp_path / "home",
-        cache=False,
-        prompt=PROMPT,
-    )
-    out = tmp_path / "out.jsonl"
-    summary = asyncio.run(run_batch(config, [tmp_path / "in"], out))
-    line = out.read_text(encoding="utf-8").splitlines()[0]
-    return summary, DocumentRecord.model_validate_json(line)
+    summary, records = run_prompt(fake.base_url, tmp_path, PROMPT)
+    return summary, records[0]
 
 
 def _run_zhaoqing(

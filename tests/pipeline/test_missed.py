@@ -5,7 +5,6 @@ tests run against a real OpenAI-compatible HTTP server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import shutil
@@ -15,11 +14,10 @@ from typing import Any
 
 import pytest
 from fakes.articles import ANSWERS, article_in, write_articles
-from fakes.openai_server import MODEL, Reply, Seen, chat_completion, running_fake
+from fakes.openai_server import Reply, Seen, chat_completion, running_fake
+from fakes.runs import run_prompt
 
-from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError
-from extractor.pipeline.batch import run_batch
 from extractor.pipeline.missed import missed_figures, missed_question
 from extractor.pipeline.prompt import Prompt, load_prompt
 from extractor.pipeline.wire import ChunkExtraction
@@ -131,21 +129,11 @@ def _follow_up(seen: Seen) -> Reply:
 
 def _run(tmp_path: Path, articles: tuple[str, ...]) -> tuple[list[Seen], list[DocumentRecord]]:
     write_articles(tmp_path / "in", articles)
-    out = tmp_path / "out.jsonl"
     with running_fake(_follow_up) as fake:
-        config = ExtractorConfig(
-            base_url=fake.base_url,
-            model=MODEL,
-            mode=ModeChoice.JSON_SCHEMA,
-            home=tmp_path / "home",
-            cache=False,
-            prompt=PROMPT,
-        )
-        summary = asyncio.run(run_batch(config, [tmp_path / "in"], out))
+        summary, records = run_prompt(fake.base_url, tmp_path, PROMPT)
         seen = list(fake.chat_requests)
     assert summary.failed == 0
-    lines = out.read_text(encoding="utf-8").splitlines()
-    return seen, [DocumentRecord.model_validate_json(line) for line in lines]
+    return seen, records
 
 
 def test_the_follow_up_adds_indicators_only_for_the_figures_it_was_asked(

@@ -5,7 +5,6 @@ The end-to-end tests run against a real OpenAI-compatible HTTP server on 127.0.0
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -14,17 +13,15 @@ from typing import Any
 
 import pytest
 from fakes.articles import ANSWERS, article_in, write_articles
-from fakes.openai_server import MODEL, Reply, Seen, chat_completion, running_fake
+from fakes.openai_server import Reply, Seen, chat_completion, running_fake
+from fakes.runs import run_prompt
 from pydantic import ValidationError
 
-from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError
-from extractor.pipeline.batch import run_batch
 from extractor.pipeline.chunk import chunk_document
 from extractor.pipeline.prompt import Prompt, load_prompt
 from extractor.pipeline.reask import GroundingCheck
 from extractor.pipeline.wire import ChunkExtraction
-from extractor.records import DocumentRecord
 
 PROMPT = "extract.v1+reask.v1"
 TEXT = (
@@ -115,17 +112,8 @@ def _first_wrong(seen: Seen) -> Reply:
 
 def test_an_answer_with_figures_not_in_the_text_is_reasked_once(tmp_path: Path) -> None:
     write_articles(tmp_path / "in", ("ningbo",))
-    out = tmp_path / "out.jsonl"
     with running_fake(_first_wrong) as fake:
-        config = ExtractorConfig(
-            base_url=fake.base_url,
-            model=MODEL,
-            mode=ModeChoice.JSON_SCHEMA,
-            home=tmp_path / "home",
-            cache=False,
-            prompt=PROMPT,
-        )
-        summary = asyncio.run(run_batch(config, [tmp_path / "in"], out))
+        summary, [record] = run_prompt(fake.base_url, tmp_path, PROMPT)
         seen = list(fake.chat_requests)
     assert summary.failed == 0
     assert len(seen) == 2
@@ -134,7 +122,6 @@ def test_an_answer_with_figures_not_in_the_text_is_reasked_once(tmp_path: Path) 
     complaint = messages[-1]["content"]
     assert '"15.9%" is not written' in complaint
     assert 'indicator "comment" has no figure' in complaint
-    [record] = [DocumentRecord.model_validate_json(x) for x in out.read_text("utf-8").splitlines()]
     [indicator] = record.indicators
     assert indicator.change is not None
     assert indicator.change.value == 15.4

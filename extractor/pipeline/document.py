@@ -55,7 +55,9 @@ async def _chunk(
         elif prompt.figures is None:
             check = None
             if prompt.reask is not None:
-                check = GroundingCheck(prompt.reask, document.text, chunk)
+                # never more re-asks than instructor makes: a complaint then fails the chunk
+                reasks = min(1, client.config.max_reasks)
+                check = GroundingCheck(prompt.reask, document.text, chunk, reasks=reasks)
             async with limit:
                 messages = prompt.messages(chunk, document.text_sha256)
                 answer = await client.extract(

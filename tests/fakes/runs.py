@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 from extractor.config import ExtractorConfig, ModeChoice
 from extractor.pipeline.batch import BatchSummary, run_batch
@@ -15,10 +16,11 @@ __all__ = ["run_prompt"]
 
 
 def run_prompt(
-    base_url: str, tmp_path: Path, prompt: str
+    base_url: str, tmp_path: Path, prompt: str, **settings: Any
 ) -> tuple[BatchSummary, list[DocumentRecord]]:
     """Extract ``tmp_path / "in"`` into ``tmp_path / "out.jsonl"`` through the server at
-    ``base_url`` with ``prompt``; the summary and the records, in output order."""
+    ``base_url`` with ``prompt`` (and other ``settings`` of the config); the summary and the
+    records, in output order."""
     config = ExtractorConfig(
         base_url=base_url,
         model=MODEL,
@@ -26,6 +28,7 @@ def run_prompt(
         home=tmp_path / "home",
         cache=False,
         prompt=prompt,
+        **settings,
     )
     out = tmp_path / "out.jsonl"
     summary = asyncio.run(run_batch(config, [tmp_path / "in"], out))

@@ -129,3 +129,15 @@ def test_an_answer_with_figures_not_in_the_text_is_reasked_once(tmp_path: Path) 
     assert record.meta.usage is not None
     assert record.meta.usage.calls == 2
     assert "chunk 0: re-asked for 2 indicator figure(s) not in the text" in record.meta.warnings
+
+
+def test_without_reasks_a_complained_answer_stands(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", ("ningbo",))
+    with running_fake(_first_wrong) as fake:
+        summary, [record] = run_prompt(fake.base_url, tmp_path, PROMPT, max_reasks=0)
+        seen = list(fake.chat_requests)
+    assert summary.failed == 0
+    assert len(seen) == 1
+    assert record.indicators == []  # its one figure is not the text's: grounding drops it
+    assert record.meta is not None
+    assert not any("re-asked" in w for w in record.meta.warnings)

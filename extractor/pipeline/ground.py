@@ -182,8 +182,16 @@ class _Grounder:
         return parsed, before, after
 
     def money(self, record: _Record, figure: str | None) -> Money | None:
+        """A sum of money: a figure with a currency, or a bare amount in millions or more
+        ("13.2 billion"). Tons, kilometres, percents, dates and share prices the model
+        writes as an investment are none."""
         parsed = self._parse(record, figure)
-        return None if parsed is None else to_money(parsed[0])
+        if parsed is None:
+            return None
+        if parsed[0].unit not in CURRENCY_CODES:
+            record.warnings.append(f"{record.label}: {figure!r} is no sum of money, dropped")
+            return None
+        return to_money(parsed[0])
 
     def quantity(self, record: _Record, figure: str | None) -> Quantity | None:
         parsed = self._parse(record, figure)

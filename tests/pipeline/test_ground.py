@@ -220,6 +220,36 @@ def test_an_unreadable_figure_is_a_warning_not_a_crash() -> None:
     assert any("no number" in w for w in grounded.warnings)
 
 
+@pytest.mark.parametrize(
+    ("field", "figure"),
+    [("investment", "40,000 tons"), ("output_value", "40,000 tons"), ("investment", "15.4%")],
+)
+def test_a_figure_that_is_no_sum_of_money_is_no_investment_or_output_value(
+    field: str, figure: str
+) -> None:
+    grounded = ground(
+        {
+            "projects": [
+                {"sentences": [3], "name": "kitchen appliance base", field: figure},
+            ]
+        }
+    )
+    (project,) = grounded.projects
+    assert (project.investment, project.output_value) == (None, None)
+    assert any(f"{figure!r} is no sum of money" in w for w in grounded.warnings)
+
+
+def test_a_bare_amount_in_billions_is_a_sum_of_money() -> None:
+    text = "The base will cost 1.5 billion and open next year.\n"
+    grounded = ground(
+        {"projects": [{"sentences": [1], "name": "base", "investment": "1.5 billion"}]},
+        text=text,
+    )
+    (project,) = grounded.projects
+    assert project.investment is not None
+    assert (project.investment.amount, project.investment.currency) == (1.5e9, "CNY")
+
+
 def test_a_figure_with_other_digits_is_not_grounded() -> None:
     text = "The digital park will cost 5.9 billion yuan in total.\n"
     grounded = ground(

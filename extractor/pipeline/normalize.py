@@ -68,7 +68,7 @@ _WORD_NUMBERS = {
 _SCALES = {
     "thousand": 1e3, "ten thousand": 1e4, "million": 1e6, "hundred million": 1e8,
     "billion": 1e9, "trillion": 1e12, "万": 1e4, "亿": 1e8, "万亿": 1e12, "k": 1e3,
-    "mn": 1e6, "bn": 1e9,
+    "mn": 1e6, "bn": 1e9, "mln": 1e6, "bln": 1e9,
 }  # fmt: skip
 _CURRENCIES = (
     (r"rmb|yuan|renminbi|cny|元", "CNY"),
@@ -136,7 +136,7 @@ _COUNT_STOP = {"of", "and", "or", "in", "to", "the", "a", "an", "for", "with", "
 
 _SCALE_WORD = re.compile(
     r"\s*-?\s*(hundred million|ten thousand|thousand|million|billion|trillion"
-    r"|万亿|万|亿|bn\b|mn\b|k\b)",
+    r"|万亿|万|亿|bn\b|mn\b|bln\b|mln\b|k\b)",
     re.I,
 )
 _SHORT_BILLION = re.compile(r"b(?!\w)(?=(\s*(?:yuan|rmb)\b)?)", re.I)

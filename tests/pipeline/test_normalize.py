@@ -242,6 +242,8 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("US$ 3 million", 3e6, "USD"),
         ("$5 billion", 5e9, "USD"),
         ("2 bn", 2e9, "CNY"),
+        ("5 bln USD", 5e9, "USD"),  # news-wire abbreviations
+        ("300 mln yuan", 3e8, "CNY"),
         ("$42b", 4.2e10, "USD"),  # a headline's short billion, after a currency sign
         ("176.7b yuan", 1.767e11, "CNY"),  # ... or before a currency word
         ("5b", 5, None),  # elsewhere "b" is no scale

@@ -198,10 +198,16 @@ class _Grounder:
         return None if parsed is None else to_quantity(parsed[0])
 
     def change(self, record: _Record, figure: str | None) -> Change | None:
+        """A relative change: a percent, points or a multiple (a bare number is taken in
+        percent). An amount of money or of things ("an increase of 23.146 billion yuan") is
+        none."""
         parsed = self._parse(record, figure)
         if parsed is None:
             return None
         figure_read, before, after = parsed
+        if figure_read.unit not in {None, "%", "pp", "times"}:
+            record.warnings.append(f"{record.label}: {figure!r} is no relative change, dropped")
+            return None
         return to_change(figure_read, before=before, after=after)
 
     def anchored(self, record: _Record, *names: str | None) -> bool:

@@ -250,6 +250,28 @@ def test_a_bare_amount_in_billions_is_a_sum_of_money() -> None:
     assert (project.investment.amount, project.investment.currency) == (1.5e9, "CNY")
 
 
+def test_an_amount_is_no_relative_change() -> None:
+    text = "Ningbo's industrial investment reached 87.7 billion yuan, up 23.1 billion yuan.\n"
+    grounded = ground(
+        {
+            "indicators": [
+                {
+                    "sentences": [1],
+                    "name": "industrial investment",
+                    "region": "Ningbo",
+                    "value": "87.7 billion yuan",
+                    "change": "23.1 billion yuan",
+                }
+            ]
+        },
+        text=text,
+    )
+    (indicator,) = grounded.indicators
+    assert indicator.value is not None and indicator.value.value == 87.7e9
+    assert indicator.change is None
+    assert any("'23.1 billion yuan' is no relative change" in w for w in grounded.warnings)
+
+
 def test_a_figure_with_other_digits_is_not_grounded() -> None:
     text = "The digital park will cost 5.9 billion yuan in total.\n"
     grounded = ground(

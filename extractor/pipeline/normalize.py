@@ -111,6 +111,8 @@ NAME_NUMBER = r"\d[GD]\b"
 _LEVEL = re.compile(
     r"\b(\d+(?:\.\d+)?)\s*-?\s*(thousand|million|billion|trillion)-(?:level|yuan)", re.I
 )
+# A calendar date written with numbers ("2024-02-29", "2023/5/6"): a time, never a figure.
+_DATE = re.compile(r"^\s*(?:19|20)\d{2}([-/.])\d{1,2}\1\d{1,2}(?!\d)")
 # A digit glued to a word or to a year, then %: the decimal part of a split number.
 _GLUED_DECIMAL = re.compile(r"(?:[A-Za-z]|(?:19|20)\d{2})(\d{1,2})\s*%")
 _COUNT_NOUN = re.compile(
@@ -323,6 +325,8 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
     text = raw.strip()
     if not text:
         raise FigureError("empty figure")
+    if _DATE.match(text):
+        raise FigureError(f"{raw!r} is a date, not a figure")
     level = _LEVEL.search(text)
     level_scale = _SCALES.get(level.group(2).lower()) if level else None
     repaired = False

@@ -266,6 +266,16 @@ def test_text_without_a_number_is_a_figure_error(raw: str) -> None:
         parse_figure(raw)
 
 
+@pytest.mark.parametrize("raw", ["2024-02-29", "2024-03-09 22:21 Guangdong", "2023/5/6"])
+def test_a_calendar_date_is_no_figure(raw: str) -> None:
+    with pytest.raises(FigureError, match="is a date"):
+        parse_figure(raw)
+
+
+def test_a_span_of_years_is_still_read() -> None:
+    assert parse_figure("2019-2021").value == 2019
+
+
 def test_figure_error_is_a_value_error() -> None:
     assert issubclass(FigureError, ValueError)
 

@@ -267,7 +267,8 @@ def test_an_amount_is_no_relative_change() -> None:
         text=text,
     )
     (indicator,) = grounded.indicators
-    assert indicator.value is not None and indicator.value.value == 87.7e9
+    assert indicator.value is not None
+    assert indicator.value.value == 87.7e9
     assert indicator.change is None
     assert any("'23.1 billion yuan' is no relative change" in w for w in grounded.warnings)
 

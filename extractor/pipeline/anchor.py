@@ -26,7 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
 from extractor.pipeline.entities import LEGAL_FORM
-from extractor.pipeline.normalize import find_figures, parse_figure
+from extractor.pipeline.normalize import CHANGE_UNITS, find_figures, parse_figure
 from extractor.pipeline.wire import PLACEHOLDERS, WireIndicator
 
 __all__ = [
@@ -188,7 +188,7 @@ def _unit(figure: ListedFigure) -> str | None:
 def is_change(sentence: str, figure: ListedFigure) -> bool:
     """True for a percentage, point or multiple whose own clause speaks of growth."""
     unit = _unit(figure)
-    if unit not in {"%", "pp", "times"}:
+    if unit not in CHANGE_UNITS:
         return False
     return unit == "times" or bool(_GROWTH.search(_clause_of(sentence, figure)))
 

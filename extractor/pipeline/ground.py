@@ -46,6 +46,7 @@ from extractor.pipeline.entities import (
 from extractor.pipeline.listed import listed_companies, listed_projects
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
+    CHANGE_UNITS,
     CURRENCY_CODES,
     UNITLESS,
     Figure,
@@ -183,8 +184,8 @@ class _Grounder:
 
     def money(self, record: _Record, figure: str | None) -> Money | None:
         """A sum of money: a figure with a currency, or a bare amount in millions or more
-        ("13.2 billion"). Tons, kilometres, percents, dates and share prices the model
-        writes as an investment are none."""
+        ("13.2 billion"). Tons, kilometres, percents and share prices the model writes as
+        an investment are none (a date is no figure at all: ``parse_figure``)."""
         parsed = self._parse(record, figure)
         if parsed is None:
             return None
@@ -205,7 +206,7 @@ class _Grounder:
         if parsed is None:
             return None
         figure_read, before, after = parsed
-        if figure_read.unit not in {None, "%", "pp", "times"}:
+        if figure_read.unit is not None and figure_read.unit not in CHANGE_UNITS:
             record.warnings.append(f"{record.label}: {figure!r} is no relative change, dropped")
             return None
         return to_change(figure_read, before=before, after=after)

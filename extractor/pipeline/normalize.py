@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from extractor.records import Basis, Change, ChangeUnit, Money, Qualifier, Quantity
 
 __all__ = [
+    "CHANGE_UNITS",
     "CURRENCY_CODES",
     "NAME_NUMBER",
     "NUMBER_WORD",
@@ -40,6 +41,8 @@ UNITLESS = "units"
 
 CURRENCY_CODES = frozenset({"CNY", "USD", "EUR", "HKD"})
 """The currencies the parser reads (ISO 4217)."""
+CHANGE_UNITS = frozenset(unit.value for unit in ChangeUnit)
+"""The units a change is stated in: percent, percentage points, times."""
 
 
 class FigureError(ValueError):
@@ -377,7 +380,7 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
             unit = noun
         elif scale >= 1e6:
             unit = "CNY"
-    if unit is not None and unit not in {"%", "pp", "times", *CURRENCY_CODES}:
+    if unit is not None and unit not in CHANGE_UNITS | CURRENCY_CODES:
         context = f"{before[-40:]} {text} {after[:20]}"
         if _ANNUAL.search(context) and not unit.endswith("/yr") and unit[0].isupper() is False:
             unit = f"{unit}/yr"
@@ -447,7 +450,7 @@ def to_change(
     so a decrease stated beside an increase does not flip it.
     """
     unit_text = figure.unit or "%"
-    unit = ChangeUnit(unit_text) if unit_text in {"%", "pp", "times"} else ChangeUnit.PERCENT
+    unit = ChangeUnit(unit_text) if unit_text in CHANGE_UNITS else ChangeUnit.PERCENT
     if before is None or after is None:
         at = sentence.find(figure.raw) if figure.raw else -1
         if at >= 0:

@@ -8,17 +8,26 @@ too ("signed at a ceremony held on Sept 24", "launched 886 projects on Monday"),
 the present when the text names it ("so far", "at present", "this week").
 ``stated_period`` applies that rule to a figure found in a chunk; the phrase comes back as
 written, without a leading "in", "during" or "on" (the scorer folds the rest of the spellings).
+
+A paragraph often gives its frame only once for a whole article part ("In 2018, Shandong has
+laid out 110 key projects ..." and, a paragraph later, "Among them, 68 projects ..."). Code
+cannot tell such a frame from a dated event a paragraph before (EXPERIMENTS row PX), but the
+model can: ``shared_periods`` gives an indicator for which the text states no period the one
+that the chunk's other indicators of its place give most, when the chunk writes it as a time
+phrase (a model's "2018-10-16" from a dateline or an event's name is no frame).
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
 from extractor.pipeline.locate import locate
+from extractor.records import Indicator
 
-__all__ = ["over_model", "sentence_period", "stated_period", "time_phrases"]
+__all__ = ["over_model", "sentence_period", "shared_periods", "stated_period", "time_phrases"]
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -119,3 +128,24 @@ def stated_period(sentences: Sequence[Sentence], sentence: Sentence, at: int) ->
         if phrases:
             return phrases[-1][2]
     return None
+
+
+def shared_periods(
+    indicators: Sequence[Indicator], sentences: Sequence[Sentence]
+) -> list[Indicator]:
+    """``indicators`` (a chunk's, ``sentences`` its sentences) with a period for each that has
+    none: the period the chunk's other indicators of the same region give most, counting only
+    periods that the chunk writes as a time phrase; one whose region has no such period keeps
+    none."""
+    written = {_bare(p[2]) for s in sentences for p in time_phrases(s.text)}
+    given: defaultdict[str | None, Counter[str]] = defaultdict(Counter)
+    for indicator in indicators:
+        if indicator.period and _bare(indicator.period) in written:
+            given[indicator.region][indicator.period] += 1
+    out: list[Indicator] = []
+    for indicator in indicators:
+        periods = given.get(indicator.region)
+        if indicator.period is None and periods:
+            indicator = indicator.model_copy(update={"period": periods.most_common(1)[0][0]})
+        out.append(indicator)
+    return out

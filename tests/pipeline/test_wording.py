@@ -326,3 +326,49 @@ def test_a_name_keeps_the_number_that_is_part_of_it() -> None:
     end = sentence.index(", up")
     assert text_wording("5G base stations", [sentence], "Liaoning") == "5G base stations"
     assert count_wording(sentence, start, end) == "number of 5G base stations"
+
+
+FRAMED = (
+    "In 2021, Weifang started 80 key projects with a total investment of 50 billion yuan.\n"
+    "\n"
+    "Among them, 30 projects are in new materials. Linyi signed 12 projects.\n"
+)
+EVENT_NAMED = (
+    "At the Weifang Expo, Weifang started 80 key projects with a total investment of 50 "
+    "billion yuan.\n"
+    "\n"
+    "Among them, 30 projects are in new materials.\n"
+)
+
+
+def _counts(text: str, period: str) -> dict[str, str | None]:
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {
+                    "sentences": [1],
+                    "name": "number of key projects started",
+                    "region": "Weifang",
+                    "period": period,
+                    "value": "80 key projects",
+                },
+            ]
+        }
+    )
+    found = ground_chunk(text, chunk, answer).indicators
+    return {i.value.raw: i.period for i in found if i.value is not None}
+
+
+def test_a_figure_without_a_stated_period_takes_its_places_period_in_the_chunk() -> None:
+    periods = _counts(FRAMED, "2021")
+    # the frame is a paragraph before: the text states no period for the count
+    assert periods["30 projects"] == "2021"
+    # another place's count does not take Weifang's period
+    assert periods["12 projects"] is None
+
+
+def test_a_period_the_chunk_writes_as_no_time_phrase_is_not_shared() -> None:
+    periods = _counts(EVENT_NAMED, "Weifang Expo")  # an event's name, not a time phrase
+    assert periods["80 key projects"] == "Weifang Expo"
+    assert periods["30 projects"] is None

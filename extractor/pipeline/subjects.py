@@ -11,7 +11,10 @@ place of its own. A company, a pronoun or a title is no place.
 ``figure_place`` places a figure by these (then by the chunk's other figures), and ``placed``
 gives each indicator that names neither a place nor a company one, else the document's first
 acting place (``document_place``); one still without is left out, since the guide never leaves
-both empty (EXPERIMENTS row RD).
+both empty (EXPERIMENTS row RD). A company's name is no region: the model writes one there for
+the company's own figures ("sales", "operating income"), which the guide gives the company as
+``enterprise``, and for the batches a company's paragraph mentions ("total investment of
+projects signed"), which are the place's (EXPERIMENTS row RE).
 """
 
 from __future__ import annotations
@@ -124,6 +127,7 @@ def placed(
     sets region null only for a company's figure, and resolves "the city" to the place the
     text makes plain), so one that no place can be found for could not be right, and is left
     out."""
+    indicators = [_company_out_of_region(i) for i in indicators]
     out: list[Indicator] = []
     for indicator in indicators:
         if not _bare(indicator.region) or indicator.enterprise or not indicator.evidence:
@@ -137,6 +141,22 @@ def placed(
         if region is not None:
             out.append(indicator.model_copy(update={"region": region}))
     return out
+
+
+_PROJECTS = re.compile(r"\bprojects?\b", re.IGNORECASE)
+
+
+def _company_out_of_region(indicator: Indicator) -> Indicator:
+    """``indicator`` without a company's name (one with a legal form) for region: the company
+    becomes its ``enterprise`` when it has none, unless the indicator counts or sums projects
+    (a batch is a place's, and ``placed`` finds the place)."""
+    region = indicator.region
+    if not region or not LEGAL_FORM.search(region):
+        return indicator
+    update: dict[str, str | None] = {"region": None}
+    if not indicator.enterprise and not _PROJECTS.search(indicator.name):
+        update["enterprise"] = region
+    return indicator.model_copy(update=update)
 
 
 @functools.lru_cache(maxsize=8)

@@ -107,3 +107,20 @@ def test_a_place_noun_alone_is_resolved_and_never_lends_itself_to_another_figure
         "Anxi county",
         "Anxi county",
     ]
+
+
+def test_a_companys_name_is_no_region_its_figure_is_the_companys() -> None:
+    text = "Yulin City launched 30 key projects. Sales of Hengrui Group reached 12 yuan.\n"
+    (chunk,) = default_chunks(text)
+    own = _figure(chunk.sentences[1], "12 yuan", region="Hengrui Group")
+    (figure,) = placed([own], chunk.sentences, text)
+    assert (figure.region, figure.enterprise) == (None, "Hengrui Group")
+
+
+def test_a_batch_given_a_companys_name_for_region_takes_the_place() -> None:
+    text = "Yulin City launched 30 key projects. Hengrui Group signed projects worth 12 yuan.\n"
+    (chunk,) = default_chunks(text)
+    batch = _figure(chunk.sentences[1], "12 yuan", region="Hengrui Group Co., Ltd.")
+    batch = batch.model_copy(update={"name": "total investment of projects signed"})
+    (figure,) = placed([batch], chunk.sentences, text)
+    assert (figure.region, figure.enterprise) == ("Yulin City", None)

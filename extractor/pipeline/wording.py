@@ -196,10 +196,12 @@ _COUNT_VERB = re.compile(rf"\b({_VERBS})\s+$", re.IGNORECASE)
 _PASSIVE_VERB = re.compile(
     rf"^\s+(?:were|was|are|is|have\s+been|has\s+been|had\s+been)\s+({_VERBS})\b", re.IGNORECASE
 )
+# A point that ends no clause: a decimal point ("118.48") or an initial's ("U.S.").
+_NO_STOP = r"(?<=\d)\.(?=\d)|(?<=\b[A-Z])\."
 # "52 projects, including ..., have commenced operations": the clause's verb further on, in a
 # perfect or passive tense, with the object that makes it an event ("started construction").
 _LATER_VERB = re.compile(
-    rf"^[^.;:]*?\s(?:have|has|had|were|was|are|is)\s+(?:been\s+)?(?:all\s+)?({_VERBS})"
+    rf"^(?:[^.;:]|{_NO_STOP})*?\s(?:have|has|had|were|was|are|is)\s+(?:been\s+)?(?:all\s+)?({_VERBS})"
     r"(?:\s+(construction|operations?|production))?\b",
     re.IGNORECASE,
 )

@@ -221,6 +221,13 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
             "640 major projects",
             "number of major projects launched",
         ),
+        # a decimal point or an initial's point ends no clause: the verb is still the count's
+        (
+            "A total of 12 projects with an investment of 10.5 billion yuan (about 1.5 billion "
+            "U.S. dollars) were signed on Monday.",
+            "12 projects",
+            "number of projects signed",
+        ),
         (
             "The park has 14 projects contracted at a total investment of 8 billion yuan.",
             "14 projects",

@@ -12,6 +12,9 @@ from typing import Any
 
 from extractor.config import ExtractorConfig
 from extractor.pipeline.chunk import Chunk, chunk_document
+from extractor.pipeline.ground import ground_chunk
+from extractor.pipeline.wire import ChunkExtraction
+from extractor.records import Indicator
 from fakes.openai_server import Reply, Seen, chat_completion
 
 __all__ = [
@@ -128,6 +131,14 @@ def default_chunks(text: str) -> list[Chunk]:
     return chunk_document(
         text, max_tokens=config.chunk_tokens, overlap_tokens=config.overlap_tokens
     )
+
+
+def grounded_indicators(text: str, *indicators: dict[str, Any]) -> list[Indicator]:
+    """The indicators grounding keeps and adds for a one-chunk ``text`` whose answer states
+    ``indicators`` (wire form: sentences, name, region, period, value ...)."""
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate({"indicators": list(indicators)})
+    return ground_chunk(text, chunk, answer).indicators
 
 
 def write_articles(folder: Any, names: tuple[str, ...] = ("ningbo", "zhaoqing")) -> None:

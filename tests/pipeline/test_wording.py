@@ -6,7 +6,7 @@ check half."""
 from __future__ import annotations
 
 import pytest
-from fakes.articles import default_chunks
+from fakes.articles import default_chunks, grounded_indicators
 
 from extractor.pipeline.ground import ground_chunk
 from extractor.pipeline.periods import stated_period, time_phrases
@@ -349,21 +349,14 @@ EVENT_NAMED = (
 
 
 def _counts(text: str, period: str) -> dict[str, str | None]:
-    (chunk,) = default_chunks(text)
-    answer = ChunkExtraction.model_validate(
-        {
-            "indicators": [
-                {
-                    "sentences": [1],
-                    "name": "number of key projects started",
-                    "region": "Weifang",
-                    "period": period,
-                    "value": "80 key projects",
-                },
-            ]
-        }
-    )
-    found = ground_chunk(text, chunk, answer).indicators
+    started = {
+        "sentences": [1],
+        "name": "number of key projects started",
+        "region": "Weifang",
+        "period": period,
+        "value": "80 key projects",
+    }
+    found = grounded_indicators(text, started)
     return {i.value.raw: i.period for i in found if i.value is not None}
 
 

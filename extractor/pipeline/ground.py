@@ -58,7 +58,7 @@ from extractor.pipeline.normalize import (
     to_quantity,
 )
 from extractor.pipeline.outputs import stated_output
-from extractor.pipeline.periods import over_model, shared_periods, stated_period
+from extractor.pipeline.periods import event_days, over_model, shared_periods, stated_period
 from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import name_sector, sentence_sector
@@ -492,5 +492,5 @@ def ground_chunk(
     out.indicators = placed(
         with_changes(out.indicators, chunk.sentences), chunk.sentences, document
     )
-    out.indicators = shared_periods(out.indicators, chunk.sentences)
+    out.indicators = event_days(shared_periods(out.indicators, chunk.sentences), chunk.sentences)
     return out

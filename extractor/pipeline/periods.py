@@ -15,6 +15,13 @@ cannot tell such a frame from a dated event a paragraph before (EXPERIMENTS row 
 model can: ``shared_periods`` gives an indicator for which the text states no period the one
 that the chunk's other indicators of its place give most, when the chunk writes it as a time
 phrase (a model's "2018-10-16" from a dateline or an event's name is no frame).
+
+A batch of projects signed or started at a dated event (a signing ceremony, a concentrated
+start) has the event's day for period, also where the text reports the batch a paragraph
+later, and a quarter or year that names the batch ("key projects of the second quarter of
+2023") is not its period (guidelines I11). ``event_days`` gives the chunk's one event day to
+its indicators of projects whose period is missing or only the day's year or a quarter or half
+of it.
 """
 
 from __future__ import annotations
@@ -27,7 +34,14 @@ from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
 from extractor.pipeline.locate import locate
 from extractor.records import Indicator
 
-__all__ = ["over_model", "sentence_period", "shared_periods", "stated_period", "time_phrases"]
+__all__ = [
+    "event_days",
+    "over_model",
+    "sentence_period",
+    "shared_periods",
+    "stated_period",
+    "time_phrases",
+]
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
@@ -149,3 +163,49 @@ def shared_periods(
             indicator = indicator.model_copy(update={"period": periods.most_common(1)[0][0]})
         out.append(indicator)
     return out
+
+
+_EVENT_DAY = re.compile(
+    rf"^{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s+(?P<year>{_YEAR}))?$", re.IGNORECASE
+)
+_PROJECTS = re.compile(r"\bprojects?\b", re.IGNORECASE)
+_YEAR_ONLY = re.compile(rf"^(?:in\s+)?{_YEAR}$", re.IGNORECASE)
+_PART_OF_YEAR = re.compile(r"\b(?:quarter|half|season)\b", re.IGNORECASE)
+
+
+def _event_day(sentences: Sequence[Sentence]) -> tuple[str, str | None] | None:
+    """The one day the chunk writes in a sentence about projects, with its year if written;
+    None when it writes none or several."""
+    days = {
+        (phrase, found.group("year"))
+        for s in sentences
+        if _PROJECTS.search(s.text)
+        for _, _, phrase in time_phrases(s.text)
+        if (found := _EVENT_DAY.match(phrase)) is not None
+    }
+    return days.pop() if len(days) == 1 else None
+
+
+def _names_the_batch(period: str | None, year: str | None) -> bool:
+    """A period that says less than the event's day of the same year: none, the year alone, or
+    a quarter or half of it ("the second quarter of 2023")."""
+    if period is None:
+        return True
+    if year is not None and year not in period:
+        return False
+    return bool(_YEAR_ONLY.match(period.strip()) or _PART_OF_YEAR.search(period))
+
+
+def event_days(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) -> list[Indicator]:
+    """``indicators`` (a chunk's, ``sentences`` its sentences) with the chunk's one event day
+    (``_event_day``) for period on each indicator of projects whose period says less."""
+    event = _event_day(sentences)
+    if event is None:
+        return list(indicators)
+    day, year = event
+    return [
+        i.model_copy(update={"period": day})
+        if _PROJECTS.search(i.name) and _names_the_batch(i.period, year)
+        else i
+        for i in indicators
+    ]

@@ -372,3 +372,43 @@ def test_a_period_the_chunk_writes_as_no_time_phrase_is_not_shared() -> None:
     periods = _counts(EVENT_NAMED, "Weifang Expo")  # an event's name, not a time phrase
     assert periods["80 key projects"] == "Weifang Expo"
     assert periods["30 projects"] is None
+
+
+CEREMONY = (
+    "On May 28, 2024, Linyi held a concentrated start of key projects of the second quarter "
+    "of 2024.\n"
+    "\n"
+    "Among them, Linyi started 40 industrial projects. Industrial output value reached 90 "
+    "billion yuan in 2024.\n"
+)
+
+
+def _ceremony_periods(text: str, period: str) -> dict[str, str | None]:
+    started = {
+        "sentences": [2],
+        "name": "number of industrial projects started",
+        "region": "Linyi",
+        "period": period,
+        "value": "40 industrial projects",
+    }
+    output = {
+        "sentences": [3],
+        "name": "industrial output value",
+        "region": "Linyi",
+        "value": "90 billion yuan",
+    }
+    found = grounded_indicators(text, started, output)
+    return {i.value.raw: i.period for i in found if i.value is not None}
+
+
+@pytest.mark.parametrize("period", ["the second quarter of 2024", "2024"])
+def test_a_batch_at_a_dated_event_takes_the_events_day(period: str) -> None:
+    periods = _ceremony_periods(CEREMONY, period)
+    assert periods["40 industrial projects"] == "May 28, 2024"
+    assert periods["90 billion yuan"] == "2024"  # no batch of projects: its own period
+
+
+def test_an_event_day_is_not_given_when_the_chunk_writes_two() -> None:
+    text = CEREMONY.replace("Among them,", "On June 3, 2024, projects were signed. Among them,")
+    periods = _ceremony_periods(text, "2024")
+    assert periods["40 industrial projects"] == "2024"

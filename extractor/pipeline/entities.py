@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LEGAL_FORM", "PROJECT_NOUN", "is_enterprise_name", "not_a_project"]
+__all__ = ["LEGAL_FORM", "PROJECTS_WORD", "PROJECT_NOUN", "is_enterprise_name", "not_a_project"]
 
 _GOVERNMENT = re.compile(
     r"\b(government|authorities|bureau|committee|commission|ministry|department|office"
@@ -63,6 +63,8 @@ PROJECT_NOUN = re.compile(
     re.I,
 )
 """Words that make a name a project's ("base", "plant", "line" ...)."""
+PROJECTS_WORD = re.compile(r"\bprojects?\b", re.IGNORECASE)
+"""The word "project(s)": a statistic that names it counts or sums projects."""
 
 _TITLES = (
     r"mayor|vice mayor|deputy mayor|governor|secretary|party secretary|director|chairman"

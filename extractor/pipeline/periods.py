@@ -19,7 +19,7 @@ phrase (a model's "2018-10-16" from a dateline or an event's name is no frame).
 A batch of projects signed or started at a dated event (a signing ceremony, a concentrated
 start) has the event's day for period, also where the text reports the batch a paragraph
 later, and a quarter or year that names the batch ("key projects of the second quarter of
-2023") is not its period (guidelines I11). ``event_days`` gives the chunk's one event day to
+2023") is not its period (guidelines I9b). ``event_days`` gives the chunk's one event day to
 its indicators of projects whose period is missing or only the day's year or a quarter or half
 of it.
 """
@@ -31,6 +31,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
+from extractor.pipeline.entities import PROJECTS_WORD
 from extractor.pipeline.locate import locate
 from extractor.records import Indicator
 
@@ -168,7 +169,6 @@ def shared_periods(
 _EVENT_DAY = re.compile(
     rf"^{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s+(?P<year>{_YEAR}))?$", re.IGNORECASE
 )
-_PROJECTS = re.compile(r"\bprojects?\b", re.IGNORECASE)
 _YEAR_ONLY = re.compile(rf"^(?:in\s+)?{_YEAR}$", re.IGNORECASE)
 _PART_OF_YEAR = re.compile(r"\b(?:quarter|half|season)\b", re.IGNORECASE)
 
@@ -179,7 +179,7 @@ def _event_day(sentences: Sequence[Sentence]) -> tuple[str, str | None] | None:
     days = {
         (phrase, found.group("year"))
         for s in sentences
-        if _PROJECTS.search(s.text)
+        if PROJECTS_WORD.search(s.text)
         for _, _, phrase in time_phrases(s.text)
         if (found := _EVENT_DAY.match(phrase)) is not None
     }
@@ -205,7 +205,7 @@ def event_days(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) -
     day, year = event
     return [
         i.model_copy(update={"period": day})
-        if _PROJECTS.search(i.name) and _names_the_batch(i.period, year)
+        if PROJECTS_WORD.search(i.name) and _names_the_batch(i.period, year)
         else i
         for i in indicators
     ]

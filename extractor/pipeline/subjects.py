@@ -26,7 +26,7 @@ from collections.abc import Sequence
 
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph, split_sentences
-from extractor.pipeline.entities import LEGAL_FORM
+from extractor.pipeline.entities import LEGAL_FORM, PROJECTS_WORD
 from extractor.records import Indicator
 
 __all__ = ["acting_place", "document_place", "figure_place", "framing_place", "placed"]
@@ -143,9 +143,6 @@ def placed(
     return out
 
 
-_PROJECTS = re.compile(r"\bprojects?\b", re.IGNORECASE)
-
-
 def _company_out_of_region(indicator: Indicator) -> Indicator:
     """``indicator`` without a company's name (one with a legal form) for region: the company
     becomes its ``enterprise`` when it has none, unless the indicator counts or sums projects
@@ -154,7 +151,7 @@ def _company_out_of_region(indicator: Indicator) -> Indicator:
     if not region or not LEGAL_FORM.search(region):
         return indicator
     update: dict[str, str | None] = {"region": None}
-    if not indicator.enterprise and not _PROJECTS.search(indicator.name):
+    if not indicator.enterprise and not PROJECTS_WORD.search(indicator.name):
         update["enterprise"] = region
     return indicator.model_copy(update=update)
 

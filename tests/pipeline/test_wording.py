@@ -348,16 +348,21 @@ EVENT_NAMED = (
 )
 
 
-def _counts(text: str, period: str) -> dict[str, str | None]:
-    started = {
-        "sentences": [1],
-        "name": "number of key projects started",
-        "region": "Weifang",
-        "period": period,
-        "value": "80 key projects",
-    }
-    found = grounded_indicators(text, started)
+def _periods(text: str, *indicators: dict[str, object]) -> dict[str, str | None]:
+    """The period of each indicator grounding keeps or adds, by its figure as written."""
+    found = grounded_indicators(text, *indicators)
     return {i.value.raw: i.period for i in found if i.value is not None}
+
+
+def _figure(sentence: int, name: str, region: str, value: str, **fields: str) -> dict[str, object]:
+    return {"sentences": [sentence], "name": name, "region": region, "value": value, **fields}
+
+
+def _counts(text: str, period: str) -> dict[str, str | None]:
+    started = _figure(
+        1, "number of key projects started", "Weifang", "80 key projects", period=period
+    )
+    return _periods(text, started)
 
 
 def test_a_figure_without_a_stated_period_takes_its_places_period_in_the_chunk() -> None:
@@ -384,21 +389,11 @@ CEREMONY = (
 
 
 def _ceremony_periods(text: str, period: str) -> dict[str, str | None]:
-    started = {
-        "sentences": [2],
-        "name": "number of industrial projects started",
-        "region": "Linyi",
-        "period": period,
-        "value": "40 industrial projects",
-    }
-    output = {
-        "sentences": [3],
-        "name": "industrial output value",
-        "region": "Linyi",
-        "value": "90 billion yuan",
-    }
-    found = grounded_indicators(text, started, output)
-    return {i.value.raw: i.period for i in found if i.value is not None}
+    started = _figure(
+        2, "number of industrial projects started", "Linyi", "40 industrial projects", period=period
+    )
+    output = _figure(3, "industrial output value", "Linyi", "90 billion yuan")
+    return _periods(text, started, output)
 
 
 @pytest.mark.parametrize("period", ["the second quarter of 2024", "2024"])

@@ -21,7 +21,14 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["LEGAL_FORM", "PROJECTS_WORD", "PROJECT_NOUN", "is_enterprise_name", "not_a_project"]
+__all__ = [
+    "LEGAL_FORM",
+    "PROJECTS_WORD",
+    "PROJECT_NOUN",
+    "company_of",
+    "is_enterprise_name",
+    "not_a_project",
+]
 
 _GOVERNMENT = re.compile(
     r"\b(government|authorities|bureau|committee|commission|ministry|department|office"
@@ -176,4 +183,26 @@ def not_a_project(name: str) -> str | None:
         return "a place, an industry or a statistic"
     if not any(c.isupper() for c in name):
         return PRODUCT
+    return None
+
+
+_FACILITY_TAIL = re.compile(
+    r"\b(?:plant|plants|factory|factories|station|stations|base|bases|mill|mills|center|centre"
+    r"|line|lines|project|projects|phase)\s*(?:\([^)]*\))?$",
+    re.IGNORECASE,
+)
+_OWNER = re.compile(r"^(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,5})['\u2019]s\s+\S")
+
+
+def company_of(name: str) -> str | None:
+    """The company a name the model gives as one names: ``name`` itself, unless it ends in a
+    facility word without a legal form ("Guangdong Gas Power Plant", "... Base Project (Phase
+    I)"), which names a facility, not its owner; then its possessive owner ("Pearl River
+    Bridge's new condiments production project": "Pearl River Bridge") when that is a
+    company's name, else None. No gold company is named so (EXPERIMENTS row FE2)."""
+    if not _FACILITY_TAIL.search(name) or LEGAL_FORM.search(name):
+        return name
+    owner = _OWNER.match(name)
+    if owner is not None and is_enterprise_name(owner.group("owner")):
+        return owner.group("owner")
     return None

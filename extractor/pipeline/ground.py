@@ -40,6 +40,7 @@ from extractor.pipeline.entities import (
     BATCH,
     PRODUCT,
     PROJECT_NOUN,
+    company_of,
     is_enterprise_name,
     not_a_project,
 )
@@ -323,7 +324,9 @@ class _Grounder:
                 self.batch_indicators(record, wire)
             return
         figures = [f for f in (investment, output_value, *capacity) if f is not None]
-        enterprises = [e for e in wire.enterprises if is_enterprise_name(e)]
+        enterprises = [
+            c for e in wire.enterprises if is_enterprise_name(e) and (c := company_of(e))
+        ]
         if not (figures or enterprises or PROJECT_NOUN.search(wire.name)):
             record.warnings.append(
                 f"{record.label}: dropped, no figure, company or project word: not a project"
@@ -424,6 +427,11 @@ class _Grounder:
         if wire.project and normalize_name(wire.project) == normalize_name(wire.enterprise):
             record.warnings.append(f"{record.label}: dropped, its project is its own name")
             return
+        company = company_of(wire.enterprise)
+        if company is None:
+            record.warnings.append(f"{record.label}: dropped, a facility's name, not a company")
+            return
+        wire = wire.model_copy(update={"enterprise": company})
         grounded = self.anchored(record, wire.enterprise)
         if not self._keep(record, grounded, keep_ungrounded):
             return

@@ -7,7 +7,13 @@ from __future__ import annotations
 import pytest
 
 from extractor.pipeline.chunk import chunk_document
-from extractor.pipeline.entities import GENERIC, PRODUCT, is_enterprise_name, not_a_project
+from extractor.pipeline.entities import (
+    GENERIC,
+    PRODUCT,
+    company_of,
+    is_enterprise_name,
+    not_a_project,
+)
 from extractor.pipeline.ground import ground_chunk
 from extractor.pipeline.wire import ChunkExtraction
 
@@ -145,3 +151,48 @@ def test_a_role_whose_project_is_its_own_name_is_dropped() -> None:
     grounded = ground_chunk(text, chunk, answer)
     assert [r.project for r in grounded.roles] == ["Shangrao Tianrui New Energy plant"]
     assert any("its project is its own name" in w for w in grounded.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "company"),
+    [
+        # a facility's name names no company
+        ("Linhai Gas Power Plant", None),
+        ("Tongda New Energy Battery Base Project (Phase I)", None),
+        # its possessive owner does
+        ("Jinhe Foods's new seasoning production project", "Jinhe Foods"),
+        # a legal form makes it a company's name; a name without a facility word stays
+        ("Linhai Power Plant Co., Ltd.", "Linhai Power Plant Co., Ltd."),
+        ("Tongda New Energy", "Tongda New Energy"),
+    ],
+)
+def test_a_facility_name_is_no_company_but_its_owner_is(name: str, company: str | None) -> None:
+    assert company_of(name) == company
+
+
+def test_grounding_gives_a_facility_named_role_to_its_owner_or_drops_it() -> None:
+    text = (
+        "Jinhe Foods's new seasoning production project started in Linhai. "
+        "Linhai Gas Power Plant will supply the Linhai port project.\n"
+    )
+    (chunk,) = chunk_document(text, max_tokens=500, overlap_tokens=0)
+    answer = ChunkExtraction.model_validate(
+        {
+            "roles": [
+                {
+                    "sentences": [1],
+                    "enterprise": "Jinhe Foods's new seasoning production project",
+                    "role": "investor",
+                },
+                {
+                    "sentences": [2],
+                    "enterprise": "Linhai Gas Power Plant",
+                    "role": "investor",
+                    "project": "Linhai port project",
+                },
+            ]
+        }
+    )
+    grounded = ground_chunk(text, chunk, answer)
+    assert [r.enterprise for r in grounded.roles] == ["Jinhe Foods"]
+    assert any("a facility's name, not a company" in w for w in grounded.warnings)

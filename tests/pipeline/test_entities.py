@@ -14,7 +14,7 @@ from extractor.pipeline.entities import (
     is_enterprise_name,
     not_a_project,
 )
-from extractor.pipeline.ground import ground_chunk
+from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.wire import ChunkExtraction
 
 
@@ -127,28 +127,20 @@ def test_grounding_drops_a_batch_named_as_a_project_and_keeps_the_project() -> N
     assert any("'six projects': dropped, a batch of projects" in w for w in grounded.warnings)
 
 
+def _grounded_roles(text: str, *roles: dict[str, object]) -> Grounded:
+    """Grounding of a one-chunk ``text`` whose answer states ``roles`` (wire form)."""
+    (chunk,) = chunk_document(text, max_tokens=500, overlap_tokens=0)
+    return ground_chunk(text, chunk, ChunkExtraction.model_validate({"roles": list(roles)}))
+
+
 def test_a_role_whose_project_is_its_own_name_is_dropped() -> None:
     text = "Shangrao Tianrui New Energy will invest in the Shangrao Tianrui New Energy plant.\n"
-    (chunk,) = chunk_document(text, max_tokens=500, overlap_tokens=0)
-    answer = ChunkExtraction.model_validate(
-        {
-            "roles": [
-                {
-                    "sentences": [1],
-                    "enterprise": "Shangrao Tianrui New Energy",
-                    "role": "investor",
-                    "project": "Shangrao Tianrui New Energy",
-                },
-                {
-                    "sentences": [1],
-                    "enterprise": "Shangrao Tianrui New Energy",
-                    "role": "investor",
-                    "project": "Shangrao Tianrui New Energy plant",
-                },
-            ]
-        }
+    own = {"sentences": [1], "enterprise": "Shangrao Tianrui New Energy", "role": "investor"}
+    grounded = _grounded_roles(
+        text,
+        {**own, "project": "Shangrao Tianrui New Energy"},
+        {**own, "project": "Shangrao Tianrui New Energy plant"},
     )
-    grounded = ground_chunk(text, chunk, answer)
     assert [r.project for r in grounded.roles] == ["Shangrao Tianrui New Energy plant"]
     assert any("its project is its own name" in w for w in grounded.warnings)
 
@@ -175,24 +167,19 @@ def test_grounding_gives_a_facility_named_role_to_its_owner_or_drops_it() -> Non
         "Jinhe Foods's new seasoning production project started in Linhai. "
         "Linhai Gas Power Plant will supply the Linhai port project.\n"
     )
-    (chunk,) = chunk_document(text, max_tokens=500, overlap_tokens=0)
-    answer = ChunkExtraction.model_validate(
+    grounded = _grounded_roles(
+        text,
         {
-            "roles": [
-                {
-                    "sentences": [1],
-                    "enterprise": "Jinhe Foods's new seasoning production project",
-                    "role": "investor",
-                },
-                {
-                    "sentences": [2],
-                    "enterprise": "Linhai Gas Power Plant",
-                    "role": "investor",
-                    "project": "Linhai port project",
-                },
-            ]
-        }
+            "sentences": [1],
+            "enterprise": "Jinhe Foods's new seasoning production project",
+            "role": "investor",
+        },
+        {
+            "sentences": [2],
+            "enterprise": "Linhai Gas Power Plant",
+            "role": "investor",
+            "project": "Linhai port project",
+        },
     )
-    grounded = ground_chunk(text, chunk, answer)
     assert [r.enterprise for r in grounded.roles] == ["Jinhe Foods"]
     assert any("a facility's name, not a company" in w for w in grounded.warnings)

@@ -7,7 +7,8 @@ clauses as projects.
 unless the name also says it is one ("Nanning Industrial Investment Group"), and a name whose
 last word is a park, zone or place noun ("Yanshan Industrial Park") is a place whatever
 precedes it, and a name that starts with a person's title ("Mayor Yu Hongsheng") is a
-person.
+person. ``named_as_place`` needs the text too: a bare name it writes as a place's ("Wuxi" beside
+"Wuxi City") is no company.
 
 ``not_a_project`` judges a project's name: a count or plural head ("six projects", "major
 projects", "20 projects above 100 million yuan") is a batch, whose figures are indicators; a
@@ -27,6 +28,7 @@ __all__ = [
     "PROJECT_NOUN",
     "company_of",
     "is_enterprise_name",
+    "named_as_place",
     "not_a_project",
 ]
 
@@ -122,6 +124,21 @@ def is_enterprise_name(name: str) -> bool:
     if _GOVERNMENT.search(name):
         return bool(LEGAL_FORM.search(name))
     return bool(_COMPANY.search(name)) or not _PLACE_WORD.search(name)
+
+
+_PLACE_SUFFIX = (
+    r"\s+(?:City|District|County|Province|Municipality|Prefecture|New Area|New District)\b"
+)
+
+
+def named_as_place(name: str, document: str) -> bool:
+    """True for a name without a company's word that ``document`` writes as a place's
+    ("Wuxi" where the text has "Wuxi City"): a place is no company, whatever a model calls it.
+    """
+    name = name.strip()
+    if not name or _COMPANY.search(name):
+        return False
+    return re.search(re.escape(name) + _PLACE_SUFFIX, document) is not None
 
 
 _COUNT_START = re.compile(

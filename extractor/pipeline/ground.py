@@ -42,6 +42,7 @@ from extractor.pipeline.entities import (
     PROJECT_NOUN,
     company_of,
     is_enterprise_name,
+    named_as_place,
     not_a_project,
 )
 from extractor.pipeline.listed import listed_companies, listed_projects
@@ -325,7 +326,11 @@ class _Grounder:
             return
         figures = [f for f in (investment, output_value, *capacity) if f is not None]
         enterprises = [
-            c for e in wire.enterprises if is_enterprise_name(e) and (c := company_of(e))
+            c
+            for e in wire.enterprises
+            if is_enterprise_name(e)
+            and not named_as_place(e, self.text.document)
+            and (c := company_of(e))
         ]
         if not (figures or enterprises or PROJECT_NOUN.search(wire.name)):
             record.warnings.append(
@@ -423,6 +428,9 @@ class _Grounder:
         record = self._start(wire.sentences, f"role {wire.enterprise!r}")
         if not is_enterprise_name(wire.enterprise):
             record.warnings.append(f"{record.label}: dropped, not a company")
+            return
+        if named_as_place(wire.enterprise, self.text.document):
+            record.warnings.append(f"{record.label}: dropped, the text writes it as a place")
             return
         if wire.project and normalize_name(wire.project) == normalize_name(wire.enterprise):
             record.warnings.append(f"{record.label}: dropped, its project is its own name")

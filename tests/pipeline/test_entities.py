@@ -12,6 +12,7 @@ from extractor.pipeline.entities import (
     PRODUCT,
     company_of,
     is_enterprise_name,
+    named_as_place,
     not_a_project,
 )
 from extractor.pipeline.ground import Grounded, ground_chunk
@@ -183,3 +184,43 @@ def test_grounding_gives_a_facility_named_role_to_its_owner_or_drops_it() -> Non
     )
     assert [r.enterprise for r in grounded.roles] == ["Jinhe Foods"]
     assert any("a facility's name, not a company" in w for w in grounded.warnings)
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("Fenglin", True),  # the text writes "Fenglin District"
+        ("Tongda", False),  # written alone, never as a place's
+        ("Fenglin Energy", False),  # a company's word makes it a company
+    ],
+)
+def test_a_name_the_text_writes_as_a_place_is_named_as_place(name: str, place: bool) -> None:
+    text = "Fenglin District signed 12 projects. Tongda and Fenglin Energy will invest.\n"
+    assert named_as_place(name, text) is place
+
+
+def test_grounding_drops_a_role_and_an_enterprise_the_text_writes_as_a_place() -> None:
+    text = (
+        "Fenglin District signed the Tongda battery project with Tongda Co., Ltd. "
+        "Fenglin will build the Fenglin logistics park.\n"
+    )
+    (chunk,) = chunk_document(text, max_tokens=500, overlap_tokens=0)
+    answer = ChunkExtraction.model_validate(
+        {
+            "projects": [
+                {
+                    "sentences": [1],
+                    "name": "Tongda battery project",
+                    "enterprises": ["Tongda Co., Ltd.", "Fenglin"],
+                }
+            ],
+            "roles": [
+                {"sentences": [1], "enterprise": "Tongda Co., Ltd.", "role": "investor"},
+                {"sentences": [2], "enterprise": "Fenglin", "role": "investor"},
+            ],
+        }
+    )
+    grounded = ground_chunk(text, chunk, answer)
+    assert [p.enterprises for p in grounded.projects] == [["Tongda Co., Ltd."]]
+    assert [r.enterprise for r in grounded.roles] == ["Tongda Co., Ltd."]
+    assert any("the text writes it as a place" in w for w in grounded.warnings)

@@ -34,7 +34,8 @@ __all__ = [
 
 _GOVERNMENT = re.compile(
     r"\b(government|authorities|bureau|committee|commission|ministry|department|office"
-    r"|people's congress|university|college|school|institute|academy|newspaper|daily|news)\b",
+    r"|people's congress|university|college|school|institute|academy|newspaper|daily|news"
+    r"|xinhua\w*|newswire|expat|net\s*$)\b",
     re.I,
 )
 _PLACE_WORD = re.compile(
@@ -103,6 +104,16 @@ _GIVEN_NAME = re.compile(rf"(?:{_SYLLABLE}){{1,2}}")
 _LIST = re.compile(r",(?!\s*(?:ltd|limited|inc|llc|co)\b)", re.I)
 
 
+def _titled_person(words: list[str]) -> bool:
+    """A person's name, alone or after a title ("Project Manager Zhu Wencai")."""
+    if _is_person(words):
+        return True
+    return _TITLE_ANY.search(" ".join(words[:-2])) is not None and _is_person(words[-2:])
+
+
+_TITLE_ANY = re.compile(rf"\b(?:{_TITLES})$", re.I)
+
+
 def _is_person(words: list[str]) -> bool:
     """A pinyin surname and a given name of one or two syllables, and nothing else."""
     return len(words) == 2 and words[0] in _SURNAMES and bool(_GIVEN_NAME.fullmatch(words[1]))
@@ -117,7 +128,7 @@ def is_enterprise_name(name: str) -> bool:
         return False
     if not any(c.isupper() for c in name) and not LEGAL_FORM.search(name):
         return False  # a company's name is a proper name: "polylactic acid" is a product
-    if set(words) <= _PROVINCES | {"province", "the", "of"} or _is_person(words):
+    if set(words) <= _PROVINCES | {"province", "the", "of"} or _titled_person(words):
         return False
     if _LIST.search(name):
         return False

@@ -31,6 +31,8 @@ from extractor.pipeline.wire import ChunkExtraction
         "Sun Paper",  # a surname, but "paper" is no pinyin given name
         "Li Auto",
         "Tongwei Co., Ltd.",
+        "Linhai TV",  # a broadcaster that trades as a company
+        "Fenghua Times",  # "Times" names companies too (Ningde Times)
     ],
 )
 def test_companies_are_enterprises(name: str) -> None:
@@ -52,6 +54,10 @@ def test_companies_are_enterprises(name: str) -> None:
         "Jiangxi Province",
         "Zhou Hongbin",  # a person: pinyin surname and given name
         "Gao Lin",
+        "Site Manager Zhou Ming",  # a person after a title that does not open the name
+        "Xinhua Silk Road",  # media: a news agency, a news site, an expat magazine
+        "Linhai Economic Net",
+        "Hangzhou Life / Hangzhou Expat",
         "Tongwei, Longi and Jinko",  # a list, not one company
         "polylactic acid",  # a product: a company's name is a proper name
         "core components of large unmanned helicopters",

@@ -84,8 +84,10 @@ _UNITS = (
     (r"percent|per cent|%", "%"),
     (r"times|-fold|fold", "times"),
     (r"gwh", "GWh"), (r"mwh", "MWh"), (r"kwh|kilowatt[- ]hours?", "kWh"),
-    (r"gw\b|gigawatts?", "GW"), (r"mw\b|megawatts?", "MW"),
-    (r"square met(?:er|re)s?|sq\.? ?m|m2|㎡", "m2"),
+    (r"gw\b|gigawatts?", "GW"), (r"mw\b|megawatts?", "MW"), (r"kw\b|kilowatts?", "kW"),
+    (r"square[- ]kilomet(?:er|re)s?|sq\.? ?km|km2|km²", "km2"),
+    (r"km\b|kilomet(?:er|re)s?", "km"),
+    (r"square[- ]met(?:er|re)s?|sq\.? ?m\b|m2|㎡", "m2"),
     (r"tons?|tonnes?|t\b", "t"), (r"mu\b", "mu"), (r"acres?", "acres"),
     (r"hectares?", "hectares"),
 )  # fmt: skip
@@ -176,9 +178,10 @@ def _match_table(text: str, table: tuple[tuple[str, str], ...]) -> str | None:
 
 
 def _table_match(text: str, table: tuple[tuple[str, str], ...]) -> tuple[str, int] | None:
-    """The unit at the start of ``text`` and how many characters it takes."""
+    """The unit at the start of ``text`` and how many characters it takes; a hyphen may join
+    it to its number ("90,000-ton", "4-million-kilowatt", "40,000-square-meter")."""
     for pattern, unit in table:
-        m = re.match(r"\s*(?:" + pattern + r")", text, re.I)
+        m = re.match(r"(?:\s*|-)(?:" + pattern + r")", text, re.I)
         if m:
             return unit, m.end()
     return None

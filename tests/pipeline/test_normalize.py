@@ -252,6 +252,12 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("3.8 days", 3.8, "days"),
         ("60 companies", 60, "companies"),
         ("seven areas", 7, "areas"),
+        ("90,000-ton", 9e4, "t"),  # a unit hyphenated to its number
+        ("4-million-kilowatt", 4e6, "kW"),  # ... after a scale word: no sum of money
+        ("40,000-square-meter", 4e4, "m2"),
+        ("39.15-kilometer", 39.15, "km"),
+        ("44 square kilometers", 44, "km2"),
+        ("1.2 million kilowatt-hours", 1.2e6, "kWh"),
     ],
 )
 def test_scales_currencies_and_units(raw: str, value: float, unit: str | None) -> None:

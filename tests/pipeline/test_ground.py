@@ -431,3 +431,28 @@ def test_the_period_the_figures_own_sentence_states_wins(
     grounded = ground(answer, text=DATED)
     (indicator,) = [i for i in grounded.indicators if i.value and i.value.raw == figure]
     assert indicator.period == period
+
+
+def test_a_project_without_a_capacity_takes_the_size_its_name_states() -> None:
+    text = (
+        "The 2-million-kilowatt Hongshan solar project broke ground on Monday.\n"
+        "The 50,000-ton Hongshan resin plant started production.\n"
+        "The 800-million-yuan Hongshan logistics park was signed.\n"
+    )
+    grounded = ground(
+        {
+            "projects": [
+                {"sentences": [1], "name": "2-million-kilowatt Hongshan solar project"},
+                {
+                    "sentences": [2],
+                    "name": "50,000-ton Hongshan resin plant",
+                    "capacity": ["50,000-ton"],
+                },
+                {"sentences": [3], "name": "800-million-yuan Hongshan logistics park"},
+            ]
+        },
+        text=text,
+    )
+    sizes = [[(q.value, q.unit) for q in p.capacity] for p in grounded.projects]
+    # the model's capacity is not doubled, and a sum of money is no size
+    assert sizes == [[(2e6, "kW")], [(50000, "t")], []]

@@ -34,6 +34,23 @@ def test_each_named_item_of_a_list_after_including_is_a_project() -> None:
     ]
 
 
+def _statuses(text: str) -> list[str | None]:
+    (chunk,) = default_chunks(text)
+    return [p.status.value if p.status else None for p in listed_projects(chunk.sentences)]
+
+
+def test_a_listed_project_takes_the_one_status_its_sentence_states() -> None:
+    started = (
+        "Anxi broke ground on 12 projects, including the Hexi smart grid project and the "
+        "Qiaotou logistics park.\n"
+    )
+    signed = "Anxi signed 8 projects, including the Hexi smart grid project.\n"
+    both = "Anxi signed 8 projects and broke ground on 12, including the Hexi smart grid project.\n"
+    assert _statuses(started) == ["under_construction", "under_construction"]
+    assert _statuses(signed) == ["signed"]
+    assert _statuses(both) == [None]  # two statuses: the sentence does not say whose
+
+
 def test_the_owner_an_item_names_is_its_projects_enterprise() -> None:
     text = (
         "Other ventures, including the Hexi smart grid project, Lanling Chemical's 50,000-ton "

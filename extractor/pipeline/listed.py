@@ -9,7 +9,8 @@ into its items and keeps, as projects, the items that a project word names ("...
 "... Industrial Park") or, after a count of projects ("18 projects, including ..."), that
 start with a proper name. Items are not split inside a name ("Co., Ltd.", "Science and
 Technology"). An item's name is cut where a clause about it starts (", which has an investment
-of", " invested by", " by PetroChina ...", " worth of 8.5 billion yuan", "(930 million yuan)")
+of", " invested by", " by PetroChina ...", " worth of 8.5 billion yuan", "(930 million yuan)",
+" advanced in an orderly manner")
 and loses a leading owner ("Xinjiang
 Huineng's") and a trailing place ("in Yonglin District"), as the guide names projects; an
 owner the item names (a possessive, or "by" a company) is the project's enterprise, and the one
@@ -28,7 +29,12 @@ import re
 from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence
-from extractor.pipeline.entities import PROJECT_NOUN, is_enterprise_name, not_a_project
+from extractor.pipeline.entities import (
+    PROJECT_NOUN,
+    is_enterprise_name,
+    name_before_clause,
+    not_a_project,
+)
 from extractor.pipeline.roles import LEADER_WORDS
 from extractor.records import EnterpriseRole, Evidence, Project, Role, Status
 
@@ -71,7 +77,7 @@ def _name(item: str) -> str | None:
     name = _CLAUSE.sub("", item.strip())
     name = _LEAD.sub("", name)
     name = _POSSESSIVE.sub("", name)
-    name = _PLACE_TAIL.sub("", name).strip(" .;:")
+    name = name_before_clause(_PLACE_TAIL.sub("", name).strip(" .;:"))
     words = name.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or not any(c.isalpha() for c in words[0]):
         return None

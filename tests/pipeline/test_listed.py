@@ -34,6 +34,18 @@ def test_each_named_item_of_a_list_after_including_is_a_project() -> None:
     ]
 
 
+def test_a_listed_name_ends_before_the_clause_about_it() -> None:
+    text = (
+        "Key projects, including the Hexi Headquarters advanced in an orderly manner, the "
+        "Qiaotou Data Center started simultaneously and the Anxi advanced materials base.\n"
+    )
+    assert _names(text) == [
+        "Hexi Headquarters",
+        "Qiaotou Data Center",
+        "Anxi advanced materials base",
+    ]
+
+
 def _statuses(text: str) -> list[str | None]:
     (chunk,) = default_chunks(text)
     return [p.status.value if p.status else None for p in listed_projects(chunk.sentences)]

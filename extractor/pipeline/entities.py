@@ -10,6 +10,8 @@ precedes it, and a name that starts with a person's title ("Mayor Yu Hongsheng")
 person. ``named_as_place`` needs the text too: a bare name it writes as a place's ("Wuxi" beside
 "Wuxi City") is no company.
 
+``referent`` reads what "the company" stands for: the last full company name before it.
+
 ``not_a_project`` judges a project's name: a count or plural head ("six projects", "major
 projects", "20 projects above 100 million yuan") is a batch, whose figures are indicators; a
 clause ("15 projects were signed with ...") is a sentence, not a name; a place ("Aksu area"),
@@ -31,6 +33,7 @@ __all__ = [
     "name_before_clause",
     "named_as_place",
     "not_a_project",
+    "referent",
 ]
 
 _GOVERNMENT = re.compile(
@@ -191,6 +194,23 @@ construction", "major projects initiated at this time")."""
 BATCH = "a batch of projects"
 GENERIC = "a generic phrase: no word says which project"
 PRODUCT = "a product or a phrase: no project word and no proper name"
+
+
+_THE_COMPANY = re.compile(r"^(?:the|this|that)\s+(?:company|group|enterprise|firm)$", re.I)
+_FULL_COMPANY = re.compile(
+    r"\b[A-Z][\w&'’-]*(?:\s+(?:and\s+)?[A-Z(][\w&'’()-]*){0,6}\s+"
+    r"(?:Co\.,?\s*Ltd\.?|Co\.|Company|Group|Corporation|Corp\.|Limited|Inc\.)"
+)
+
+
+def referent(name: str, document: str, before: int) -> str | None:
+    """The company "the company" stands for: the last full company name (with a legal form)
+    that ``document`` writes before offset ``before``; None when it names none. Any other
+    name is its own referent."""
+    if not _THE_COMPANY.match(name.strip()):
+        return name
+    names = [m.group(0) for m in _FULL_COMPANY.finditer(document, 0, before)]
+    return names[-1].strip() if names else None
 
 
 _CLAUSE_TAIL = re.compile(

@@ -44,6 +44,7 @@ from extractor.pipeline.entities import (
     is_enterprise_name,
     named_as_place,
     not_a_project,
+    referent,
 )
 from extractor.pipeline.listed import listed_companies, listed_projects
 from extractor.pipeline.locate import ChunkText, Location, locate
@@ -287,6 +288,12 @@ class _Grounder:
         start = loc.start - sentence.start
         return states_statistic(sentence.text, start, loc.end - sentence.start, wire.name)
 
+    def referent(self, record: _Record, name: str) -> str | None:
+        """The company a name such as "the company" refers to (``entities.referent``),
+        read before the record's first sentence."""
+        first = min((s.start for s in record.sentences), default=self.text.chunk.sentences[0].start)
+        return referent(name, self.text.document, first)
+
     def spelled(self, name: str, record: _Record) -> str:
         """The document's own spelling of a name found in the record's sentences."""
         for sentence in record.sentences:
@@ -329,8 +336,9 @@ class _Grounder:
         figures = [f for f in (investment, output_value, *capacity) if f is not None]
         enterprises = [
             c
-            for e in wire.enterprises
-            if is_enterprise_name(e)
+            for e in (self.referent(record, e) for e in wire.enterprises)
+            if e is not None
+            and is_enterprise_name(e)
             and not named_as_place(e, self.text.document)
             and (c := company_of(e))
         ]
@@ -428,6 +436,11 @@ class _Grounder:
 
     def role(self, wire: WireRole, keep_ungrounded: bool) -> None:
         record = self._start(wire.sentences, f"role {wire.enterprise!r}")
+        meant = self.referent(record, wire.enterprise)
+        if meant is None:
+            record.warnings.append(f"{record.label}: dropped, no company it refers to")
+            return
+        wire = wire.model_copy(update={"enterprise": meant})
         if not is_enterprise_name(wire.enterprise):
             record.warnings.append(f"{record.label}: dropped, not a company")
             return

@@ -14,6 +14,7 @@ from extractor.pipeline.entities import (
     is_enterprise_name,
     named_as_place,
     not_a_project,
+    referent,
 )
 from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.wire import ChunkExtraction
@@ -230,3 +231,32 @@ def test_grounding_drops_a_role_and_an_enterprise_the_text_writes_as_a_place() -
     assert [p.enterprises for p in grounded.projects] == [["Tongda Co., Ltd."]]
     assert [r.enterprise for r in grounded.roles] == ["Tongda Co., Ltd."]
     assert any("the text writes it as a place" in w for w in grounded.warnings)
+
+
+def test_the_company_is_the_last_full_company_name_before_it() -> None:
+    text = (
+        "Tongda Co., Ltd. opened an office. Its chairman praised Fenglin Energy Group. "
+        "The company signed a solar project."
+    )
+    at = text.index("The company")
+    assert referent("The company", text, at) == "Fenglin Energy Group"
+    assert referent("the company", text, text.index("Its")) == "Tongda Co., Ltd."
+    assert referent("the company", text, 0) is None  # named nowhere before it
+    assert referent("Tongda", text, at) == "Tongda"  # a name is its own referent
+
+
+def test_grounding_gives_the_companys_role_to_the_company_named_before() -> None:
+    text = (
+        "Fenglin Energy Group opened an office in Anxi.\n\n"
+        "The company will invest in the Anxi solar project.\n"
+    )
+    grounded = _grounded_roles(
+        text,
+        {
+            "sentences": [2],
+            "enterprise": "The company",
+            "role": "investor",
+            "project": "Anxi solar project",
+        },
+    )
+    assert [r.enterprise for r in grounded.roles] == ["Fenglin Energy Group"]

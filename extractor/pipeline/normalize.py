@@ -217,7 +217,9 @@ def _count_phrase(after: str) -> tuple[str, int] | None:
         return None
     modifiers = m.group(1).lower().split()
     head = m.group(2).lower()
-    if head in _NOT_NOUNS or any(w in _COUNT_STOP or w in _SCALES for w in modifiers):
+    # "and" may join two modifiers ("22 social and livelihood projects"), no other stop word
+    joined = [w for i, w in enumerate(modifiers) if not (w == "and" and i > 0)]
+    if head in _NOT_NOUNS or any(w in _COUNT_STOP or w in _SCALES for w in joined):
         return None
     return head, m.end()
 

@@ -258,6 +258,7 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("39.15-kilometer", 39.15, "km"),
         ("44 square kilometers", 44, "km2"),
         ("1.2 million kilowatt-hours", 1.2e6, "kWh"),
+        ("22 social and livelihood projects", 22, "projects"),  # "and" joins two modifiers
     ],
 )
 def test_scales_currencies_and_units(raw: str, value: float, unit: str | None) -> None:

@@ -58,6 +58,13 @@ def test_a_count_takes_its_passive_verb_and_no_clause_as_qualifier(
             "total investment",
             "total investment of projects",
         ),
+        (  # "and" inside the batch's modifiers: the total is still that batch's
+            "It has 12 industrial projects with a total investment of 7.6 billion yuan and 5 "
+            "social and livelihood projects with a total investment of 2 billion yuan.",
+            "2 billion yuan",
+            "total investment",
+            "total investment of social and livelihood projects",
+        ),
     ],
 )
 def test_a_bare_total_is_named_after_the_batch_the_text_ties_it_to(

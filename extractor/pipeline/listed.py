@@ -164,6 +164,8 @@ _VISIT = re.compile(
 )
 # Companies a place introduced or that settled there invest in it (guide R3).
 _INVESTING = re.compile(r"\b(?:introduced|settled|signed|attracted|landed|invested)\b", re.I)
+# Companies a place cooperates or signs an agreement with are its partners (guide R5).
+_COOPERATING = re.compile(r"\b(?:cooperat\w*|agreements?|partnerships?)\b", re.I)
 MAX_COMPANY_WORDS = 8
 _JOINING = frozenset({"of", "and", "&"})
 """Lower-case words inside a company's name ("Bank of China", "Li & Fung")."""
@@ -197,6 +199,8 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
             role = (
                 Role.CHAIN_LEADER
                 if LEADER_WORDS.search(head)
+                else Role.PARTNER
+                if _COOPERATING.search(sentence.text[: listed.end()])
                 else Role.INVESTOR
                 if _INVESTING.search(head)
                 else Role.OTHER

@@ -138,6 +138,19 @@ def test_each_company_a_list_names_gets_a_role_by_what_the_list_calls_them() -> 
     ]
 
 
+def test_companies_a_place_cooperates_or_signs_an_agreement_with_are_partners() -> None:
+    text = (
+        "Anxi signed a cooperation agreement with companies such as Binhe Copper and Hexi "
+        "Machinery. "
+        "The city has cooperated with energy firms, including Yuanda Group.\n"
+    )
+    assert _roles(text) == [
+        ("Binhe Copper", "partner"),
+        ("Hexi Machinery", "partner"),
+        ("Yuanda Group", "partner"),
+    ]
+
+
 def test_companies_listed_as_visitors_or_attendees_and_lists_of_products_get_no_role() -> None:
     text = (
         "More than 200 companies, including Anxi Motor and Yuanda Group, attended the fair. "

@@ -50,7 +50,8 @@ _NOT_LEGAL_FORM = r"(?!\s*(?:Ltd|Inc|Limited|LLC)\b)"
 _ITEM_SPLIT = re.compile(
     rf"\s*[,;](?!\d){_NOT_LEGAL_FORM}\s*(?:and\s+|as\s+well\s+as\s+)?|"
     r"\s+as\s+well\s+as\s+|"
-    r"\s+and\s+(?!Technolog|Development\b|Trade\b|Commerce\b|Steel\b|Gas\b)(?=[A-Z]|the\s)"
+    r"\s+and\s+(?!Technolog|Development\b|Trade\b|Commerce\b|Steel\b|Gas\b|Industr|"
+    r"Environmental\b|Engineering\b|Investment\b|Equipment\b|Chemical)(?=[A-Z]|the\s)"
 )
 _CLAUSE = re.compile(
     rf"\s*(?:,(?!\d){_NOT_LEGAL_FORM}|:|\((?=[\d$])|\bwhich\b|\bwith\b|\binvested\s+by\b|"

@@ -138,6 +138,19 @@ def test_each_company_a_list_names_gets_a_role_by_what_the_list_calls_them() -> 
     ]
 
 
+def test_and_inside_a_companys_name_does_not_split_the_list() -> None:
+    text = (
+        "Anxi has signed deals with enterprises including Hexi Aerospace Science and Industry "
+        "Corporation, Binhe Energy Conservation and Environmental Protection Group and Yuanda "
+        "Group.\n"
+    )
+    assert [name for name, _ in _roles(text)] == [
+        "Hexi Aerospace Science and Industry Corporation",
+        "Binhe Energy Conservation and Environmental Protection Group",
+        "Yuanda Group",
+    ]
+
+
 def test_companies_a_place_cooperates_or_signs_an_agreement_with_are_partners() -> None:
     text = (
         "Anxi signed a cooperation agreement with companies such as Binhe Copper and Hexi "

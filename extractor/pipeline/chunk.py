@@ -32,6 +32,9 @@ _LINE_BREAK = re.compile(r"\n")
 _CLAUSE = re.compile(r"[,;:，；：、]\s")
 _SPACE = re.compile(r"\s")
 _ABBREVIATIONS = ("Co.", "No.", "Mr.", "Ms.", "Dr.", "St.", "vs.", "e.g.", "i.e.", "Jan.", "Feb.")
+# No sentence starts with the rest of a company's name: another legal form ("... Group Corp.
+# Ltd.") or a short alias in brackets before a comma ("... Co. Ltd. (JAC Group), BYD ...").
+_NAME_GOES_ON = re.compile(r"\s+(?:(?:Ltd|Limited|Inc|LLC)\b|\([^()]{1,40}\)\s*[,;])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +152,7 @@ def _split(text: str) -> list[Sentence]:
         cut = line_start
         for match in _END.finditer(line):
             end = line_start + match.end()
-            if text[cut:end].endswith(_ABBREVIATIONS):
+            if text[cut:end].endswith(_ABBREVIATIONS) or _NAME_GOES_ON.match(text, end):
                 continue
             sentence = _trimmed(text, cut, end, paragraph)
             if sentence is not None:

@@ -59,6 +59,20 @@ def test_sentences_split_where_a_reader_would() -> None:
     ]
 
 
+def test_a_companys_legal_form_or_bracketed_alias_ends_no_sentence() -> None:
+    text = (
+        "It hosts makers including Hexi Motor Group Corp. Ltd. (Hexi Group), Binhe Co. Ltd., "
+        "and Anxi Auto Inc. Ltd. The park grew. Sales rose 5%. (Photo by Hexi)\n"
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "It hosts makers including Hexi Motor Group Corp. Ltd. (Hexi Group), Binhe Co. Ltd., "
+        "and Anxi Auto Inc. Ltd.",
+        "The park grew.",  # a legal form still ends a sentence before one
+        "Sales rose 5%.",
+        "(Photo by Hexi)",
+    ]
+
+
 def test_blank_lines_start_paragraphs_and_line_breaks_end_sentences() -> None:
     sentences = split_sentences("One.\nTwo\n\n\nThree. Four.\n \nFive")
     assert [(s.text, s.paragraph) for s in sentences] == [

@@ -146,7 +146,8 @@ def merge_records(
 ) -> MergeResult:
     """Merge the records of all chunks of one document (in chunk order). With
     ``implied_roles``, each enterprise of a project is that project's investor unless a role
-    names it for the project. A ``chain_leader`` is the industry's, never one project's, and a
+    names it for the project. A ``chain_leader`` is the industry's, never one project's (nor
+    is a partner, joint-venture partner or customer: guide R5), and a
     ``developer`` named for a project is its ``investor`` (the guide's ``developer`` builds for
     others, which the text rarely says; a small model writes it for any builder)."""
     result = MergeResult()
@@ -183,7 +184,7 @@ def merge_records(
             continue
         if role.role is Role.DEVELOPER and role.project is not None:
             role = role.model_copy(update={"role": Role.INVESTOR})
-        target = None if role.role is Role.CHAIN_LEADER else role.project
+        target = None if role.role in _PROJECTLESS_ROLES else role.project
         if target is not None:
             match = process.extractOne(
                 normalize_name(target, project=True), normalized, scorer=fuzz.token_set_ratio
@@ -205,6 +206,10 @@ def merge_records(
     return result
 
 
+_PROJECTLESS_ROLES = frozenset(
+    {Role.CHAIN_LEADER, Role.PARTNER, Role.JOINT_VENTURE_PARTNER, Role.CUSTOMER}
+)
+"""Roles the guide records with no project (rules R1, R5)."""
 _FACILITY_ROLES = frozenset({Role.INVESTOR, Role.DEVELOPER, Role.OPERATOR})
 """Roles about a facility: without a project they repeat what the enterprise does for one.
 The others (chain leader, partner, joint-venture partner, customer, supplier, other) are the

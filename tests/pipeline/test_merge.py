@@ -218,6 +218,26 @@ def test_a_chain_leader_is_the_industrys_and_a_builder_with_a_project_its_invest
     ]
 
 
+def test_partners_joint_venture_partners_and_customers_have_no_project() -> None:
+    base = project("Shanshan anode material base", FIRST)
+    roles = [
+        role(name, kind, "Shanshan anode material base", FIRST)
+        for name, kind in [
+            ("BYD", Role.PARTNER),
+            ("Ningbo Shanshan New Material", Role.JOINT_VENTURE_PARTNER),
+            ("CATL", Role.CUSTOMER),
+            ("Shanshan Co., Ltd.", Role.SUPPLIER),
+        ]
+    ]
+    merged = merge_records([base], [], roles, implied_roles=False)
+    assert sorted((r.enterprise, r.project) for r in merged.roles) == [
+        ("BYD", None),
+        ("CATL", None),
+        ("Ningbo Shanshan New Material", None),
+        ("Shanshan Co., Ltd.", "Shanshan anode material base"),  # a supplier may have one
+    ]
+
+
 def test_an_enterprise_with_a_role_for_a_project_keeps_no_facility_role_without_one() -> None:
     base = project("Shanshan anode material base", FIRST)
     roles = [

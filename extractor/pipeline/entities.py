@@ -108,14 +108,14 @@ _GIVEN_NAME = re.compile(rf"(?:{_SYLLABLE}){{1,2}}")
 _LIST = re.compile(r",(?!\s*(?:ltd|limited|inc|llc|co)\b)", re.I)
 
 
+_TITLE_LAST = re.compile(rf"\b(?:{_TITLES})$", re.I)
+
+
 def _titled_person(words: list[str]) -> bool:
     """A person's name, alone or after a title ("Project Manager Zhu Wencai")."""
     if _is_person(words):
         return True
-    return _TITLE_ANY.search(" ".join(words[:-2])) is not None and _is_person(words[-2:])
-
-
-_TITLE_ANY = re.compile(rf"\b(?:{_TITLES})$", re.I)
+    return _TITLE_LAST.search(" ".join(words[:-2])) is not None and _is_person(words[-2:])
 
 
 def _is_person(words: list[str]) -> bool:

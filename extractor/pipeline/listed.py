@@ -15,7 +15,7 @@ and loses a leading owner ("Xinjiang
 Huineng's") and a trailing place ("in Yonglin District"), as the guide names projects; an
 owner the item names (a possessive, or "by" a company) is the project's enterprise, and the one
 status the list's sentence states ("broke ground on 12 projects, including ...") is each item's
-(``list_status``; none where it states two).
+(``status.stated_status``; none where it states two).
 
 ``listed_companies`` does the same for a list of companies ("five automobile manufacturers
 including FAW-Hongqi, FAW-Jiefang ..."): each named company gets a role with no project, a
@@ -36,9 +36,10 @@ from extractor.pipeline.entities import (
     not_a_project,
 )
 from extractor.pipeline.roles import LEADER_WORDS
-from extractor.records import EnterpriseRole, Evidence, Project, Role, Status
+from extractor.pipeline.status import stated_status
+from extractor.records import EnterpriseRole, Evidence, Project, Role
 
-__all__ = ["list_status", "listed_companies", "listed_projects"]
+__all__ = ["listed_companies", "listed_projects"]
 
 _LIST_START = re.compile(r"\b(?:including|namely|such\s+as)\s+", re.IGNORECASE)
 _COUNTED = re.compile(r"\b(?:\d[\d,]*|[a-z]+)\s+(?:\w+\s+){0,3}projects\W*$", re.IGNORECASE)
@@ -100,35 +101,12 @@ def _owner(item: str) -> str | None:
     return None
 
 
-_STATUS_WORDS: dict[Status, re.Pattern[str]] = {
-    Status.SIGNED: re.compile(r"\b(?:sign(?:ed|ing)|contracted|inked)\b", re.I),
-    Status.UNDER_CONSTRUCTION: re.compile(
-        r"\b(?:broke ground|groundbreaking|(?:started|commenced|began|begun|starting) "
-        r"construction|construction (?:started|commenced|began|begun)|under construction|"
-        r"commenced|kicked off)\b",
-        re.I,
-    ),
-    Status.IN_OPERATION: re.compile(
-        r"\b(?:put|went|go|goes|gone) into (?:operation|production|use)|in operation\b", re.I
-    ),
-    Status.PLANNED: re.compile(r"\b(?:planned|plans? to|to be built|listed in)\b", re.I),
-}
-
-
-def list_status(sentence: str) -> Status | None:
-    """The status a sentence that lists projects gives all of them ("12 projects broke
-    ground, including ..."): the one status its words state, or None when they state none
-    or more than one."""
-    stated = [status for status, words in _STATUS_WORDS.items() if words.search(sentence)]
-    return stated[0] if len(stated) == 1 else None
-
-
 def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
     """The projects the lists of ``sentences`` (a chunk's) name, each with its sentence as
     evidence, in text order."""
     found: list[Project] = []
     for sentence in sentences:
-        status = list_status(sentence.text)
+        status = stated_status(sentence.text)
         for start in _LIST_START.finditer(sentence.text):
             counted = bool(_COUNTED.search(sentence.text[: start.start()]))
             for item in _ITEM_SPLIT.split(sentence.text[start.end() :]):

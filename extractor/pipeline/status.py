@@ -6,6 +6,9 @@ that construction started (tune half: 18 and 12 such statuses against 6 and 2 in
 running or finishing; then the project is under construction (EXPERIMENTS row SC). Where they
 speak of neither ("a planned capacity of 120GWh", "received an investment of 2.8 billion
 yuan"), the status has no support in the text and is left out (row SN).
+
+``stated_status`` reads the one status a sentence states in so many words (signed, building,
+in operation, planned): a list's sentence gives it to every project it lists (row LS).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Sequence
 
 from extractor.records import Status
 
-__all__ = ["built_status"]
+__all__ = ["built_status", "stated_status"]
 
 _DONE_WORDS = re.compile(
     r"\b(?:(?:put|went|go|goes|gone|come|came)\s+into\s+(?:operation|production|use|service)|"
@@ -42,3 +45,26 @@ def built_status(status: Status | None, sentences: Sequence[str]) -> Status | No
     if not _BUILD_WORDS.search(text):
         return None  # no word of the sentences says it runs, is done or is being built
     return Status.UNDER_CONSTRUCTION
+
+
+_STATUS_WORDS: dict[Status, re.Pattern[str]] = {
+    Status.SIGNED: re.compile(r"\b(?:sign(?:ed|ing)|contracted|inked)\b", re.I),
+    Status.UNDER_CONSTRUCTION: re.compile(
+        r"\b(?:broke ground|groundbreaking|(?:started|commenced|began|begun|starting) "
+        r"construction|construction (?:started|commenced|began|begun)|under construction|"
+        r"commenced|kicked off)\b",
+        re.I,
+    ),
+    Status.IN_OPERATION: re.compile(
+        r"\b(?:put|went|go|goes|gone) into (?:operation|production|use)|in operation\b", re.I
+    ),
+    Status.PLANNED: re.compile(r"\b(?:planned|plans? to|to be built|listed in)\b", re.I),
+}
+
+
+def stated_status(sentence: str) -> Status | None:
+    """The status a sentence gives the projects it lists or names ("12 projects broke
+    ground, including ..."): the one status its words state, or None when they state none
+    or more than one."""
+    stated = [status for status, words in _STATUS_WORDS.items() if words.search(sentence)]
+    return stated[0] if len(stated) == 1 else None

@@ -30,7 +30,6 @@ __all__ = [
     "PROJECT_NOUN",
     "company_of",
     "is_enterprise_name",
-    "name_before_clause",
     "named_as_place",
     "not_a_project",
     "referent",
@@ -211,23 +210,6 @@ def referent(name: str, document: str, before: int) -> str | None:
         return name
     names = [m.group(0) for m in _FULL_COMPANY.finditer(document, 0, before)]
     return names[-1].strip() if names else None
-
-
-_CLAUSE_TAIL = re.compile(
-    r"\s+(?:started|began|commenced|advanced|boasts?|focus(?:es)?|kicked\s+off|broke\s+ground)"
-    r"(?:\s+[a-z][\w-]*)*\s*$"
-)
-
-
-def name_before_clause(name: str) -> str:
-    """``name`` without a clause the model copied after it ("TVZONE Headquarters advanced in
-    an orderly", "Lingxiao New Materials started simultaneously"): a verb of progress and
-    only lower-case words after it, none of them a project's word ("advanced manufacturing
-    base" is a name)."""
-    tail = _CLAUSE_TAIL.search(name)
-    if tail is None or PROJECT_NOUN.search(tail.group(0)) or not name[: tail.start()].strip():
-        return name
-    return name[: tail.start()].strip()
 
 
 def not_a_project(name: str) -> str | None:

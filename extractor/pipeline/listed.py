@@ -32,7 +32,6 @@ from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.entities import (
     PROJECT_NOUN,
     is_enterprise_name,
-    name_before_clause,
     not_a_project,
 )
 from extractor.pipeline.roles import LEADER_WORDS
@@ -74,12 +73,29 @@ MIN_WORDS = 2
 MAX_WORDS = 12
 
 
+_CLAUSE_TAIL = re.compile(
+    r"\s+(?:started|began|commenced|advanced|boasts?|focus(?:es)?|kicked\s+off|broke\s+ground)"
+    r"(?:\s+[a-z][\w-]*)*\s*$"
+)
+
+
+def _before_clause(name: str) -> str:
+    """``name`` without a clause the model copied after it ("TVZONE Headquarters advanced in
+    an orderly", "Lingxiao New Materials started simultaneously"): a verb of progress and
+    only lower-case words after it, none of them a project's word ("advanced manufacturing
+    base" is a name)."""
+    tail = _CLAUSE_TAIL.search(name)
+    if tail is None or PROJECT_NOUN.search(tail.group(0)) or not name[: tail.start()].strip():
+        return name
+    return name[: tail.start()].strip()
+
+
 def _name(item: str) -> str | None:
     """The project name an item of a list states, or None when it states none."""
     name = _CLAUSE.sub("", item.strip())
     name = _LEAD.sub("", name)
     name = _POSSESSIVE.sub("", name)
-    name = name_before_clause(_PLACE_TAIL.sub("", name).strip(" .;:"))
+    name = _before_clause(_PLACE_TAIL.sub("", name).strip(" .;:"))
     words = name.split()
     if not MIN_WORDS <= len(words) <= MAX_WORDS or not any(c.isalpha() for c in words[0]):
         return None

@@ -294,6 +294,14 @@ class _Grounder:
         first = min((s.start for s in record.sentences), default=self.text.chunk.sentences[0].start)
         return referent(name, self.text.document, first)
 
+    def no_company(self, name: str) -> str | None:
+        """Why ``name`` names no company (``entities``), or None when it may name one."""
+        if not is_enterprise_name(name):
+            return "not a company"
+        if named_as_place(name, self.text.document):
+            return "the text writes it as a place"
+        return None
+
     def spelled(self, name: str, record: _Record) -> str:
         """The document's own spelling of a name found in the record's sentences."""
         for sentence in record.sentences:
@@ -337,10 +345,7 @@ class _Grounder:
         enterprises = [
             c
             for e in (self.referent(record, e) for e in wire.enterprises)
-            if e is not None
-            and is_enterprise_name(e)
-            and not named_as_place(e, self.text.document)
-            and (c := company_of(e))
+            if e is not None and self.no_company(e) is None and (c := company_of(e))
         ]
         if not (figures or enterprises or PROJECT_NOUN.search(wire.name)):
             record.warnings.append(
@@ -441,11 +446,9 @@ class _Grounder:
             record.warnings.append(f"{record.label}: dropped, no company it refers to")
             return
         wire = wire.model_copy(update={"enterprise": meant})
-        if not is_enterprise_name(wire.enterprise):
-            record.warnings.append(f"{record.label}: dropped, not a company")
-            return
-        if named_as_place(wire.enterprise, self.text.document):
-            record.warnings.append(f"{record.label}: dropped, the text writes it as a place")
+        reason = self.no_company(wire.enterprise)
+        if reason is not None:
+            record.warnings.append(f"{record.label}: dropped, {reason}")
             return
         if wire.project and normalize_name(wire.project) == normalize_name(wire.enterprise):
             record.warnings.append(f"{record.label}: dropped, its project is its own name")

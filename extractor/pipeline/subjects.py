@@ -14,7 +14,9 @@ acting place (``document_place``); one still without is left out, since the guid
 both empty (EXPERIMENTS row RD). A company's name is no region: the model writes one there for
 the company's own figures ("sales", "operating income"), which the guide gives the company as
 ``enterprise``, and for the batches a company's paragraph mentions ("total investment of
-projects signed"), which are the place's (EXPERIMENTS row RE).
+projects signed"), which are the place's (EXPERIMENTS row RE). A province the text writes
+only to say where a smaller place is ("Tangshan in China's Hebei Province") is not what a
+figure is about: ``narrower_place`` gives the smaller place instead (EXPERIMENTS row PRV).
 """
 
 from __future__ import annotations
@@ -29,7 +31,14 @@ from extractor.pipeline.chunk import Sentence, earlier_in_paragraph, split_sente
 from extractor.pipeline.entities import LEGAL_FORM, PROJECTS_WORD
 from extractor.records import Indicator
 
-__all__ = ["acting_place", "document_place", "figure_place", "framing_place", "placed"]
+__all__ = [
+    "acting_place",
+    "document_place",
+    "figure_place",
+    "framing_place",
+    "narrower_place",
+    "placed",
+]
 
 _VERB = (
     r"(?:signed|launched|started|began|kicked\s+off|broke\s+ground|introduced|attracted|"
@@ -117,6 +126,58 @@ def _bare(region: str | None) -> bool:
     return not region or bool(_BARE_PLACE.fullmatch(region.strip()))
 
 
+# "Tangshan in China's Hebei Province", "Ruzhou, Central China's Henan province", "the park of
+# Laibin City in south China's Guangxi": a province written after a smaller place, to say where
+# that place is.
+_WHERE = r"(?:(?:East|West|North|South|Northeast|Northwest|Southeast|Southwest|Central)\s+)?"
+_LOCATED = (
+    r"(?P<place>(?!The\s)[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,3}}(?:\s+(?:city|county|district))?)"
+    rf"(?:(?:,\s+|\s+in\s+)(?i:(?:{_WHERE}China['’]s\s+)?)|\s+of\s+(?i:{_WHERE}China['’]s\s+))"
+    r"{core}$"
+)
+_PROVINCE_WORDS = re.compile(
+    rf"^{_WHERE}China['’]s\s+|\s+(?:province|(?:Zhuang|Hui|Uygur|Uyghur)?\s*autonomous\s+"
+    r"region)$",
+    re.IGNORECASE,
+)
+_PROVINCES = frozenset(
+    {
+        "anhui", "beijing", "chongqing", "fujian", "gansu", "guangdong", "guangxi", "guizhou",
+        "hainan", "hebei", "heilongjiang", "henan", "hubei", "hunan", "inner mongolia",
+        "jiangsu", "jiangxi", "jilin", "liaoning", "ningxia", "qinghai", "shaanxi", "shandong",
+        "shanghai", "shanxi", "sichuan", "tianjin", "tibet", "xizang", "xinjiang", "yunnan",
+        "zhejiang",
+    }
+)  # fmt: skip
+_NAME_GOES_ON = re.compile(r"\s+(?!(?:Province|Autonomous|Zhuang|Hui|Uygur|Uyghur)\b)[A-Z]")
+
+
+def narrower_place(region: str, document: str) -> str | None:
+    """The one smaller place that every mention of ``region``, a province, in ``document``
+    locates: "Tangshan" for "Hebei Province" when the text writes the province only in
+    "Tangshan in China's Hebei Province". None when the text also names ``region`` on its
+    own, or locates more than one place with it (a headline's short name, "Auto city", is
+    the body's "Changchun International Auto City"). ``region`` starting another name
+    ("Henan Hongxiang Bio-Technology Co") is no mention of it."""
+    core = _PROVINCE_WORDS.sub("", region.strip())
+    if core.lower() not in _PROVINCES:
+        return None
+    located = re.compile(_LOCATED.format(core=re.escape(core)))
+    places: set[str] = set()
+    for mention in re.finditer(rf"\b{re.escape(core)}\b", document, re.IGNORECASE):
+        if _NAME_GOES_ON.match(document, mention.end()):
+            continue
+        line_start = document.rfind("\n", 0, mention.start()) + 1
+        match = located.search(document, line_start, mention.end())
+        if match is None or match.group("place").split()[0].lower() in _NOT_PLACES:
+            return None
+        places.add(match.group("place"))
+    longest = max(places, key=len, default=None)
+    if longest is None or any(not longest.lower().endswith(p.lower()) for p in places):
+        return None
+    return longest
+
+
 def placed(
     indicators: Sequence[Indicator], sentences: Sequence[Sentence], document: str
 ) -> list[Indicator]:
@@ -126,11 +187,15 @@ def placed(
     acts first in the document. A figure is always some place's or some company's (the guide
     sets region null only for a company's figure, and resolves "the city" to the place the
     text makes plain), so one that no place can be found for could not be right, and is left
-    out."""
+    out. A province written only to locate a smaller place gives way to it (``narrower_place``)."""
     indicators = [_company_out_of_region(i) for i in indicators]
     out: list[Indicator] = []
     for indicator in indicators:
-        if not _bare(indicator.region) or indicator.enterprise or not indicator.evidence:
+        if indicator.region and not _bare(indicator.region):
+            narrower = narrower_place(indicator.region, document)
+            out.append(indicator.model_copy(update={"region": narrower}) if narrower else indicator)
+            continue
+        if indicator.enterprise or not indicator.evidence:
             out.append(indicator)
             continue
         first = indicator.evidence[0].start

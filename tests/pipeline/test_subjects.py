@@ -124,3 +124,29 @@ def test_a_batch_given_a_companys_name_for_region_takes_the_place() -> None:
     batch = batch.model_copy(update={"name": "total investment of projects signed"})
     (figure,) = placed([batch], chunk.sentences, text)
     assert (figure.region, figure.enterprise) == ("Yulin City", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "place"),
+    [
+        ("The government of Lishui in China's Zhejiang Province signed 12 projects.\n",
+         "Zhejiang Province", "Lishui"),
+        ("A ceremony was held in Yulin, Northwest China's Shaanxi province, on May 8.\n",
+         "Shaanxi", "Yulin"),
+        ("The park of Qinzhou City in south China's Guangxi Zhuang Autonomous Region grew.\n",
+         "south China's Guangxi Zhuang Autonomous Region", "Qinzhou City"),
+        ("Optics city in Hubei grows\n\nThe Wuhan Optics City in Hubei province grew. "
+         "Hubei Jiufeng Co signed a deal.\n", "Hubei province", "Wuhan Optics City"),
+        # the province is also named on its own, or locates two places: it stays
+        ("Lishui in Zhejiang signed 12 projects. Zhejiang grew 5 percent.\n", "Zhejiang", None),
+        ("Lishui, Zhejiang and Wenzhou, Zhejiang signed 12 projects.\n", "Zhejiang", None),
+        ("Meanwhile in Zhejiang, 12 projects were signed.\n", "Zhejiang", None),
+    ],
+)  # fmt: skip
+def test_a_province_written_only_to_locate_a_smaller_place_gives_way_to_it(
+    text: str, region: str, place: str | None
+) -> None:
+    (chunk,) = default_chunks(text)
+    figure = _figure(chunk.sentences[-1], "12 yuan", region=region)
+    (out,) = placed([figure], chunk.sentences, text)
+    assert out.region == (place or region)

@@ -193,6 +193,21 @@ construction", "major projects initiated at this time")."""
 BATCH = "a batch of projects"
 GENERIC = "a generic phrase: no word says which project"
 PRODUCT = "a product or a phrase: no project word and no proper name"
+PLURAL = "a kind of facility or product: a plural names no one project"
+
+_PLURAL = re.compile(r"[a-z][a-z-]*[^su]s")
+_SINGULAR_S = frozenset({"headquarters", "works", "series", "premises"})
+_POST_MODIFIER = re.compile(
+    r"\s(?:for|of|with|covering|in|at|by|on|from|to|which|that|worth|featuring|including)\s.*$"
+)
+
+
+def _plural_head(name: str) -> bool:
+    """True when the noun that heads ``name`` (its last word before a post-modifier: "base for
+    chemical new materials" is headed by "base") is a lower-case plural ("factory buildings",
+    "5G base stations")."""
+    words = re.findall(r"[\w'-]+", _POST_MODIFIER.sub("", name.strip()))
+    return bool(words) and bool(_PLURAL.fullmatch(words[-1])) and words[-1] not in _SINGULAR_S
 
 
 _THE_COMPANY = re.compile(r"^(?:the|this|that)\s+(?:company|group|enterprise|firm)$", re.I)
@@ -225,6 +240,8 @@ def not_a_project(name: str) -> str | None:
         return "a clause, not a name"
     if set(words) <= _GENERIC_WORDS:
         return GENERIC
+    if _plural_head(name):
+        return PLURAL
     if PROJECT_NOUN.search(name) or _ZONE.search(name):
         return None
     if head in _NOT_PROJECT_HEADS:

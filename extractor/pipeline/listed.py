@@ -30,6 +30,7 @@ from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.entities import (
+    PLURAL,
     PROJECT_NOUN,
     is_enterprise_name,
     not_a_project,
@@ -127,7 +128,10 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
             counted = bool(_COUNTED.search(sentence.text[: start.start()]))
             for item in _ITEM_SPLIT.split(sentence.text[start.end() :]):
                 name = _name(item)
-                if name is None or not_a_project(name) is not None:
+                if name is None:
+                    continue
+                reason = not_a_project(name)  # a plural item after a count may be one
+                if reason is not None and not (counted and reason == PLURAL):
                     continue
                 if not (PROJECT_NOUN.search(name) or (counted and name[0].isupper())):
                     continue

@@ -9,6 +9,7 @@ import pytest
 from extractor.pipeline.chunk import chunk_document
 from extractor.pipeline.entities import (
     GENERIC,
+    PLURAL,
     PRODUCT,
     company_of,
     is_enterprise_name,
@@ -81,6 +82,9 @@ def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str
         # a phase of a project named before is one, though no word here says which
         "second phase of the project",
         "Phase II",
+        # the head comes before the post-modifier; "headquarters" is one
+        "integrated base for chemical new materials",
+        "intelligent manufacturing headquarters",
     ],
 )
 def test_single_undertakings_may_be_projects(name: str) -> None:
@@ -99,7 +103,11 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("Yibin City", "a place, an industry or a statistic"),
         ("solar cell industry", "a place, an industry or a statistic"),
         ("new energy vehicle production capacity", "a place, an industry or a statistic"),
-        ("high-performance radial tires", PRODUCT),
+        ("high-performance radial tires", PLURAL),
+        # a plural head names a kind of facility or product, not one project
+        ("factory buildings", PLURAL),
+        ("5G base stations", PLURAL),
+        ("Wanda steel and other projects of over 10 billion yuan", PLURAL),
         ("launch ceremony", PRODUCT),
         ("new project", GENERIC),
         ("project landing construction", GENERIC),

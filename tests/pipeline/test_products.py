@@ -12,7 +12,7 @@ from extractor.pipeline.wire import ChunkExtraction
 TEXT = (
     "Hexi held an industry meeting on Monday.\n"
     "Contoso began building its Hexi tire plant for 2 billion yuan.\n"
-    "It will make 5 million radial tires a year.\n"
+    "It will make 500,000 tons of tire rubber a year.\n"
     "Fabrikam opened a glass plant in Anxi.\n"
     "The county also reported strong retail sales.\n"
     "Its solar glass sells well abroad.\n"
@@ -37,12 +37,12 @@ TIRE_PLANT: dict[str, Any] = {
 def test_a_product_in_the_next_sentence_folds_into_the_project_with_its_capacity() -> None:
     tires: dict[str, Any] = {
         "sentences": [3],
-        "name": "radial tires",
-        "capacity": ["5 million radial tires"],
+        "name": "tire rubber",
+        "capacity": ["500,000 tons"],
     }
     shown, warnings = _ground([TIRE_PLANT, tires])
-    assert shown == [("Hexi tire plant", ["5 million radial tires"])]
-    assert any("'radial tires': a product or phrase, folded into" in w for w in warnings)
+    assert shown == [("Hexi tire plant", ["500,000 tons"])]
+    assert any("'tire rubber': a product or phrase, folded into" in w for w in warnings)
 
 
 def test_a_product_of_the_same_enterprise_folds_into_its_project() -> None:

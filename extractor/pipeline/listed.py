@@ -54,6 +54,24 @@ _ITEM_SPLIT = re.compile(
     r"\s+and\s+(?!Technolog|Development\b|Trade\b|Commerce\b|Steel\b|Gas\b|Industr|"
     r"Environmental\b|Engineering\b|Investment\b|Equipment\b|Chemical)(?=[A-Z]|the\s)"
 )
+_OPEN_OF = re.compile(r"\bof\s+[A-Z][\w'’-]*$")
+"""An item that ends in "of" and one name word goes on after "and" ("Project of Central and
+Local Enterprises")."""
+
+
+def _items(text: str) -> list[str]:
+    """The items of the list ``text`` starts with (``_ITEM_SPLIT``), in order."""
+    items: list[str] = []
+    start = 0
+    for split in _ITEM_SPLIT.finditer(text):
+        if split.group().strip() == "and" and _OPEN_OF.search(text, start, split.start()):
+            continue
+        items.append(text[start : split.start()])
+        start = split.end()
+    items.append(text[start:])
+    return items
+
+
 _CLAUSE = re.compile(
     rf"\s*(?:,(?!\d){_NOT_LEGAL_FORM}|:|\((?=[\d$])|\bwhich\b|\bwith\b|\binvested\s+by\b|"
     r"\bby\b|\bthat\b|\bwill\b|\bhas\b|\bhave\b|\bare\b|\bis\b|\bwas\b|\bwere\b|\bworth\b|"
@@ -126,7 +144,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
         status = stated_status(sentence.text)
         for start in _LIST_START.finditer(sentence.text):
             counted = bool(_COUNTED.search(sentence.text[: start.start()]))
-            for item in _ITEM_SPLIT.split(sentence.text[start.end() :]):
+            for item in _items(sentence.text[start.end() :]):
                 name = _name(item)
                 if name is None:
                     continue
@@ -204,7 +222,7 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
                 if _INVESTING.search(head)
                 else Role.OTHER
             )
-            for item in _ITEM_SPLIT.split(sentence.text[listed.end() :]):
+            for item in _items(sentence.text[listed.end() :]):
                 name = _proper(_LEAD.sub("", _CLAUSE.sub("", item.strip())))
                 if not name or not name[0].isupper() or len(name.split()) > MAX_COMPANY_WORDS:
                     break  # the list has ended

@@ -171,3 +171,15 @@ def test_companies_listed_as_visitors_or_attendees_and_lists_of_products_get_no_
         "Its firms make products such as copper foil and cathode plates.\n"
     )
     assert _roles(text) == []
+
+
+def test_and_inside_an_of_phrase_does_not_split_the_list() -> None:
+    text = (
+        "Anxi signed 6 projects, including Joint Innovation Project of Provincial and Municipal "
+        "Universities, Hexi Logistics Park Project and Binhe Fund Project.\n"
+    )
+    assert _names(text) == [
+        "Joint Innovation Project of Provincial and Municipal Universities",
+        "Hexi Logistics Park Project",
+        "Binhe Fund Project",
+    ]

@@ -88,6 +88,7 @@ _UNITS = (
     (r"square[- ]kilomet(?:er|re)s?|sq\.? ?km|km2|km²", "km2"),
     (r"km\b|kilomet(?:er|re)s?", "km"),
     (r"square[- ]met(?:er|re)s?|sq\.? ?m\b|m2|㎡", "m2"),
+    (r"cubic[- ]met(?:er|re)s?|m3\b|m³", "m3"),
     (r"tons?|tonnes?|t\b", "t"), (r"mu\b", "mu"), (r"acres?", "acres"),
     (r"hectares?", "hectares"),
 )  # fmt: skip
@@ -127,7 +128,8 @@ _IRREGULAR_PLURALS = {"people", "staff", "personnel", "talent", "equipment"}
 # A count whose noun follows a few modifiers: "350 key industrial projects", "three National
 # Industrial Parks", "six newly introduced companies". The head noun is the first plural word.
 _COUNT_PHRASE = re.compile(
-    rf"^\s*((?:(?:[A-Za-z]|{NAME_NUMBER})[\w'/-]*\s+){{0,3}}?)([A-Za-z][a-z-]{{2,}}s)\b"
+    rf"^\s*((?:(?:[A-Za-z]|{NAME_NUMBER})[\w'/-]*\s+){{0,3}}?)"
+    r"(?!(?:overseas|various|numerous|previous)\b)([A-Za-z][a-z-]{2,}s)\b"
 )
 _TIME_NOUNS = {
     "years", "months", "days", "weeks", "hours", "decades", "minutes", "seconds", "quarters",

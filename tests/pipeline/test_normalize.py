@@ -259,6 +259,8 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("44 square kilometers", 44, "km2"),
         ("1.2 million kilowatt-hours", 1.2e6, "kWh"),
         ("22 social and livelihood projects", 22, "projects"),  # "and" joins two modifiers
+        ("2,062 domestic and overseas projects", 2062, "projects"),  # "overseas" is no noun
+        ("23.94 billion cubic meters", 2.394e10, "m3"),
     ],
 )
 def test_scales_currencies_and_units(raw: str, value: float, unit: str | None) -> None:

@@ -5,7 +5,9 @@ that construction started (tune half: 18 and 12 such statuses against 6 and 2 in
 ``built_status`` keeps the model's status unless the sentences speak of building and not of
 running or finishing; then the project is under construction (EXPERIMENTS row SC). Where they
 speak of neither ("a planned capacity of 120GWh", "received an investment of 2.8 billion
-yuan"), the status has no support in the text and is left out (row SN).
+yuan"), the status has no support in the text and is left out (row SN). Money spent is no
+project finished: "the completion rate of investment reached 65%" says building goes on
+(row SPT).
 
 ``stated_status`` reads the one status a sentence states in so many words (signed, building,
 in operation, planned): a list's sentence gives it to every project it lists (row LS).
@@ -34,14 +36,27 @@ _BUILD_WORDS = re.compile(
 )
 
 
+# Money spent is no project finished: "the completion rate of investment reached 65%",
+# "completed a total investment of 65.4 billion yuan" say that building goes on.
+_SPENDING = re.compile(
+    r"\bcompletion\s+rate\b|\bcompletion\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}investment\b|"
+    r"\bcompleted\s+(?:a\s+total\s+)?(?:\w+\s+){0,2}(?:of\s+)?investment\b",
+    re.IGNORECASE,
+)
+
+
 def built_status(status: Status | None, sentences: Sequence[str]) -> Status | None:
     """``status``, unless it says running or finished and ``sentences`` (the project's) do
-    not: under construction where they speak of building, else None."""
+    not: under construction where they speak of building or of money spent on it, else
+    None."""
     if status not in (Status.IN_OPERATION, Status.COMPLETED):
         return status
     text = " ".join(sentences)
-    if _DONE_WORDS.search(text):
+    spent = _SPENDING.search(text) is not None
+    if _DONE_WORDS.search(_SPENDING.sub(" ", text)):
         return status
+    if spent:
+        return Status.UNDER_CONSTRUCTION
     if not _BUILD_WORDS.search(text):
         return None  # no word of the sentences says it runs, is done or is being built
     return Status.UNDER_CONSTRUCTION

@@ -341,13 +341,18 @@ def test_an_indicator_whose_figure_the_guide_does_not_record_is_dropped_with_a_w
         # running or finished, as the text says
         ("The Anxi glass plant was put into operation in May.", "in_operation", "in_operation"),
         ("Construction of the Anxi glass plant was completed in May.", "completed", "completed"),
+        # money spent is no project finished: building goes on
+        ("The completion rate of investment in the Anxi glass plant reached 65%.", "completed",
+         "under_construction"),
+        ("The Anxi glass plant completed an investment of 2 billion yuan.", "completed",
+         "under_construction"),
         # the text says neither: no status (EXPERIMENTS row SN)
         ("The Anxi glass plant makes float glass.", "in_operation", None),
         ("The Anxi glass plant will cost 2 billion yuan.", "completed", None),
         # other statuses are never changed
         ("The Anxi glass plant was signed and construction started.", "signed", "signed"),
     ],
-)
+)  # fmt: skip
 def test_a_project_said_to_run_whose_text_speaks_only_of_building_is_under_construction(
     sentence: str, said: str, expected: str | None
 ) -> None:

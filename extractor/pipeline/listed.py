@@ -36,6 +36,7 @@ from extractor.pipeline.entities import (
     not_a_project,
 )
 from extractor.pipeline.roles import LEADER_WORDS
+from extractor.pipeline.sector import name_sector
 from extractor.pipeline.status import stated_status
 from extractor.records import EnterpriseRole, Evidence, Project, Role
 
@@ -136,6 +137,13 @@ def _owner(item: str) -> str | None:
     return None
 
 
+def _plain_sector(name: str, owner: str | None) -> str | None:
+    """The sector a listed name states in lower-case words ("big data industrial park": "big
+    data"); None when it states none, or only with a proper name in it."""
+    sector = name_sector(name, [owner] if owner else [], None)
+    return sector if sector is not None and sector.islower() else None
+
+
 def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
     """The projects the lists of ``sentences`` (a chunk's) name, each with its sentence as
     evidence, in text order."""
@@ -157,6 +165,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                 found.append(
                     Project(
                         name=name,
+                        sector=_plain_sector(name, owner),
                         enterprises=[owner] if owner else [],
                         status=status,
                         evidence=[

@@ -51,6 +51,10 @@ def _owner_words(names: Iterable[str | None]) -> set[str]:
     return words
 
 
+_MONEY = frozenset({"yuan", "rmb", "cny", "dollars", "usd"})
+"""A sum's currency names no sector ("800-million yuan carpet base")."""
+
+
 def name_sector(name: str, enterprises: Iterable[str], location: str | None) -> str | None:
     """The product or industry ``name`` states, in its words, or None when it states none."""
     text = _LEADING_PHASE.sub("", name.strip())
@@ -58,7 +62,9 @@ def name_sector(name: str, enterprises: Iterable[str], location: str | None) -> 
     if LEGAL_FORM.search(text):  # a company's name states no sector
         return None
     text = _OF_TAIL.sub("", text)
-    text = " ".join(w for w in _WORD.findall(text) if not _FIGURE.search(w))
+    text = " ".join(
+        w for w in _WORD.findall(text) if not _FIGURE.search(w) and w.casefold() not in _MONEY
+    )
     owners = _owner_words([*enterprises, location])
     words = text.split()
     while words and (

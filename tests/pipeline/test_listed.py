@@ -183,3 +183,16 @@ def test_and_inside_an_of_phrase_does_not_split_the_list() -> None:
         "Hexi Logistics Park Project",
         "Binhe Fund Project",
     ]
+
+
+def test_a_listed_project_takes_the_sector_its_name_states_in_lower_case_words() -> None:
+    text = (
+        "Anxi signed 3 projects, including the big data industrial park, the 800-million yuan "
+        "carpet base and Hexi Wind Power Equipment.\n"
+    )
+    (chunk,) = default_chunks(text)
+    assert [(p.name, p.sector) for p in listed_projects(chunk.sentences)] == [
+        ("big data industrial park", "big data"),
+        ("800-million yuan carpet base", "carpet"),
+        ("Hexi Wind Power Equipment", None),  # a proper name is no sector
+    ]

@@ -95,15 +95,27 @@ def time_phrases(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+# A figure with its own time phrase right after it: "to 135.27 billion yuan in 2020",
+# "46.54 billion yuan in 2021" (the figure, its scale and unit words, then "in").
+_OWN_PHRASE = re.compile(
+    r"^[\d.,]+(?:\s*(?:billion|million|trillion|thousand|bln|mln|yuan|rmb|cny|dollars|usd|"
+    r"percent|%|tons|tonnes|units|vehicles|projects|enterprises|companies))*\s+(?:(?:in|by)\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def sentence_period(sentence: Sentence, at: int) -> str | None:
     """The period that ``sentence`` itself states for the figure at document offset ``at``:
-    the nearest time phrase before it, else the first after it; ``None`` when it has none."""
+    a time phrase right after the figure ("135.27 billion yuan in 2020"), else the nearest
+    one before it, else the first after it; ``None`` when it has none."""
     own = time_phrases(sentence.text)
     offset = at - sentence.start
+    after = [p for p in own if p[0] >= offset]
+    if after and _OWN_PHRASE.match(sentence.text[offset : after[0][0]]):
+        return after[0][2]
     before = [p for p in own if p[1] <= offset]
     if before:
         return before[-1][2]
-    after = [p for p in own if p[0] >= offset]
     return after[0][2] if after else None
 
 

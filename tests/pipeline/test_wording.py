@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from fakes.articles import default_chunks, grounded_indicators
 
+from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.ground import ground_chunk
-from extractor.pipeline.periods import stated_period, time_phrases
+from extractor.pipeline.periods import sentence_period, stated_period, time_phrases
 from extractor.pipeline.wire import ChunkExtraction
 from extractor.pipeline.wording import count_wording, text_wording
 
@@ -125,7 +126,7 @@ def test_a_figure_takes_its_own_phrase_else_its_paragraphs_framing_one() -> None
     assert period_of("6.3 billion") == "the first half of the year"  # carried forward
     assert period_of("210 enterprises") is None  # another paragraph: nothing carried
     assert period_of("9 billion") == "2023"  # the first phrase after it
-    assert period_of("7 billion") == "2023"  # the nearest phrase before it
+    assert period_of("7 billion") == "2022"  # its own phrase, not the one before it
 
 
 def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> None:
@@ -407,3 +408,10 @@ def test_an_event_day_is_not_given_when_the_chunk_writes_two() -> None:
     text = CEREMONY.replace("Among them,", "On June 3, 2024, projects were signed. Among them,")
     periods = _ceremony_periods(text, "2024")
     assert periods["40 industrial projects"] == "2024"
+
+
+def test_a_time_phrase_right_after_a_figure_is_its_period() -> None:
+    text = "Output grew from 86 billion yuan in 2015 to 135 billion yuan in 2020, up 9 percent."
+    sentence = Sentence(0, len(text), text, 0)
+    periods = [sentence_period(sentence, text.index(f)) for f in ("86", "135", "9 percent")]
+    assert periods == ["2015", "2020", "2020"]

@@ -168,6 +168,10 @@ _NOT_PROJECT_HEADS = frozenset(
         "industry", "industries", "investment", "capacity", "production", "output", "value",
         "revenue", "revenues", "jobs", "cooperation", "needs", "technology", "process",
         "city", "prefecture", "area", "county", "district", "province", "region", "town",
+        # an industry's shape or a policy, not a facility ("EV battery supply chain", "NEV
+        # industry ecosystem", "new type industrialization", "regional GDP", "joint venture")
+        "chain", "chains", "ecosystem", "industrialization", "agglomeration", "supply",
+        "support", "gdp", "economy", "venture", "restructuring",
     }
 )  # fmt: skip
 _ZONE = re.compile(r"\b(industrial|cluster|development|demonstration) (area|zone)\b", re.I)

@@ -103,6 +103,9 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("Yibin City", "a place, an industry or a statistic"),
         ("solar cell industry", "a place, an industry or a statistic"),
         ("new energy vehicle production capacity", "a place, an industry or a statistic"),
+        ("EV battery supply chain", "a place, an industry or a statistic"),
+        ("NEV industry ecosystem", "a place, an industry or a statistic"),
+        ("joint venture", "a place, an industry or a statistic"),
         ("high-performance radial tires", PLURAL),
         # a plural head names a kind of facility or product, not one project
         ("factory buildings", PLURAL),

@@ -198,6 +198,10 @@ BATCH = "a batch of projects"
 GENERIC = "a generic phrase: no word says which project"
 PRODUCT = "a product or a phrase: no project word and no proper name"
 PLURAL = "a kind of facility or product: a plural names no one project"
+EVENT = "an event: a ceremony or meeting is held, not built"
+_EVENTS = frozenset(
+    {"ceremony", "conference", "forum", "fair", "expo", "meeting", "summit", "exhibition", "event"}
+)
 
 _PLURAL = re.compile(r"[a-z][a-z-]*[^su]s")
 _SINGULAR_S = frozenset({"headquarters", "works", "series", "premises"})
@@ -206,12 +210,18 @@ _POST_MODIFIER = re.compile(
 )
 
 
-def _plural_head(name: str) -> bool:
-    """True when the noun that heads ``name`` (its last word before a post-modifier: "base for
-    chemical new materials" is headed by "base") is a lower-case plural ("factory buildings",
-    "5G base stations")."""
+def _head(name: str) -> str:
+    """The noun that heads ``name``: its last word before a post-modifier ("base for chemical
+    new materials" is headed by "base"); "" for no word."""
     words = re.findall(r"[\w'-]+", _POST_MODIFIER.sub("", name.strip()))
-    return bool(words) and bool(_PLURAL.fullmatch(words[-1])) and words[-1] not in _SINGULAR_S
+    return words[-1] if words else ""
+
+
+def _plural_head(name: str) -> bool:
+    """True when the noun that heads ``name`` is a lower-case plural ("factory buildings",
+    "5G base stations")."""
+    head = _head(name)
+    return bool(_PLURAL.fullmatch(head)) and head not in _SINGULAR_S
 
 
 _THE_COMPANY = re.compile(r"^(?:the|this|that)\s+(?:company|group|enterprise|firm)$", re.I)
@@ -246,6 +256,8 @@ def not_a_project(name: str) -> str | None:
         return GENERIC
     if _plural_head(name):
         return PLURAL
+    if _head(name).lower() in _EVENTS:
+        return EVENT
     if PROJECT_NOUN.search(name) or _ZONE.search(name):
         return None
     if head in _NOT_PROJECT_HEADS:

@@ -111,6 +111,9 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("factory buildings", PLURAL),
         ("5G base stations", PLURAL),
         ("Wanda steel and other projects of over 10 billion yuan", PLURAL),
+        # a ceremony, meeting or event is held, not built, whatever project it is about
+        ("new energy base project groundbreaking ceremony", EVENT),
+        ("Hexi New Area's First Multi-project Agreement Signing Event", EVENT),
         ("launch ceremony", PRODUCT),
         ("new project", GENERIC),
         ("project landing construction", GENERIC),

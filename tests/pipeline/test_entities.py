@@ -8,6 +8,7 @@ import pytest
 
 from extractor.pipeline.chunk import chunk_document
 from extractor.pipeline.entities import (
+    EVENT,
     GENERIC,
     PLURAL,
     PRODUCT,
@@ -114,7 +115,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         # a ceremony, meeting or event is held, not built, whatever project it is about
         ("new energy base project groundbreaking ceremony", EVENT),
         ("Hexi New Area's First Multi-project Agreement Signing Event", EVENT),
-        ("launch ceremony", PRODUCT),
+        ("launch ceremony", EVENT),
+        ("polylactic acid", PRODUCT),
         ("new project", GENERIC),
         ("project landing construction", GENERIC),
         ("Key Projects Initiated at This Time", GENERIC),

@@ -47,10 +47,9 @@ _VERB = (
     r"completed|held|start|launch|sign))\b"
 )
 _LEAD = r"(?:(?:On|In|By|As\s+of|During|From|Since)\s+[^,]{1,40},\s+)?"
-_DIRECTION = (
-    r"(?:(?:East|West|North|South|Northeast|Northwest|Southeast|Southwest|Central)\s+"
-    r"China['’]s\s+)?"
-)
+_WHERE = r"(?:(?:East|West|North|South|Northeast|Northwest|Southeast|Southwest|Central)\s+)?"
+"""A direction before "China's" ("Central China's Henan")."""
+_DIRECTION = rf"(?:{_WHERE}China['’]s\s+)?"
 _ADMIN = (
     r"(?:\s+(?:city|county|district|province|prefecture|autonomous\s+region|"
     r"Hui\s+autonomous\s+region|Zhuang\s+autonomous\s+region|new\s+area))?"
@@ -129,10 +128,9 @@ def _bare(region: str | None) -> bool:
 # "Tangshan in China's Hebei Province", "Ruzhou, Central China's Henan province", "the park of
 # Laibin City in south China's Guangxi": a province written after a smaller place, to say where
 # that place is.
-_WHERE = r"(?:(?:East|West|North|South|Northeast|Northwest|Southeast|Southwest|Central)\s+)?"
 _LOCATED = (
     r"(?P<place>(?!The\s)[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,3}}(?:\s+(?:city|county|district))?)"
-    rf"(?:(?:,\s+|\s+in\s+)(?i:(?:{_WHERE}China['’]s\s+)?)|\s+of\s+(?i:{_WHERE}China['’]s\s+))"
+    rf"(?:(?:,\s+|\s+in\s+)(?i:{_DIRECTION})|\s+of\s+(?i:{_WHERE}China['’]s\s+))"
     r"{core}$"
 )
 _PROVINCE_WORDS = re.compile(

@@ -131,6 +131,13 @@ _COUNT_PHRASE = re.compile(
     rf"^\s*((?:(?:[A-Za-z]|{NAME_NUMBER})[\w'/-]*\s+){{0,3}}?)"
     r"(?!(?:overseas|various|numerous|previous)\b)([A-Za-z][a-z-]{2,}s)\b"
 )
+# A count of projects or companies is headed by that noun, however many modifiers come first
+# ("eight modern services projects", "nine basic infrastructure and livelihood-related
+# projects"): the first plural word is only a modifier there.
+_COUNTED_UNIT = re.compile(
+    rf"^\s*((?:(?:[A-Za-z]|{NAME_NUMBER})[\w'/-]*\s+){{0,4}}?)"
+    r"(projects|enterprises|companies|firms)\b"
+)
 _TIME_NOUNS = {
     "years", "months", "days", "weeks", "hours", "decades", "minutes", "seconds", "quarters",
     "consecutive", "year", "month", "day",
@@ -214,16 +221,17 @@ def _count_noun(after: str) -> str | None:
 
 def _count_phrase(after: str) -> tuple[str, int] | None:
     """The head noun of a counted phrase with modifiers, and where the phrase ends."""
-    m = _COUNT_PHRASE.match(after)
-    if not m:
-        return None
-    modifiers = m.group(1).lower().split()
-    head = m.group(2).lower()
-    # "and" may join two modifiers ("22 social and livelihood projects"), no other stop word
-    joined = [w for i, w in enumerate(modifiers) if not (w == "and" and i > 0)]
-    if head in _NOT_NOUNS or any(w in _COUNT_STOP or w in _SCALES for w in joined):
-        return None
-    return head, m.end()
+    for phrase in (_COUNTED_UNIT, _COUNT_PHRASE):
+        m = phrase.match(after)
+        if not m:
+            continue
+        modifiers = m.group(1).lower().split()
+        head = m.group(2).lower()
+        # "and" may join two modifiers ("22 social and livelihood projects"), no other stop word
+        joined = [w for i, w in enumerate(modifiers) if not (w == "and" and i > 0)]
+        if head not in _NOT_NOUNS and not any(w in _COUNT_STOP or w in _SCALES for w in joined):
+            return head, m.end()
+    return None
 
 
 @dataclass(frozen=True, slots=True)

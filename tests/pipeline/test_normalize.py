@@ -260,6 +260,8 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("1.2 million kilowatt-hours", 1.2e6, "kWh"),
         ("22 social and livelihood projects", 22, "projects"),  # "and" joins two modifiers
         ("2,062 domestic and overseas projects", 2062, "projects"),  # "overseas" is no noun
+        ("eight modern services projects", 8, "projects"),  # a plural modifier is no head
+        ("nine basic infrastructure and livelihood-related projects", 9, "projects"),
         ("23.94 billion cubic meters", 2.394e10, "m3"),
     ],
 )

@@ -55,7 +55,7 @@ _OF_YEAR = rf"(?:\s+(?:of\s+)?(?:this|last|the|the\s+same)\s+year|\s*,?\s+(?:of\
 _DAY = r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?"
 _PHRASES = (
     # spans of months: "January to July this year", "from January to August 2023"
-    rf"(?:from\s+)?{_MONTH}\s*(?:to|-|–|through|and)\s*{_MONTH}{_OF_YEAR}",
+    rf"(?:(?:from|in|during)\s+)?{_MONTH}\s*(?:to|-|–|through|and)\s*{_MONTH}{_OF_YEAR}",
     # "the first seven months of this year", "the first half", "the third quarter of 2023"
     rf"(?:the\s+)?first\s+{_COUNT}\s+months{_OF_YEAR}",
     rf"(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:quarter|half|season)"

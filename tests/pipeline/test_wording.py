@@ -274,6 +274,11 @@ def test_grounding_names_a_count_the_model_calls_number_of_from_the_text() -> No
     assert indicator.period == "2024"
 
 
+def test_a_span_of_months_after_in_is_one_period() -> None:
+    text = "In January-February, the city invested 3 billion yuan; during March to May, 4."
+    assert [p[2] for p in time_phrases(text)] == ["January-February", "March to May"]
+
+
 def test_a_span_of_years_is_a_period() -> None:
     text = "From 2019 to 2021, the county signed 80 projects; in 2022-2023 it signed 40."
     assert [p[2] for p in time_phrases(text)] == ["From 2019 to 2021", "2022-2023"]

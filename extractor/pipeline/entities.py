@@ -217,10 +217,9 @@ def _head(name: str) -> str:
     return words[-1] if words else ""
 
 
-def _plural_head(name: str) -> bool:
-    """True when the noun that heads ``name`` is a lower-case plural ("factory buildings",
+def _plural(head: str) -> bool:
+    """True when ``head``, a name's head noun, is a lower-case plural ("factory buildings",
     "5G base stations")."""
-    head = _head(name)
     return bool(_PLURAL.fullmatch(head)) and head not in _SINGULAR_S
 
 
@@ -254,9 +253,10 @@ def not_a_project(name: str) -> str | None:
         return "a clause, not a name"
     if set(words) <= _GENERIC_WORDS:
         return GENERIC
-    if _plural_head(name):
+    noun = _head(name)
+    if _plural(noun):
         return PLURAL
-    if _head(name).lower() in _EVENTS:
+    if noun.lower() in _EVENTS:
         return EVENT
     if PROJECT_NOUN.search(name) or _ZONE.search(name):
         return None

@@ -52,10 +52,10 @@ def built_status(status: Status | None, sentences: Sequence[str]) -> Status | No
     if status not in (Status.IN_OPERATION, Status.COMPLETED):
         return status
     text = " ".join(sentences)
-    spent = _SPENDING.search(text) is not None
-    if _DONE_WORDS.search(_SPENDING.sub(" ", text)):
+    unspent = _SPENDING.sub(" ", text)
+    if _DONE_WORDS.search(unspent):
         return status
-    if spent:
+    if unspent != text:  # money spent on it
         return Status.UNDER_CONSTRUCTION
     if not _BUILD_WORDS.search(text):
         return None  # no word of the sentences says it runs, is done or is being built

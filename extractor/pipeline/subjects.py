@@ -133,9 +133,10 @@ _LOCATED = (
     rf"(?:(?:,\s+|\s+in\s+)(?i:{_DIRECTION})|\s+of\s+(?i:{_WHERE}China['’]s\s+))"
     r"{core}$"
 )
+_PEOPLES = r"Zhuang|Hui|Uygur|Uyghur"
+"""The peoples an autonomous region's name carries ("Guangxi Zhuang Autonomous Region")."""
 _PROVINCE_WORDS = re.compile(
-    rf"^{_WHERE}China['’]s\s+|\s+(?:province|(?:Zhuang|Hui|Uygur|Uyghur)?\s*autonomous\s+"
-    r"region)$",
+    rf"^{_WHERE}China['’]s\s+|\s+(?:province|(?:{_PEOPLES})?\s*autonomous\s+region)$",
     re.IGNORECASE,
 )
 _PROVINCES = frozenset(
@@ -147,7 +148,7 @@ _PROVINCES = frozenset(
         "zhejiang",
     }
 )  # fmt: skip
-_NAME_GOES_ON = re.compile(r"\s+(?!(?:Province|Autonomous|Zhuang|Hui|Uygur|Uyghur)\b)[A-Z]")
+_NAME_GOES_ON = re.compile(rf"\s+(?!(?:Province|Autonomous|{_PEOPLES})\b)[A-Z]")
 
 
 def narrower_place(region: str, document: str) -> str | None:

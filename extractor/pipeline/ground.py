@@ -61,7 +61,13 @@ from extractor.pipeline.normalize import (
     to_quantity,
 )
 from extractor.pipeline.outputs import stated_output
-from extractor.pipeline.periods import event_days, over_model, shared_periods, stated_period
+from extractor.pipeline.periods import (
+    event_days,
+    names_a_period,
+    over_model,
+    shared_periods,
+    stated_period,
+)
 from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import name_sector, sentence_sector
@@ -266,7 +272,7 @@ class _Grounder:
         if not hits:
             return wire.period
         sentence, loc = hits[0]
-        if wire.period and self.written(wire.period):
+        if wire.period and self.written(wire.period) and names_a_period(wire.period):
             return over_model(wire.period, sentence, loc.start)
         return stated_period(self.text.chunk.sentences, sentence, loc.start)
 

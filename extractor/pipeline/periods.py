@@ -22,6 +22,11 @@ later, and a quarter or year that names the batch ("key projects of the second q
 2023") is not its period (guidelines I9b). ``event_days`` gives the chunk's one event day to
 its indicators of projects whose period is missing or only the day's year or a quarter or half
 of it.
+
+A model also writes for period what names no time of the figure: the page's date stamp
+("2021-06-22", from the dateline) and "the same period", which only points at a period the
+text gives elsewhere. ``names_a_period`` tells them apart, and the text's period takes their
+place (EXPERIMENTS row NPD).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from extractor.records import Indicator
 
 __all__ = [
     "event_days",
+    "names_a_period",
     "over_model",
     "sentence_period",
     "shared_periods",
@@ -117,6 +123,21 @@ def sentence_period(sentence: Sentence, at: int) -> str | None:
     if before:
         return before[-1][2]
     return after[0][2] if after else None
+
+
+# What a model writes for period that names no time of the figure: a page's date stamp
+# ("2021-06-22", "2019-08-26 10:07", from the dateline) and "the same period", which only
+# points at a period written elsewhere.
+_NO_PERIOD = re.compile(
+    r"(?:\d{4}-\d{1,2}-\d{1,2}(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?|(?:the\s+)?same\s+period)",
+    re.IGNORECASE,
+)
+
+
+def names_a_period(phrase: str) -> bool:
+    """False for a date stamp or "the same period": words a model writes for a period that
+    name no time of the figure."""
+    return not _NO_PERIOD.fullmatch(phrase.strip())
 
 
 _LEADING = re.compile(r"^(?:(?:the|from|by|as\s+of|through|until|up\s+to|in|on|during)\s+)+", re.I)

@@ -327,6 +327,37 @@ def test_a_period_the_chunk_does_not_write_gives_way_to_the_texts() -> None:
     assert second.period == "June"
 
 
+STAMPED = (
+    "2021-06-22 10:07 Source: City News\n"
+    "\n"
+    "In the first five months, Xiangtan's industrial output rose 12 percent.\n"
+    "Wind power investment reached 3.2 billion yuan, up 40 percent over the same period.\n"
+)
+
+
+@pytest.mark.parametrize("model", ["2021-06-22", "2021-06-22 10:07", "same period"])
+def test_a_date_stamp_or_the_same_period_is_no_period(model: str) -> None:
+    # a page's date stamp names no time of a figure, and "the same period" only points at
+    # one: the period the text states for the figure takes their place (its paragraph's)
+    (chunk,) = default_chunks(STAMPED)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {
+                    "sentences": [3],
+                    "name": "wind power investment",
+                    "region": "Xiangtan",
+                    "period": model,
+                    "value": "3.2 billion yuan",
+                }
+            ]
+        }
+    )
+    indicators = ground_chunk(STAMPED, chunk, answer).indicators
+    (indicator,) = [i for i in indicators if i.name == "wind power investment"]
+    assert indicator.period == "the first five months"
+
+
 def test_a_later_verb_that_belongs_to_another_count_is_not_taken() -> None:
     sentence = "Of the 40 projects, 25 projects have been signed."
     start = sentence.index("40 projects")

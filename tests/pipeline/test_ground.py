@@ -461,3 +461,36 @@ def test_a_project_without_a_capacity_takes_the_size_its_name_states() -> None:
     sizes = [[(q.value, q.unit) for q in p.capacity] for p in grounded.projects]
     # the model's capacity is not doubled, and a sum of money is no size
     assert sizes == [[(2e6, "kW")], [(50000, "t")], []]
+
+
+FOOTER = (
+    "Haikou signed 12 projects worth 3 billion yuan in 2021.\n"
+    "\n"
+    "Website record number:琼ICP备2021000125号 政府网站标识码:4601000067\n"
+)
+
+
+def test_a_record_that_only_a_chinese_page_footer_states_is_left_out() -> None:
+    (chunk,) = default_chunks(FOOTER)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {
+                    "sentences": [1],
+                    "name": "number of projects signed",
+                    "region": "Haikou",
+                    "period": "2021",
+                    "value": "12 projects",
+                },
+                {
+                    "sentences": [2],
+                    "name": "website record number",
+                    "region": "琼",
+                    "value": "4601000067",
+                },
+            ]
+        }
+    )
+    names = [i.name for i in ground_chunk(FOOTER, chunk, answer).indicators]
+    assert "number of projects signed" in names
+    assert "website record number" not in names

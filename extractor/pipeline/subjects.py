@@ -61,6 +61,7 @@ _NOT_PLACES = frozenset(
         "it", "this", "these", "there", "the", "they", "we", "he", "she", "its", "our",
         "although", "while", "since", "after", "before", "when", "meanwhile", "besides",
         "additionally", "moreover", "furthermore", "however", "among", "of", "all", "a",
+        "which", "that", "those", "what", "who", "each", "both", "such",
     }
 )  # fmt: skip
 
@@ -121,8 +122,13 @@ _BARE_PLACE = re.compile(
 
 
 def _bare(region: str | None) -> bool:
-    """True for no region, or a place noun alone."""
-    return not region or bool(_BARE_PLACE.fullmatch(region.strip()))
+    """True for no region, a place noun alone, or lower-case words alone ("provinces",
+    "provincial level", "development zones"): none of them names a place."""
+    return (
+        not region
+        or bool(_BARE_PLACE.fullmatch(region.strip()))
+        or not any(c.isupper() for c in region)
+    )
 
 
 # "Tangshan in China's Hebei Province", "Ruzhou, Central China's Henan province", "the park of

@@ -32,6 +32,7 @@ def _place(text: str, nth: int = 0) -> str | None:
         ("It signed eleven projects with investors from Hong Kong.", None),
         ("Hengrui Group signed eleven projects in the county.", None),
         ("Although Lishui signed eleven projects, investment fell.", None),
+        ("Which completed 40 projects above designated size.", None),
         # a place that does not act on projects
         ("Lishui is a city in Zhejiang with 2.5 million people.", None),
     ],
@@ -107,6 +108,15 @@ def test_a_place_noun_alone_is_resolved_and_never_lends_itself_to_another_figure
         "Anxi county",
         "Anxi county",
     ]
+
+
+@pytest.mark.parametrize("unnamed", ["provinces", "provincial level", "development zones"])
+def test_lower_case_words_name_no_region_and_give_way_to_the_place(unnamed: str) -> None:
+    text = "Anxi county signed 12 projects.\n\nIndustrial investment reached 12 yuan.\n"
+    (chunk,) = default_chunks(text[text.index("Industrial") :])
+    figure = _figure(chunk.sentences[0], "12 yuan", region=unnamed)
+    (placed_figure,) = placed([figure], chunk.sentences, text)
+    assert placed_figure.region == "Anxi county"
 
 
 def test_a_companys_name_is_no_region_its_figure_is_the_companys() -> None:

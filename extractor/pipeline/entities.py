@@ -105,6 +105,10 @@ _SYLLABLE = (
 _GIVEN_NAME = re.compile(rf"(?:{_SYLLABLE}){{1,2}}")
 # A comma that does not start a legal form ("Co., Ltd.") separates two names: a list.
 _LIST = re.compile(r",(?!\s*(?:ltd|limited|inc|llc|co)\b)", re.I)
+_GROUP = re.compile(r"\b(?:enterprises|companies|firms|investors|SOEs)$", re.I)
+"""A name ending in a plural of "company" names a kind of companies ("State-owned
+enterprises", "Fortune Global 500 Enterprises"), no one company, unless it has a legal
+form ("... Enterprises Co., Ltd.")."""
 
 
 _TITLE_LAST = re.compile(rf"\b(?:{_TITLES})$", re.I)
@@ -133,7 +137,7 @@ def is_enterprise_name(name: str) -> bool:
         return False  # a company's name is a proper name: "polylactic acid" is a product
     if set(words) <= _PROVINCES | {"province", "the", "of"} or _titled_person(words):
         return False
-    if _LIST.search(name):
+    if _LIST.search(name) or (_GROUP.search(name) and not LEGAL_FORM.search(name)):
         return False
     if _GOVERNMENT.search(name):
         return bool(LEGAL_FORM.search(name))

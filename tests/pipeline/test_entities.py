@@ -36,6 +36,7 @@ from extractor.pipeline.wire import ChunkExtraction
         "Tongwei Co., Ltd.",
         "Linhai TV",  # a broadcaster that trades as a company
         "Fenghua Times",  # "Times" names companies too (Ningde Times)
+        "Hengyuan Enterprises Co., Ltd.",  # a plural with a legal form is one company
     ],
 )
 def test_companies_are_enterprises(name: str) -> None:
@@ -64,6 +65,8 @@ def test_companies_are_enterprises(name: str) -> None:
         "Tongwei, Longi and Jinko",  # a list, not one company
         "polylactic acid",  # a product: a company's name is a proper name
         "core components of large unmanned helicopters",
+        "State-owned enterprises",  # a kind of companies, no one company
+        "Top 500 Private Companies",
     ],
 )
 def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str) -> None:

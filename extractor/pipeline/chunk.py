@@ -88,13 +88,20 @@ def is_title(sentences: Sequence[Sentence], sentence: Sentence) -> bool:
 
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_CREDIT = re.compile(
+    r"^\s*(?:technical\s+support|sponsored\s+by|hosted\s+by|organi[sz]ed\s+by|source|editor|"
+    r"responsible\s+editor|reporter|author|contact|tel|fax|address|e-?mail|website\s+record(?:\s+"
+    r"number)?|record\s+number)\s*[:：]",
+    re.IGNORECASE,
+)
 
 
 def is_page_furniture(text: str) -> bool:
-    """Whether a sentence of an English article writes Chinese characters: a Chinese page's
-    footer ("京公网安备 11010502032503号", "政府网站标识码"), never the article's text (no gold
-    record of the dev set or the seeds cites one)."""
-    return _HAN.search(text) is not None
+    """Whether a sentence is the page's, not the article's: a line that writes Chinese
+    characters (a Chinese page's footer: "京公网安备 11010502032503号", "政府网站标识码") or a
+    credit line ("Source: Shanxi Daily", "Technical support: Hinews", "Tel: ..."). No gold
+    record of the dev set or the seeds cites one (guidelines, section 6)."""
+    return _HAN.search(text) is not None or _CREDIT.match(text) is not None
 
 
 def estimate_tokens(text: str) -> int:

@@ -468,10 +468,16 @@ FOOTER = (
     "\n"
     "Website record number:琼ICP备2021000125号 政府网站标识码:4601000067\n"
 )
+CREDIT = (
+    "Haikou signed 12 projects worth 3 billion yuan in 2021.\n"
+    "\n"
+    "Source: Hainan Daily Time: 4601000067\n"
+)
 
 
-def test_a_record_that_only_a_chinese_page_footer_states_is_left_out() -> None:
-    (chunk,) = default_chunks(FOOTER)
+@pytest.mark.parametrize("text", [FOOTER, CREDIT])
+def test_a_record_that_only_a_page_footer_or_credit_line_states_is_left_out(text: str) -> None:
+    (chunk,) = default_chunks(text)
     answer = ChunkExtraction.model_validate(
         {
             "indicators": [
@@ -491,6 +497,6 @@ def test_a_record_that_only_a_chinese_page_footer_states_is_left_out() -> None:
             ]
         }
     )
-    names = [i.name for i in ground_chunk(FOOTER, chunk, answer).indicators]
+    names = [i.name for i in ground_chunk(text, chunk, answer).indicators]
     assert "number of projects signed" in names
     assert "website record number" not in names

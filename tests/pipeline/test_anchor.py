@@ -28,6 +28,7 @@ from extractor.pipeline.anchor import (
     labels_model,
     list_figures,
     settled,
+    states_statistic,
 )
 from extractor.pipeline.batch import BatchSummary
 from extractor.pipeline.prompt import Prompt, figures_question, load_prompt
@@ -478,3 +479,23 @@ def test_a_dollar_figure_in_brackets_after_a_yuan_figure_is_its_conversion(
     sentence: str, figure: str, expected: bool
 ) -> None:
     assert _total_is_statistic(sentence, figure) is expected
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "We expect the annual output to hit 1.2 billion yuan.",
+        "The total investment is projected to reach 1.5 billion yuan.",
+        "The bureau forecasts output of 3 billion yuan next year.",
+    ],
+)
+def test_an_expectation_in_any_verb_form_is_no_statistic(sentence: str) -> None:
+    start = sentence.index("1.2" if "1.2" in sentence else "1.5" if "1.5" in sentence else "3 b")
+    end = sentence.index(" yuan") + len(" yuan")
+    assert not states_statistic(sentence, start, end, "annual output")
+
+
+def test_a_reached_figure_beside_no_expectation_is_a_statistic() -> None:
+    sentence = "Annual output reached 1.2 billion yuan last year."
+    start = sentence.index("1.2")
+    assert states_statistic(sentence, start, start + len("1.2 billion yuan"), "annual output")

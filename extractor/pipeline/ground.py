@@ -368,7 +368,7 @@ class _Grounder:
         (self.products if reason == PRODUCT else self.out.projects).append(
             Project(
                 name=name,
-                location=wire.location,
+                location=as_region(wire.location),  # a company's name is no place
                 sector=wire.sector
                 or name_sector(name, enterprises, wire.location)
                 or sentence_sector(s.text for s in record.sentences),

@@ -500,3 +500,25 @@ def test_a_record_that_only_a_page_footer_or_credit_line_states_is_left_out(text
     names = [i.name for i in ground_chunk(text, chunk, answer).indicators]
     assert "number of projects signed" in names
     assert "website record number" not in names
+
+
+def test_a_company_given_for_a_projects_location_is_no_place() -> None:
+    text = (
+        "Hongshan Solar Co., Ltd. is building a blade plant in Wuwei.\n"
+        "The Hongshan resin base opened in Lanzhou.\n"
+    )
+    grounded = ground(
+        {
+            "projects": [
+                {
+                    "sentences": [1],
+                    "name": "blade plant",
+                    "location": "Hongshan Solar Co., Ltd.",
+                    "enterprises": ["Hongshan Solar Co., Ltd."],
+                },
+                {"sentences": [2], "name": "Hongshan resin base", "location": "Lanzhou"},
+            ]
+        },
+        text=text,
+    )
+    assert [p.location for p in grounded.projects] == [None, "Lanzhou"]

@@ -175,7 +175,7 @@ _NOT_PROJECT_HEADS = frozenset(
         # an industry's shape or a policy, not a facility ("EV battery supply chain", "NEV
         # industry ecosystem", "new type industrialization", "regional GDP", "joint venture")
         "chain", "chains", "ecosystem", "industrialization", "agglomeration", "supply",
-        "support", "gdp", "economy", "venture", "restructuring",
+        "support", "gdp", "economy", "venture", "restructuring", "sector",
     }
 )  # fmt: skip
 _ZONE = re.compile(r"\b(industrial|cluster|development|demonstration) (area|zone)\b", re.I)

@@ -109,6 +109,7 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("new energy vehicle production capacity", "a place, an industry or a statistic"),
         ("EV battery supply chain", "a place, an industry or a statistic"),
         ("NEV industry ecosystem", "a place, an industry or a statistic"),
+        ("automotive sector", "a place, an industry or a statistic"),
         ("joint venture", "a place, an industry or a statistic"),
         ("high-performance radial tires", PLURAL),
         # a plural head names a kind of facility or product, not one project

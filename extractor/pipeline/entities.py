@@ -33,6 +33,7 @@ __all__ = [
     "named_as_place",
     "not_a_project",
     "referent",
+    "written_name",
 ]
 
 _GOVERNMENT = re.compile(
@@ -147,6 +148,20 @@ def is_enterprise_name(name: str) -> bool:
 _PLACE_SUFFIX = (
     r"\s+(?:City|District|County|Province|Municipality|Prefecture|New Area|New District)\b"
 )
+
+
+_NAME_WORD = re.compile(r"[A-Za-z][\w'’-]{2,}")
+
+
+def written_name(name: str, document: str) -> bool:
+    """Whether ``document`` writes some word of ``name`` (of three letters or more, case
+    aside): a company the text never names is the model's, taken from its prompt's example
+    ("Midea Group", "Shanshan" in an article about neither). A name with no such word is
+    given the benefit of the doubt."""
+    words = _NAME_WORD.findall(name)
+    return not words or any(
+        re.search(rf"\b{re.escape(w)}\b", document, re.IGNORECASE) for w in words
+    )
 
 
 def named_as_place(name: str, document: str) -> bool:

@@ -45,6 +45,7 @@ from extractor.pipeline.entities import (
     named_as_place,
     not_a_project,
     referent,
+    written_name,
 )
 from extractor.pipeline.listed import listed_companies, listed_projects
 from extractor.pipeline.locate import ChunkText, Location, locate
@@ -306,6 +307,8 @@ class _Grounder:
             return "not a company"
         if named_as_place(name, self.text.document):
             return "the text writes it as a place"
+        if not written_name(name, self.text.document):
+            return "the text never writes it (the prompt's example does)"
         return None
 
     def spelled(self, name: str, record: _Record) -> str:

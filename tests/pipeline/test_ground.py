@@ -522,3 +522,25 @@ def test_a_company_given_for_a_projects_location_is_no_place() -> None:
         text=text,
     )
     assert [p.location for p in grounded.projects] == [None, "Lanzhou"]
+
+
+def test_a_company_the_text_never_writes_takes_no_role_and_owns_no_project() -> None:
+    text = "Hongshan Solar began building its blade plant in Wuwei on Monday.\n"
+    grounded = ground(
+        {
+            "projects": [
+                {
+                    "sentences": [1],
+                    "name": "blade plant",
+                    "enterprises": ["Hongshan Solar", "Midea Group"],
+                }
+            ],
+            "roles": [
+                {"sentences": [1], "enterprise": "Midea Group", "role": "partner"},
+                {"sentences": [1], "enterprise": "Hongshan Solar", "role": "investor"},
+            ],
+        },
+        text=text,
+    )
+    assert [p.enterprises for p in grounded.projects] == [["Hongshan Solar"]]
+    assert {r.enterprise for r in grounded.roles} == {"Hongshan Solar"}

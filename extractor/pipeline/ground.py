@@ -307,8 +307,6 @@ class _Grounder:
             return "not a company"
         if named_as_place(name, self.text.document):
             return "the text writes it as a place"
-        if not written_name(name, self.text.document):
-            return "the text never writes it (the prompt's example does)"
         return None
 
     def spelled(self, name: str, record: _Record) -> str:
@@ -354,7 +352,10 @@ class _Grounder:
         enterprises = [
             c
             for e in (self.referent(record, e) for e in wire.enterprises)
-            if e is not None and self.no_company(e) is None and (c := company_of(e))
+            if e is not None
+            and self.no_company(e) is None
+            and written_name(e, self.text.document)
+            and (c := company_of(e))
         ]
         if not (figures or enterprises or PROJECT_NOUN.search(wire.name)):
             record.warnings.append(
@@ -467,7 +468,10 @@ class _Grounder:
             record.warnings.append(f"{record.label}: dropped, a facility's name, not a company")
             return
         wire = wire.model_copy(update={"enterprise": company})
-        grounded = self.anchored(record, wire.enterprise)
+        # a company its text never names is the model's (its prompt's example), not the text's
+        grounded = self.anchored(record, wire.enterprise) and written_name(
+            wire.enterprise, self.text.document
+        )
         if not self._keep(record, grounded, keep_ungrounded):
             return
         if grounded and not stated_role(wire.role, [s.text for s in record.sentences]):

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
-from extractor.pipeline.entities import LEGAL_FORM
+from extractor.pipeline.entities import LEGAL_FORM, names_one_facility
 from extractor.pipeline.normalize import CHANGE_UNITS, find_figures, parse_figure
 from extractor.pipeline.wire import PLACEHOLDERS, WireIndicator
 
@@ -270,7 +270,7 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     """False for a figure the model calls an indicator that the guide does not: one that is
     ``no_indicator`` by its sentence, a conversion in brackets of the yuan figure before it,
     or one the model names after one project ("planned investment of the project")."""
-    if no_indicator(sentence, figure) or _ONE_PROJECT.search(name):
+    if no_indicator(sentence, figure) or _ONE_PROJECT.search(name) or names_one_facility(name):
         return False
     if _CONVERSION.search(sentence[: figure.start]):
         return False

@@ -31,6 +31,7 @@ __all__ = [
     "company_of",
     "is_enterprise_name",
     "named_as_place",
+    "names_one_facility",
     "not_a_project",
     "referent",
     "written_name",
@@ -234,6 +235,20 @@ def _head(name: str) -> str:
     new materials" is headed by "base"); "" for no word."""
     words = re.findall(r"[\w'-]+", _POST_MODIFIER.sub("", name.strip()))
     return words[-1] if words else ""
+
+
+_FACILITY_HEADS = frozenset(
+    {"project", "plant", "station", "factory", "expressway", "railway", "base", "port", "mine",
+     "airport", "terminal"}
+)  # fmt: skip
+
+
+def names_one_facility(name: str) -> bool:
+    """Whether ``name`` is headed by one facility ("G360 Wenchang-Lingao Expressway project",
+    "Datang Gas Power Plant", "investment per project"): what it measures is one project's,
+    a field of that project, never a statistic (no gold indicator of the dev set or the
+    seeds is so named)."""
+    return _head(name).lower() in _FACILITY_HEADS
 
 
 def _plural(head: str) -> bool:

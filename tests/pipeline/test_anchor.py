@@ -499,3 +499,14 @@ def test_a_reached_figure_beside_no_expectation_is_a_statistic() -> None:
     sentence = "Annual output reached 1.2 billion yuan last year."
     start = sentence.index("1.2")
     assert states_statistic(sentence, start, start + len("1.2 billion yuan"), "annual output")
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["G360 Wenchang-Lingao Expressway project", "Datang Gas Power Plant", "investment per project"],
+)
+def test_a_figure_named_after_one_facility_is_no_statistic(name: str) -> None:
+    sentence = "The annual completion rate of investment reached 65%."
+    start = sentence.index("65%")
+    assert not states_statistic(sentence, start, start + 3, name)
+    assert states_statistic(sentence, start, start + 3, "investment completion rate")

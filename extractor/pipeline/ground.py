@@ -559,7 +559,7 @@ def ground_chunk(
         with_changes(out.indicators, chunk.sentences), chunk.sentences, document
     )
     out.indicators = event_days(shared_periods(out.indicators, chunk.sentences), chunk.sentences)
-    # a record that only a Chinese page footer states is the page's, not the article's
+    # a record that only page furniture states (a Chinese footer, a credit line) is the page's
     out.projects = [r for r in out.projects if not _on_furniture(r)]
     out.indicators = [r for r in out.indicators if not _on_furniture(r)]
     out.roles = [r for r in out.roles if not _on_furniture(r)]

@@ -71,7 +71,7 @@ from extractor.pipeline.periods import (
 )
 from extractor.pipeline.products import fold_products
 from extractor.pipeline.roles import stated_role
-from extractor.pipeline.sector import name_sector, sentence_sector
+from extractor.pipeline.sector import listed_as_sector, name_sector, sentence_sector
 from extractor.pipeline.siblings import sibling_statistics
 from extractor.pipeline.status import built_status
 from extractor.pipeline.subjects import acting_place, framing_place, placed
@@ -341,6 +341,9 @@ class _Grounder:
                 continue
             capacity.append(quantity)
         reason = not_a_project(wire.name)
+        sentences = [s.text for s in record.sentences]
+        if reason in (None, PRODUCT) and listed_as_sector(wire.name, sentences):
+            reason = "the text lists it as a sector"
         if reason is not None and reason != PRODUCT:
             record.warnings.append(f"{record.label}: dropped, {reason}")
             if reason == BATCH:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 
 from extractor.pipeline.entities import LEGAL_FORM
 
-__all__ = ["name_sector", "sentence_sector"]
+__all__ = ["listed_as_sector", "name_sector", "sentence_sector"]
 
 _WORD = re.compile(r"[^\s,;:()]+")
 # A project's own head: what it is, not what it makes ("production base", "phase II").
@@ -113,3 +113,23 @@ def sentence_sector(sentences: Iterable[str]) -> str | None:
                 if words:
                     return " ".join(words)
     return None
+
+
+# A list the text introduces as sectors or industries: "covering such sectors as
+# biomedicine, mobile lighting ...", "industries including new energy, new materials ...".
+_SECTOR_LIST = re.compile(
+    r"\b(?:(?:sectors|industries|fields)\s*,?\s*(?:such\s+as|including|like)|"
+    r"such\s+(?:sectors|industries|fields)\s+as)\s+",
+    re.IGNORECASE,
+)
+
+
+def listed_as_sector(name: str, sentences: Iterable[str]) -> bool:
+    """Whether a sentence lists ``name`` as one of its sectors or industries ("12 key projects
+    commenced, covering such sectors as biomedicine, mobile lighting ..."): what the text
+    calls a sector is no project."""
+    for sentence in sentences:
+        for cue in _SECTOR_LIST.finditer(sentence):
+            if name.lower() in sentence[cue.end() :].lower():
+                return True
+    return False

@@ -544,3 +544,23 @@ def test_a_company_the_text_never_writes_takes_no_role_and_owns_no_project() -> 
     )
     assert [p.enterprises for p in grounded.projects] == [["Hongshan Solar"]]
     assert {r.enterprise for r in grounded.roles} == {"Hongshan Solar"}
+
+
+def test_what_the_text_lists_as_a_sector_is_no_project() -> None:
+    text = (
+        "Twelve key projects commenced, covering such sectors as biomedicine and mobile "
+        "lighting.\n"
+        "The Hongshan biomedicine project broke ground on Monday.\n"
+    )
+    grounded = ground(
+        {
+            "projects": [
+                {"sentences": [1], "name": "biomedicine", "status": "under_construction"},
+                {"sentences": [1], "name": "mobile lighting", "status": "under_construction"},
+                {"sentences": [2], "name": "Hongshan biomedicine project"},
+            ]
+        },
+        text=text,
+    )
+    assert [p.name for p in grounded.projects] == ["Hongshan biomedicine project"]
+    assert "the text lists it as a sector" in "\n".join(grounded.warnings)

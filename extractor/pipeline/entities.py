@@ -303,9 +303,16 @@ def not_a_project(name: str) -> str | None:
 
 _FACILITY_TAIL = re.compile(
     r"\b(?:plant|plants|factory|factories|station|stations|base|bases|mill|mills|center|centre"
-    r"|line|lines|project|projects|phase)\s*(?:\([^)]*\))?$",
+    r"|line|lines|project|projects|phase|headquarters|workshops?|facility|facilities)"
+    r"(?:\s+(?:[IVX]+|\d+))?\s*(?:\([^)]*\))?$",
     re.IGNORECASE,
 )
+_BUILDING_TAIL = re.compile(r"\bconstruction$")
+"""Lower case only: "Gansu Fourth Construction" is a builder's name, "... power plant
+construction" a work."""
+_PROJECT_TAIL = re.compile(r"\bproject\s*(?:\([^)]*\))?$", re.IGNORECASE)
+"""A name ending in "Project" names a project even with a legal form inside it ("... Holdings
+... Industrial Park Project")."""
 _OWNER = re.compile(r"^(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,5})['\u2019]s\s+\S")
 
 
@@ -315,7 +322,8 @@ def company_of(name: str) -> str | None:
     I)"), which names a facility, not its owner; then its possessive owner ("Pearl River
     Bridge's new condiments production project": "Pearl River Bridge") when that is a
     company's name, else None. No gold company is named so (EXPERIMENTS row FE2)."""
-    if not _FACILITY_TAIL.search(name) or LEGAL_FORM.search(name):
+    facility = _FACILITY_TAIL.search(name) or _BUILDING_TAIL.search(name)
+    if not _PROJECT_TAIL.search(name) and (not facility or LEGAL_FORM.search(name)):
         return name
     owner = _OWNER.match(name)
     if owner is not None and is_enterprise_name(owner.group("owner")):

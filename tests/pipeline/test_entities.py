@@ -179,6 +179,12 @@ def test_a_role_whose_project_is_its_own_name_is_dropped() -> None:
         # a facility's name names no company
         ("Linhai Gas Power Plant", None),
         ("Tongda New Energy Battery Base Project (Phase I)", None),
+        ("Tongda Lithium Battery Phase II", None),  # a phase with its number
+        ("Linhai Logistics East China Headquarters", None),
+        ("Linhai wind power plant construction", None),  # a work, in lower case
+        ("Tongda Holdings Smart Logistics Park Project", None),  # "Project" outweighs a form
+        # a builder's name: "Construction" capitalized
+        ("Hubei Third Construction", "Hubei Third Construction"),
         # its possessive owner does
         ("Jinhe Foods's new seasoning production project", "Jinhe Foods"),
         # a legal form makes it a company's name; a name without a facility word stays

@@ -194,6 +194,15 @@ _NOT_PROJECT_HEADS = frozenset(
         "support", "gdp", "economy", "venture", "restructuring", "sector",
     }
 )  # fmt: skip
+_STATISTIC_START = re.compile(
+    r"(?:the\s+)?(?:number|share|proportion|total\s+investment|amount)\s+of\s", re.I
+)
+"""A statistic's name ("number of projects involving ...") names no undertaking."""
+_AUTHORITY_HEADS = frozenset(
+    {"committee", "commission", "government", "bureau", "office", "department", "ministry",
+     "authorities", "university", "college", "school", "institute", "academy"}
+)  # fmt: skip
+"""Heads of an authority's or a school's name ("equipment park management committee")."""
 _ZONE = re.compile(r"\b(industrial|cluster|development|demonstration) (area|zone)\b", re.I)
 _CLAUSE_VERB = re.compile(
     r"\b(is|are|was|were|has|have|had|will|would|settled|signed|started|reached)\b", re.I
@@ -285,6 +294,12 @@ def not_a_project(name: str) -> str | None:
         return BATCH
     if len(words) > 5 and _CLAUSE_VERB.search(name):
         return "a clause, not a name"
+    if _STATISTIC_START.match(name.strip()):
+        return "a place, an industry or a statistic"
+    if _titled_person(re.findall(r"[a-z]+", name.lower())):
+        return "a person"
+    if head in _AUTHORITY_HEADS and not LEGAL_FORM.search(name):
+        return "a government or a school"
     if set(words) <= _GENERIC_WORDS:
         return GENERIC
     noun = _head(name)

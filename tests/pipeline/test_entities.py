@@ -124,6 +124,13 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("new project", GENERIC),
         ("project landing construction", GENERIC),
         ("Key Projects Initiated at This Time", GENERIC),
+        # a statistic's name, a person, a government: never an undertaking
+        ("number of projects involving the logistics supply chain",
+         "a place, an industry or a statistic"),
+        ("Total Investment of 12.5 billion yuan", "a place, an industry or a statistic"),
+        ("Zhou Hongbin", "a person"),
+        ("Director Zhao Min", "a person"),
+        ("Linhai port management committee", "a government or a school"),
     ],
 )  # fmt: skip
 def test_batches_clauses_places_industries_and_statistics_are_not_projects(

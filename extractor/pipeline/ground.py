@@ -56,6 +56,7 @@ from extractor.pipeline.normalize import (
     Figure,
     FigureError,
     find_figures,
+    listed_figures,
     parse_figure,
     to_change,
     to_money,
@@ -184,6 +185,9 @@ class _Grounder:
         sentence, loc = hit
         doc = self.text.document
         raw = doc[loc.start : loc.end]
+        if listed_figures(raw):
+            record.warnings.append(f"{record.label}: {figure!r} lists several figures, dropped")
+            return None
         before, after = doc[sentence.start : loc.start], doc[loc.end : sentence.end]
         try:
             parsed = parse_figure(raw, before=before, after=after)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from extractor.records import Basis, Change, ChangeUnit, Money, Qualifier, Quantity
 
@@ -28,6 +29,7 @@ __all__ = [
     "figure_numbers",
     "find_figures",
     "is_percent",
+    "listed_figures",
     "parse_figure",
     "to_change",
     "to_money",
@@ -315,6 +317,25 @@ def find_figures(text: str) -> list[FigureSpan]:
             continue  # "March 15 projects" is a date before a noun
         spans.append(FigureSpan(start=start, end=end, text=text[start:end]))
     return spans
+
+
+_LIST_GAP = re.compile(r"^\s*(?:[,;\u3001]\s*(?:and\s+)?|and\s+)$", re.IGNORECASE)
+
+
+def listed_figures(text: str) -> bool:
+    """Whether ``text`` lists several figures: two of them (or two bare numbers) with only a
+    comma or "and" between them ("30, 22, and 20", "45 signed projects and 18 settled
+    projects"). Such a text is no one figure. A split number ("4 billion 670 million yuan"), a
+    conversion ("120 billion yuan (about 17.4 billion U.S. dollars)") or a level with its
+    change ("81,400, an increase of 226%") has words or brackets between its parts."""
+    spans = [(f.start, f.end) for f in find_figures(text)]
+    spans += [
+        (m.start(), m.end())
+        for m in _NUMBER.finditer(text)
+        if not any(start <= m.start() < end for start, end in spans)
+    ]
+    spans.sort()
+    return any(_LIST_GAP.match(text[end:start]) for (_, end), (start, _) in pairwise(spans))
 
 
 def figure_numbers(text: str) -> list[float]:

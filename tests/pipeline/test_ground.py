@@ -10,6 +10,7 @@ from fakes.articles import default_chunks
 
 from extractor.pipeline.chunk import Chunk, chunk_document
 from extractor.pipeline.ground import Grounded, ground_chunk
+from extractor.pipeline.normalize import listed_figures
 from extractor.pipeline.wire import ChunkExtraction
 from extractor.records import DocumentRecord, Role
 
@@ -271,6 +272,42 @@ def test_an_amount_is_no_relative_change() -> None:
     assert indicator.value.value == 87.7e9
     assert indicator.change is None
     assert any("'23.1 billion yuan' is no relative change" in w for w in grounded.warnings)
+
+
+def test_a_figure_that_lists_several_figures_is_no_figure() -> None:
+    text = "The numbers of Ningbo's high-tech firms rose by 30, 22 and 20, respectively.\n"
+    grounded = ground(
+        {
+            "indicators": [
+                {
+                    "sentences": [1],
+                    "name": "high-tech firms",
+                    "region": "Ningbo",
+                    "change": "30, 22 and 20",
+                }
+            ]
+        },
+        text=text,
+    )
+    assert grounded.indicators == []
+    assert any("'30, 22 and 20' lists several figures" in w for w in grounded.warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "listed"),
+    [
+        ("30, 22, and 20, respectively", True),
+        ("45 signed projects, 23 started projects and 18 completed projects", True),
+        ("3.3 billion yuan and 1.5 billion yuan", True),
+        # one figure: split, converted, or a level with its change
+        ("4 billion 670 million yuan", False),
+        ("120 billion yuan (about 17.4 billion U.S. dollars)", False),
+        ("81,400, a year-on-year increase of 226%", False),
+        ("5-10 billion yuan", False),
+    ],
+)
+def test_listed_figures_are_told_from_one_figure(text: str, listed: bool) -> None:
+    assert listed_figures(text) is listed
 
 
 def test_a_figure_with_other_digits_is_not_grounded() -> None:

@@ -5,7 +5,9 @@ pass (``extract.v1+figures.v1``) a second call then labels the figures that call
 left out, and adds the indicators among them; joined with a follow-up turn
 (``extract.v1+missed.v1``) the same conversation asks for them instead; joined with re-ask
 complaints (``extract.v1+reask.v1``) an answer whose indicators' figures the text does not
-write is re-asked (``extractor.pipeline.reask``); a
+write is re-asked (``extractor.pipeline.reask``); joined with a second look
+(``extract.v1+window.v1``) each sentence that still holds a figure no record writes is asked
+again alone (``extractor.pipeline.windows``); a
 one-pass-per-type prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and
 implies no roles from projects' enterprises when merging.
 """
@@ -25,6 +27,7 @@ from extractor.pipeline.missed import with_missed
 from extractor.pipeline.passes import extract_chunk_passes, figure_indicators
 from extractor.pipeline.prompt import AnyPrompt, PassPrompt, Prompt, TypedPrompt
 from extractor.pipeline.reask import GroundingCheck
+from extractor.pipeline.windows import second_look
 from extractor.pipeline.wire import ChunkAnswer, ChunkExtraction
 from extractor.records import FORMAT_VERSION, DocumentRecord, RunMeta, Usage
 
@@ -77,6 +80,25 @@ async def _chunk(
         current_call.reset(token)
     grounded = ground_chunk(document.text, chunk, answer, keep_ungrounded=keep_ungrounded)
     grounded.warnings[:0] = reasked
+    if isinstance(prompt, Prompt) and prompt.window is not None:
+        token = current_call.set(
+            CallContext(doc_id=document.doc_id, chunk=chunk.index, meter=meter)
+        )
+        try:
+            grounded.indicators.extend(
+                await second_look(
+                    client,
+                    limit,
+                    prompt,
+                    prompt.window,
+                    document.text,
+                    document.text_sha256,
+                    chunk,
+                    grounded,
+                )
+            )
+        finally:
+            current_call.reset(token)
     return grounded
 
 

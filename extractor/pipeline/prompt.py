@@ -48,6 +48,7 @@ __all__ = [
     "PassPrompt",
     "Prompt",
     "TypedPrompt",
+    "WindowPart",
     "figure_hints",
     "figures_question",
     "indicators_question",
@@ -85,6 +86,7 @@ class Prompt:
     bank: ExampleBank | None = None
     missed: str | None = None  # a follow-up turn's template (``missed.v1``), ``$figures`` in it
     reask: dict[str, Template] | None = None  # complaints that re-ask (``reask.v1``)
+    window: WindowPart | None = None  # a second look at uncovered figures (``window.v1``)
 
     def messages(self, chunk: Chunk, text_sha256: str | None = None) -> list[dict[str, str]]:
         """The chat messages for one chunk: instructions, the bank's nearest example as a
@@ -98,6 +100,16 @@ class Prompt:
             *(example.turns() if example is not None else ()),
             {"role": "user", "content": "Sentences:\n" + number_sentences(chunk)},
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class WindowPart:
+    """A second look (``window.v1``, ``extractor.pipeline.windows``): how many sentences of its
+    paragraph go before a sentence that is asked again, and the head words of a region that
+    names a facility, not a place (an indicator the second look gives one is left out)."""
+
+    context_sentences: int
+    facility_regions: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,14 +338,31 @@ def _load_reask(prompt_id: str, folder: Path | None) -> tuple[dict[str, Template
     return parse_templates(raw, prompt_id), hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _load_window(prompt_id: str, folder: Path | None) -> tuple[WindowPart, str]:
+    """A second look (``window.v1``): its settings and their hash."""
+    raw = _read(folder, f"{prompt_id}.window.json")
+    try:
+        body = json.loads(raw)
+        part = WindowPart(
+            context_sentences=int(body["context_sentences"]),
+            facility_regions=tuple(str(w) for w in body["facility_regions"]),
+        )
+    except (ValueError, KeyError, TypeError) as e:
+        raise ConfigError(f"prompt {prompt_id}: the second look's settings: {e!r}") from e
+    if part.context_sentences < 0:
+        raise ConfigError(f"prompt {prompt_id}: context_sentences must be 0 or more")
+    return part, hashlib.sha256(raw.encode()).hexdigest()
+
+
 def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
     """The one-call prompt ``parts[0]`` joined with an example bank, and with a figure pass,
     a follow-up turn or re-ask complaints."""
     loaded = load_prompt(parts[0], folder)
     usage = (
         f"prompt {prompt_id!r}: a one-call prompt joins at most one example bank and one "
-        "figure pass, follow-up turn or re-ask, as in extract.v1+figures.v1, "
-        "extract.v1+missed.v1, extract.v1+reask.v1 or extract.v1+nearest.v1"
+        "figure pass, follow-up turn, re-ask or second look, as in extract.v1+figures.v1, "
+        "extract.v1+missed.v1, extract.v1+reask.v1, extract.v1+window.v1 or "
+        "extract.v1+nearest.v1"
     )
     if not isinstance(loaded, Prompt):  # parts[0] has no "+": nothing is joined to it yet
         raise ConfigError(usage)
@@ -341,6 +370,7 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
     bank: ExampleBank | None = None
     missed: str | None = None
     reask: dict[str, Template] | None = None
+    window: WindowPart | None = None
     combined = loaded.sha256
     for part in parts[1:]:
         if not part:
@@ -349,8 +379,10 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
             if bank is not None:
                 raise ConfigError(usage)
             bank, digest = _load_bank(part, folder)
-        elif figures is not None or missed is not None or reask is not None:
+        elif any(p is not None for p in (figures, missed, reask, window)):
             raise ConfigError(usage)
+        elif _exists(folder, f"{part}.window.json"):
+            window, digest = _load_window(part, folder)
         elif _exists(folder, f"{part}.user.md"):
             missed, digest = _load_missed(part, folder)
         elif _exists(folder, f"{part}.reask.json"):
@@ -358,7 +390,7 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
         else:
             figures, digest = _load_figures(part, folder)
         combined = hashlib.sha256(f"{combined}+{digest}".encode()).hexdigest()
-    return Prompt(prompt_id, loaded.system, combined, figures, bank, missed, reask)
+    return Prompt(prompt_id, loaded.system, combined, figures, bank, missed, reask, window)
 
 
 def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> AnyPrompt:
@@ -368,7 +400,8 @@ def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> 
     with a figure pass (``figures.v1``: it adds indicators for the figures MAIN's leave out), a
     follow-up turn (``missed.v1``: the same conversation asks for them), re-ask complaints
     (``reask.v1``: an answer whose indicators' figures the text does not write is re-asked
-    once) or an example bank (``nearest.v1``: each chunk's nearest labelled window goes
+    once), a second look (``window.v1``: each sentence with a figure no record writes is asked
+    again alone) or an example bank (``nearest.v1``: each chunk's nearest labelled window goes
     before it as an example), or a bank and one of the others (``MAIN+FIGURES+BANK``)."""
     parts = prompt_id.split("+")
     if len(parts) > 1:

@@ -110,6 +110,7 @@ class WindowPart:
 
     context_sentences: int
     facility_regions: tuple[str, ...]
+    indicators_only: bool = False  # the window's answer holds indicators only (``window.v2``)
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +347,7 @@ def _load_window(prompt_id: str, folder: Path | None) -> tuple[WindowPart, str]:
         part = WindowPart(
             context_sentences=int(body["context_sentences"]),
             facility_regions=tuple(str(w) for w in body["facility_regions"]),
+            indicators_only=bool(body.get("indicators_only", False)),
         )
     except (ValueError, KeyError, TypeError) as e:
         raise ConfigError(f"prompt {prompt_id}: the second look's settings: {e!r}") from e

@@ -10,7 +10,9 @@ prompt, as a window of its own: the sentence after ``context_sentences`` sentenc
 paragraph, so that the model enumerates a short text, which it does better. Of the window's
 answer only the indicators that cite the sentence and write one of its uncovered figures are
 kept, less those whose region names a facility ("... Water Conservancy Project"): a project's
-own figure. Each such sentence is one more call (EXPERIMENTS rows WIN, WIN2).
+own figure. Each such sentence is one more call (EXPERIMENTS rows WIN, WIN2). With
+``indicators_only`` (``window.v2``) the window's answer holds indicators alone: shorter answers
+(a third of the tokens), and no projects or roles padded beside them (row WIN3).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from extractor.pipeline.chunk import Chunk, Sentence
 from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.normalize import first_number
 from extractor.pipeline.prompt import Prompt, WindowPart
-from extractor.pipeline.wire import ChunkExtraction
+from extractor.pipeline.wire import ChunkAnswer, ChunkExtraction, IndicatorsAnswer
 from extractor.records import Indicator
 
 __all__ = ["second_look", "uncovered", "window_of", "written_numbers"]
@@ -99,8 +101,14 @@ async def second_look(
 
     async def one(number: int, wanted: frozenset[float]) -> Sequence[Indicator]:
         window = window_of(chunk, number, part.context_sentences)
+        messages = prompt.messages(window, text_sha256)
+        answer: ChunkExtraction | ChunkAnswer
         async with limit:
-            answer = await client.extract(prompt.messages(window, text_sha256), ChunkExtraction)
+            if part.indicators_only:
+                found = await client.extract(messages, IndicatorsAnswer)
+                answer = ChunkAnswer(indicators=found.indicators)
+            else:
+                answer = await client.extract(messages, ChunkExtraction)
         return _kept(ground_chunk(document, window, answer), window.sentences[-1], wanted, part)
 
     found = await asyncio.gather(*(one(n, w) for n, w in uncovered(chunk, grounded).items()))

@@ -95,11 +95,11 @@ def _model(seen: Seen) -> Reply:
     )  # fmt: skip
 
 
-def _run(tmp_path: Path, text: str) -> tuple[list[Seen], DocumentRecord]:
+def _run(tmp_path: Path, text: str, prompt: str = PROMPT) -> tuple[list[Seen], DocumentRecord]:
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "linhai.txt").write_text(text, "utf-8")
     with running_fake(_model) as fake:
-        summary, [record] = run_prompt(fake.base_url, tmp_path, PROMPT)
+        summary, [record] = run_prompt(fake.base_url, tmp_path, prompt)
         seen = list(fake.chat_requests)
     assert summary.failed == 0
     return seen, record
@@ -126,3 +126,14 @@ def test_a_chunk_whose_answer_writes_every_figure_makes_one_call(tmp_path: Path)
     seen, record = _run(tmp_path, text)
     assert len(seen) == 1
     assert [i.name for i in record.indicators] == ["industrial output value"]
+
+
+def _schema(seen: Seen) -> str:
+    return str((seen.body or {})["response_format"]["json_schema"]["name"])
+
+
+def test_the_indicators_only_second_look_asks_for_indicators_alone(tmp_path: Path) -> None:
+    seen, record = _run(tmp_path, TEXT, "extract.v1+window.v2")
+    assert [_schema(s) for s in seen] == ["ChunkExtraction", "IndicatorsAnswer"]
+    names = sorted(i.name for i in record.indicators)
+    assert names == ["industrial output value", "share of industrial output value"]

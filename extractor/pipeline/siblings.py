@@ -38,7 +38,7 @@ from extractor.pipeline.periods import stated_period
 from extractor.pipeline.subjects import figure_place
 from extractor.records import Evidence, Indicator, Project
 
-__all__ = ["sibling_statistics"]
+__all__ = ["sibling_statistics", "written_numbers"]
 
 _HEDGE = r"(?:(?:about|around|nearly|approximately|over|more\s+than|almost|some|up\s+to)\s+)?"
 _LEVEL = re.compile(
@@ -96,7 +96,7 @@ def _subject(before: str, verb: re.Match[str]) -> str | None:
     return head
 
 
-def _written(indicators: Sequence[Indicator], projects: Sequence[Project]) -> set[float]:
+def written_numbers(indicators: Sequence[Indicator], projects: Sequence[Project]) -> set[float]:
     """The numbers of every figure the chunk's records write."""
     raws = [f.raw for i in indicators for f in (i.value, i.change) if f is not None and f.raw]
     for p in projects:
@@ -112,7 +112,7 @@ def sibling_statistics(
 ) -> list[Indicator]:
     """The statistics that the chunk's ``sentences`` state in a clause of their own and that
     no record of the chunk (``indicators``, ``projects``) writes."""
-    written = _written(indicators, projects)
+    written = written_numbers(indicators, projects)
     found: list[Indicator] = []
     for sentence in sentences:
         text = sentence.text

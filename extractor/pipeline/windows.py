@@ -27,28 +27,20 @@ from extractor.pipeline.chunk import Chunk, Sentence
 from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.normalize import first_number
 from extractor.pipeline.prompt import Prompt, WindowPart
+from extractor.pipeline.siblings import written_numbers
 from extractor.pipeline.wire import ChunkAnswer, ChunkExtraction, IndicatorsAnswer
 from extractor.records import Indicator
 
-__all__ = ["second_look", "uncovered", "window_of", "written_numbers"]
+__all__ = ["second_look", "uncovered", "window_of"]
 
 WINDOW_INDEX = 1000
 """Window chunks are numbered apart from the document's chunks: (chunk + 1) * 1000 + sentence."""
 
 
-def written_numbers(grounded: Grounded) -> set[float]:
-    """The numbers of every figure the grounded records of a chunk write."""
-    raws = [f.raw for i in grounded.indicators for f in (i.value, i.change) if f and f.raw]
-    for p in grounded.projects:
-        raws.extend(f.raw for f in (p.investment, p.output_value) if f is not None and f.raw)
-        raws.extend(c.raw for c in p.capacity if c.raw)
-    return {n for n in map(first_number, raws) if n is not None}
-
-
 def uncovered(chunk: Chunk, grounded: Grounded) -> dict[int, frozenset[float]]:
     """The sentences of ``chunk`` (numbered from 1) that hold a figure no record of
     ``grounded`` writes and that code does not rule out, each with those figures' numbers."""
-    written = written_numbers(grounded)
+    written = written_numbers(grounded.indicators, grounded.projects)
     texts = [s.text for s in chunk.sentences]
     listed = list_figures(texts)
     found: dict[int, set[float]] = {}
@@ -71,10 +63,14 @@ def window_of(chunk: Chunk, number: int, context: int) -> Chunk:
     return Chunk(index=WINDOW_INDEX * (chunk.index + 1) + number, sentences=(*before, sentence))
 
 
+def _facility_region(part: WindowPart) -> re.Pattern[str]:
+    """A region ending in one of ``part``'s facility words names a facility, not a place."""
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, part.facility_regions))})$", re.I)
+
+
 def _kept(
-    grounded: Grounded, sentence: Sentence, wanted: frozenset[float], part: WindowPart
+    grounded: Grounded, sentence: Sentence, wanted: frozenset[float], facility: re.Pattern[str]
 ) -> list[Indicator]:
-    facility = re.compile(rf"\b(?:{'|'.join(map(re.escape, part.facility_regions))})$", re.I)
     kept: list[Indicator] = []
     for indicator in grounded.indicators:
         numbers = {first_number(f.raw) for f in (indicator.value, indicator.change) if f and f.raw}
@@ -98,6 +94,7 @@ async def second_look(
 ) -> list[Indicator]:
     """The indicators a second look at ``chunk``'s uncovered sentences adds to ``grounded``
     (the chunk's grounded answer); one call per such sentence, none when there is none."""
+    facility = _facility_region(part)
 
     async def one(number: int, wanted: frozenset[float]) -> Sequence[Indicator]:
         window = window_of(chunk, number, part.context_sentences)
@@ -109,7 +106,8 @@ async def second_look(
                 answer = ChunkAnswer(indicators=found.indicators)
             else:
                 answer = await client.extract(messages, ChunkExtraction)
-        return _kept(ground_chunk(document, window, answer), window.sentences[-1], wanted, part)
+        grounded_window = ground_chunk(document, window, answer)
+        return _kept(grounded_window, window.sentences[-1], wanted, facility)
 
     found = await asyncio.gather(*(one(n, w) for n, w in uncovered(chunk, grounded).items()))
     return [indicator for kept in found for indicator in kept]

@@ -28,12 +28,14 @@ from pydantic import BaseModel, ConfigDict, create_model, field_validator
 from extractor.pipeline.entities import LEGAL_FORM, names_one_facility
 from extractor.pipeline.normalize import CHANGE_UNITS, find_figures, parse_figure
 from extractor.pipeline.wire import PLACEHOLDERS, WireIndicator
+from extractor.pipeline.wording import BREAKDOWN
 
 __all__ = [
     "FigureLabel",
     "ListedFigure",
     "SettledLabel",
     "as_region",
+    "bounds_count",
     "figure_context",
     "indicators_from_labels",
     "labels_model",
@@ -227,6 +229,26 @@ _THRESHOLD = re.compile(
     r"(?:above|over|more\s+than|exceeding|at\s+least|no\s+less\s+than)\s*$",
     re.I,
 )
+# "... are worth more than", and in a breakdown of a batch (``wording.BREAKDOWN``: "there
+# are 170 projects with a total investment of more than 100 million yuan") "with a total
+# investment of more than": bounds too.
+_BREAKDOWN_BOUND = re.compile(
+    r"\b(?:projects?|enterprises?|companies|firms)\s+(?:(?:are|is|were|was)\s+(?:each\s+)?"
+    r"(?:worth|valued\s+at)|with\s+(?:an?\s+)?(?P<total>total\s+)?investments?\s+of)\s+"
+    r"(?:above|over|more\s+than|exceeding|at\s+least|no\s+less\s+than)\s*$",
+    re.I,
+)
+
+
+def bounds_count(before: str) -> bool:
+    """True when the text ``before`` a figure ends in a bound on what is counted ("20
+    projects above", "there are 170 projects with a total investment of more than")."""
+    if _THRESHOLD.search(before):
+        return True
+    bound = _BREAKDOWN_BOUND.search(before)
+    return bound is not None and (not bound.group("total") or bool(BREAKDOWN.search(before)))
+
+
 # The difference of two statistics ("2.4 percentage points higher than the national average",
 # "down 1.3 points compared with the first half"): the guide records the two, not this.
 _DIFFERENCE = re.compile(
@@ -244,7 +266,7 @@ def no_indicator(sentence: str, figure: ListedFigure) -> bool:
     difference in points between two statistics ("2.4 percentage points higher than the
     national average")."""
     clause = _clause_of(sentence, figure)
-    if _FUTURE.search(clause) or _THRESHOLD.search(sentence[: figure.start]):
+    if _FUTURE.search(clause) or bounds_count(sentence[: figure.start]):
         return True
     return _unit(figure) == "pp" and bool(_DIFFERENCE.search(clause))
 

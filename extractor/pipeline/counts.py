@@ -10,7 +10,8 @@ the one the chunk's indicators name most, and the period the text states for it
 (``periods``). The whole that a counted part is taken from ("45 of the 60 key projects") is
 no count. The total investment the sentence gives the counted projects right after their count
 ("signed five projects, with a total investment of 9.88 billion yuan") comes with it, named
-from the count ("total investment of projects signed"), with the count's region and period.
+from the count ("total investment of projects signed"), with the count's region and period,
+unless it bounds each counted project (``anchor.bounds_count``).
 A count that its sentence shows is a target, a bound or one project's
 (``anchor.states_statistic``) is left out, as is one whose figure an indicator already
 states, and one for which the chunk names no region: region is part of an indicator's
@@ -22,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.pipeline.anchor import states_statistic
+from extractor.pipeline.anchor import bounds_count, states_statistic
 from extractor.pipeline.chunk import Sentence, is_title
 from extractor.pipeline.normalize import (
     CURRENCY_CODES,
@@ -119,6 +120,8 @@ def _total(
     if not after or not _TOTAL_BEFORE.search(text[count.end : after[0].start]):
         return None
     money = after[0]
+    if bounds_count(text[: money.start]):
+        return None  # a bound on each counted project ("... with a total investment of over")
     try:
         figure = parse_figure(money.text, before=text[: money.start], after=text[money.end :])
     except FigureError:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from extractor.names import normalize_name
-from extractor.pipeline.anchor import as_region, states_statistic
+from extractor.pipeline.anchor import as_region, bounds_count, states_statistic
 from extractor.pipeline.changes import with_changes
 from extractor.pipeline.chunk import Chunk, Sentence, is_page_furniture
 from extractor.pipeline.counts import project_counts, unstated
@@ -407,6 +407,8 @@ class _Grounder:
                 continue  # an "investment" that is a percent or has no unit states no total
             sentence, loc = record.hits[figure]
             at, end = loc.start - sentence.start, loc.end - sentence.start
+            if money and bounds_count(sentence.text[:at]):
+                continue  # a bound on each project of the batch
             name = (
                 batch_total_name(sentence.text, at, wire.name)
                 if money

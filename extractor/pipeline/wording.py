@@ -227,16 +227,27 @@ def _later_verb(tail: str) -> str:
 
 MAX_QUALIFIER_WORDS = 8
 # A bound on what is counted, after the count: "22 projects each with an investment of more
-# than 500 million yuan", "projects with an investment of 1-5 billion yuan". It names the
-# count (a bound or a range, not a total: "with a total investment of 9.88 billion yuan" is
-# the batch's total); "each" is left out.
-_BOUND_QUALIFIER = re.compile(
-    r"^\s+(?:each\s+)?(with\s+(?:an?\s+)?investments?\s+of\s+"
+# than 500 million yuan", "projects with an investment of 1-5 billion yuan", "170 projects
+# with a total investment of more than 100 million yuan", "46 projects are worth more than 1
+# billion yuan each". It names the count (a bound or a range: without one, "with a total
+# investment of 9.88 billion yuan" is the batch's total); a leading "each" is left out.
+_BOUND = (
     r"(?:(?:more\s+than|over|above|exceeding|at\s+least|no\s+less\s+than|less\s+than|below|"
     r"under)\s+[$\u00a5]?[\d.,]+|[$\u00a5]?[\d.,]+\s*(?:-|–|to)\s*[$\u00a5]?[\d.,]+)"
     r"(?:\s+(?:hundred\s+million|billion|million|thousand|ten\s+thousand))?"
-    r"(?:\s+(?:yuan|RMB|US\s+dollars|dollars))?)",
+    r"(?:\s+(?:yuan|RMB|US\s+dollars|dollars))?"
+)
+_BOUND_QUALIFIER = re.compile(
+    r"^\s+(?:(?:are|is|were|was)\s+)?(?:each\s+)?"
+    rf"(with\s+(?:an?\s+)?(?P<total>total\s+)?investments?\s+of\s+{_BOUND}"
+    rf"|(?:worth|valued\s+at)\s+(?!\d){_BOUND}(?:\s+each)?)",
     re.IGNORECASE,
+)
+# "A total investment of more than ..." bounds each counted project only in a breakdown of a
+# batch ("there are 170 projects with ...", "including 2 projects with ..."); after "signed 30
+# projects" it is the batch's total.
+BREAKDOWN = re.compile(
+    r"\b(?:there\s+(?:are|were)|including|of\s+which|among\s+(?:them|which))\b", re.IGNORECASE
 )
 
 
@@ -259,6 +270,8 @@ def count_wording(sentence: str, start: int, end: int) -> str | None:
     if passive is not None and found is None:
         return f"number of {noun} {' '.join(passive.group(1).split())}"
     bound = _BOUND_QUALIFIER.match(tail)
+    if bound is not None and bound.group("total") and not BREAKDOWN.search(sentence[:start]):
+        bound = None
     if bound is not None:
         qualifier = " ".join(bound.group(1).split())
     else:

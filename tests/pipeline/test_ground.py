@@ -475,6 +475,66 @@ def test_the_period_the_figures_own_sentence_states_wins(
     assert indicator.period == period
 
 
+BREAKDOWN = (
+    "Cangzhou started 30 projects this year. Among them, there are 17 projects with a total "
+    "investment of more than 100 million yuan and 5 projects with a total investment of over "
+    "1 billion yuan.\n"
+)
+
+
+def test_a_bound_in_a_breakdown_names_its_count_and_is_no_total() -> None:
+    """ "17 projects with a total investment of more than 100 million yuan": the sum bounds
+    each counted project; it names the count and is no batch total, whether code reads the
+    count or the model gives it as a batch of projects."""
+    answer = {
+        "indicators": [
+            {
+                "sentences": [2],
+                "name": "number of projects",
+                "region": "Cangzhou",
+                "value": "17 projects",
+            }
+        ],
+        "projects": [
+            {
+                "sentences": [2],
+                "name": "5 projects",
+                "location": "Cangzhou",
+                "investment": "1 billion yuan",
+            }
+        ],
+    }
+    grounded = ground(answer, text=BREAKDOWN)
+    named = {i.value.raw: i.name for i in grounded.indicators if i.value is not None}
+    assert named["17 projects"] == (
+        "number of projects with a total investment of more than 100 million yuan"
+    )
+    assert (
+        named["5 projects"] == "number of projects with a total investment of over 1 billion yuan"
+    )
+    assert "100 million yuan" not in named
+    assert "1 billion yuan" not in named
+
+
+def test_a_sum_after_a_batch_that_is_no_breakdown_stays_its_total() -> None:
+    text = "Cangzhou signed 30 projects with a total investment of more than 20 billion yuan.\n"
+    answer = {
+        "indicators": [
+            {
+                "sentences": [1],
+                "name": "number of projects",
+                "region": "Cangzhou",
+                "value": "30 projects",
+            }
+        ]
+    }
+    named = {i.value.raw: i.name for i in ground(answer, text=text).indicators if i.value}
+    assert named == {
+        "30 projects": "number of projects signed",
+        "20 billion yuan": "total investment of projects signed",
+    }
+
+
 def test_a_project_without_a_capacity_takes_the_size_its_name_states() -> None:
     text = (
         "The 2-million-kilowatt Hongshan solar project broke ground on Monday.\n"

@@ -204,6 +204,24 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
             "15 projects",
             "number of projects signed",
         ),
+        # in a breakdown of a batch a bound total names the count; "are worth ... each" too
+        (
+            "Of the 308 projects, there are 170 projects with a total investment of more than "
+            "100 million yuan.",
+            "170 projects",
+            "number of projects with a total investment of more than 100 million yuan",
+        ),
+        (
+            "Wuhu signed 15 projects with a total investment of more than 9 billion yuan.",
+            "15 projects",
+            "number of projects signed",
+        ),
+        (
+            "The zone has 158 projects, among which 46 projects are worth more than 1 billion "
+            "yuan each.",
+            "46 projects",
+            "number of projects worth more than 1 billion yuan each",
+        ),
         # the clause's verb after the count; no date, place or clause as qualifier
         (
             "Notably, 52 projects, including a rubber chemicals facility, have commenced "

@@ -22,7 +22,7 @@ from extractor.pipeline.normalize import (
 )
 from extractor.records import Indicator
 
-__all__ = ["with_changes"]
+__all__ = ["states_growth", "with_changes"]
 
 _CHANGE_WORD = re.compile(
     r"\b(?:increase[sd]?|up|rise|rose|risen|grow(?:th|n)?|grew|decrease[sd]?|down|drop(?:ped)?|"
@@ -33,6 +33,26 @@ MAX_GAP = 120
 """Most characters between a level and its change."""
 LEAD = 40
 """The change word must be among this many characters before the percent."""
+
+
+# A percent that is a level of its own: a share or contribution ("accounting for 28.4%",
+# "28.4% of the annual plan") or a level reached ("rose to 7%").
+_SHARE_WORD = re.compile(
+    r"\b(?:account(?:ed|ing|s)?|share|proportion|contribut\w*)\b", re.IGNORECASE
+)
+_LEVEL_REACHED = re.compile(r"\bto\s+(?:about\s+|nearly\s+|over\s+|more\s+than\s+)?$", re.I)
+_OF_A_WHOLE = re.compile(r"^\s*of\s", re.IGNORECASE)
+
+
+def states_growth(sentence: str, start: int, end: int) -> bool:
+    """Whether the percent at ``sentence[start:end]`` is a change by its own clause's words
+    ("revenue increased by 10 percent", "The GDP growth rate ... was 7.3 percent", ", an
+    increase of 1.3%"): a word of growth or decline before it in its clause, and neither a
+    share nor a level reached ("rose to 7%", "28.4% of the annual plan")."""
+    clause = sentence[max(sentence.rfind(";", 0, start), sentence.rfind(",", 0, start)) + 1 : start]
+    if not _CHANGE_WORD.search(clause) or _SHARE_WORD.search(clause):
+        return False
+    return not _LEVEL_REACHED.search(clause) and not _OF_A_WHOLE.match(sentence[end:])
 
 
 def _in_brackets(text: str, at: int) -> bool:

@@ -33,7 +33,7 @@ from functools import cached_property
 
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region, bounds_count, states_statistic
-from extractor.pipeline.changes import with_changes
+from extractor.pipeline.changes import states_growth, with_changes
 from extractor.pipeline.chunk import Chunk, Sentence, is_page_furniture
 from extractor.pipeline.counts import project_counts, unstated
 from extractor.pipeline.entities import (
@@ -224,6 +224,15 @@ class _Grounder:
             record.warnings.append(f"{record.label}: {figure!r} is no relative change, dropped")
             return None
         return to_change(figure_read, before=before, after=after)
+
+    def grows(self, record: _Record, wire: WireIndicator) -> bool:
+        """Whether the percent the model gave as the level is a change by the words of its
+        clause (``changes.states_growth``)."""
+        if wire.value is None or wire.value not in record.hits:
+            return False
+        sentence, loc = record.hits[wire.value]
+        start, end = loc.start - sentence.start, loc.end - sentence.start
+        return states_growth(sentence.text, start, end)
 
     def anchored(self, record: _Record, *names: str | None) -> bool:
         """True when one of the names is found (fuzzily) in the record's sentences, or
@@ -432,6 +441,13 @@ class _Grounder:
         record = self._start(wire.sentences, f"indicator {wire.name!r}")
         value = self.quantity(record, wire.value)
         change = self.change(record, wire.change)
+        if (
+            wire.change is None
+            and value is not None
+            and value.unit == "%"
+            and self.grows(record, wire)
+        ):
+            value, change = None, self.change(record, wire.value)  # "rose by 6.2%" is a change
         grounded = value is not None or change is not None
         if not grounded:
             record.warnings.append(f"{record.label}: no figure found in the text")

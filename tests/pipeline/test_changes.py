@@ -89,3 +89,43 @@ def test_grounding_fills_the_change_the_model_left_out() -> None:
     assert indicator.change == Change(
         value=12, unit=ChangeUnit.PERCENT, basis=Basis.YOY, qualifier=Qualifier.EXACT, raw="12%"
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "change"),
+    [
+        # the clause says the figure grew: the model's level is the change
+        ("The fiscal revenue of Anxi increased by 10 percent in May.", "10 percent", True),
+        ("The GDP growth rate of Anxi was 7.3 percent in May.", "7.3 percent", True),
+        ("Anxi's exports were up 12% in May.", "12%", True),
+        # a share, a contribution or a level reached is a level
+        ("Anxi's investment rose, accounting for 28.4% in May.", "28.4%", False),
+        ("Anxi's output made a contribution to growth of 10.8% in May.", "10.8%", False),
+        ("Anxi's utilization rate rose to 93% in May.", "93%", False),
+        ("Anxi's investment grew 62% of the annual plan in May.", "62%", False),
+        ("Anxi's operating rate was 90% in May.", "90%", False),
+    ],
+)
+def test_a_percent_the_model_gives_as_a_level_is_a_change_when_its_clause_says_so(
+    sentence: str, figure: str, change: bool
+) -> None:
+    text = sentence + "\n"
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {
+                    "sentences": [1],
+                    "name": "output",
+                    "region": "Anxi",
+                    "value": figure,
+                    "period": "May",
+                }
+            ]
+        }
+    )
+    (indicator,) = ground_chunk(text, chunk, answer).indicators
+    read = indicator.change if change else indicator.value
+    assert read is not None
+    assert read.raw == figure
+    assert (indicator.value if change else indicator.change) is None

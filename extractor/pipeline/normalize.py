@@ -91,7 +91,7 @@ _UNITS = (
     (r"km\b|kilomet(?:er|re)s?", "km"),
     (r"square[- ]met(?:er|re)s?|sq\.? ?m\b|m2|㎡", "m2"),
     (r"cubic[- ]met(?:er|re)s?|m3\b|m³", "m3"),
-    (r"tons?|tonnes?|t\b", "t"), (r"mu\b", "mu"), (r"acres?", "acres"),
+    (r"(?:metric[- ])?(?:tons?|tonnes?)|mt\b|t\b", "t"), (r"mu\b", "mu"), (r"acres?", "acres"),
     (r"hectares?", "hectares"),
 )  # fmt: skip
 _QUALIFIERS = (

@@ -239,6 +239,9 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("5 hundred million yuan", 5e8, "CNY"),
         ("100 million yuan", 1e8, "CNY"),
         ("7 ten thousand tons", 7e4, "t"),
+        ("8.5 million mt", 8.5e6, "t"),  # metric tons, as steel news writes them; no money
+        ("500,000 metric tons", 5e5, "t"),
+        ("20,000-metric-ton", 2e4, "t"),
         ("US$ 3 million", 3e6, "USD"),
         ("$5 billion", 5e9, "USD"),
         ("2 bn", 2e9, "CNY"),

@@ -57,6 +57,7 @@ from extractor.pipeline.normalize import (
     FigureError,
     find_figures,
     listed_figures,
+    named_capacity,
     parse_figure,
     to_change,
     to_money,
@@ -525,25 +526,6 @@ class _Grounder:
             f"{record.label}: ungrounded, " + ("kept (flagged)" if keep_ungrounded else "dropped")
         )
         return keep_ungrounded
-
-
-_CAPACITY_UNITS = frozenset(
-    {"t", "t/yr", "kW", "MW", "GW", "kWh", "MWh", "GWh", "m2", "km", "km2", "mu", "hectares"}
-)
-
-
-def named_capacity(name: str) -> list[Quantity]:
-    """The sizes a project's name states ("4-million-kilowatt photovoltaic project",
-    "90,000-ton rubber chemicals facility"): the project's own capacity (guide §3)."""
-    sizes = []
-    for span in find_figures(name):
-        try:
-            figure = parse_figure(span.text, after=name[span.end :])
-        except FigureError:
-            continue
-        if figure.unit in _CAPACITY_UNITS:
-            sizes.append(to_quantity(figure))
-    return sizes
 
 
 def _unique(names: Iterable[str]) -> list[str]:

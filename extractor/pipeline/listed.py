@@ -35,6 +35,7 @@ from extractor.pipeline.entities import (
     is_enterprise_name,
     not_a_project,
 )
+from extractor.pipeline.normalize import named_capacity
 from extractor.pipeline.roles import LEADER_WORDS
 from extractor.pipeline.sector import name_sector
 from extractor.pipeline.status import stated_status
@@ -166,6 +167,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                     Project(
                         name=name,
                         sector=_plain_sector(name, owner),
+                        capacity=named_capacity(name),
                         enterprises=[owner] if owner else [],
                         status=status,
                         evidence=[

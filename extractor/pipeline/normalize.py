@@ -30,6 +30,7 @@ __all__ = [
     "find_figures",
     "is_percent",
     "listed_figures",
+    "named_capacity",
     "parse_figure",
     "to_change",
     "to_money",
@@ -447,6 +448,25 @@ def to_quantity(figure: Figure) -> Quantity:
         raw=figure.raw,
         repaired=figure.repaired,
     )
+
+
+_CAPACITY_UNITS = frozenset(
+    {"t", "t/yr", "kW", "MW", "GW", "kWh", "MWh", "GWh", "m2", "km", "km2", "mu", "hectares"}
+)
+
+
+def named_capacity(name: str) -> list[Quantity]:
+    """The sizes a project's name states ("4-million-kilowatt photovoltaic project",
+    "90,000-ton rubber chemicals facility"): the project's own capacity (guide §3)."""
+    sizes = []
+    for span in find_figures(name):
+        try:
+            figure = parse_figure(span.text, after=name[span.end :])
+        except FigureError:
+            continue
+        if figure.unit in _CAPACITY_UNITS:
+            sizes.append(to_quantity(figure))
+    return sizes
 
 
 _DECREASE = re.compile(

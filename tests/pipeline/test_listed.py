@@ -196,3 +196,19 @@ def test_a_listed_project_takes_the_sector_its_name_states_in_lower_case_words()
         ("800-million yuan carpet base", "carpet"),
         ("Hexi Wind Power Equipment", None),  # a proper name is no sector
     ]
+
+
+def test_a_listed_project_takes_the_capacity_its_name_states() -> None:
+    text = (
+        "Anxi started 3 projects, including Lanling Chemical's 50,000-ton resin facility, the "
+        "2-million-kilowatt solar project and the Qiaotou logistics park.\n"
+    )
+    (chunk,) = default_chunks(text)
+    sizes = {
+        p.name: [(c.value, c.unit) for c in p.capacity] for p in listed_projects(chunk.sentences)
+    }
+    assert sizes == {
+        "50,000-ton resin facility": [(50000, "t")],
+        "2-million-kilowatt solar project": [(2e6, "kW")],
+        "Qiaotou logistics park": [],
+    }

@@ -31,6 +31,7 @@ __all__ = [
     "company_of",
     "is_enterprise_name",
     "named_as_place",
+    "named_company",
     "names_one_facility",
     "not_a_project",
     "referent",
@@ -343,4 +344,31 @@ def company_of(name: str) -> str | None:
     owner = _OWNER.match(name)
     if owner is not None and is_enterprise_name(owner.group("owner")):
         return owner.group("owner")
+    return None
+
+
+# A company's name ends in its legal form: "Co., Ltd.", "Co Ltd", "Corp.", "Group", "Inc.".
+_FORM_END = (
+    r"(?:Co\.?,?\s*(?:Ltd|LTD|Limited)\.?|Co\.?|Corp(?:oration)?\.?|Group|Company|Inc\.?"
+    r"|Limited|Holdings?)"
+)
+_PROPER_WORDS = (
+    r"[A-Z][\w&'\u2019-]*(?:\s+(?:\([^)]*\)|[A-Z&][\w&'\u2019.-]*|and|of|&)(?=\s))*"
+)
+# "Henan Yingtang Electric Co., LTD. Electrical equipment production project": the company
+# first, then what it builds.
+_COMPANY_FIRST = re.compile(rf"^(?P<company>{_PROPER_WORDS}\s+{_FORM_END})\s+\S")
+# "biomedical project of Jiangyin USUN Pharmaceutical Co., Ltd.": the company last.
+_COMPANY_LAST = re.compile(rf"\bof\s+(?:the\s+)?(?P<company>{_PROPER_WORDS}\s+{_FORM_END})\s*$")
+
+
+def named_company(name: str) -> str | None:
+    """The company a project's name states (the guide: an enterprise named only inside the
+    project's name is listed too): one with its legal form before what it builds ("Henan
+    Yingtang Electric Co., LTD. Electrical equipment production project") or after "of" at
+    its end ("biomedical project of Jiangyin USUN Pharmaceutical Co., Ltd."); else None."""
+    for pattern in (_COMPANY_FIRST, _COMPANY_LAST):
+        found = pattern.search(name)
+        if found is not None and is_enterprise_name(found.group("company")):
+            return found.group("company")
     return None

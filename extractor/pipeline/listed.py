@@ -33,6 +33,7 @@ from extractor.pipeline.entities import (
     PLURAL,
     PROJECT_NOUN,
     is_enterprise_name,
+    named_company,
     not_a_project,
 )
 from extractor.pipeline.normalize import named_capacity
@@ -162,7 +163,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                     continue
                 if not (PROJECT_NOUN.search(name) or (counted and name[0].isupper())):
                     continue
-                owner = _owner(item)
+                owner = _owner(item) or named_company(name)
                 found.append(
                     Project(
                         name=name,

@@ -15,6 +15,7 @@ from extractor.pipeline.entities import (
     company_of,
     is_enterprise_name,
     named_as_place,
+    named_company,
     not_a_project,
     referent,
 )
@@ -293,3 +294,31 @@ def test_grounding_gives_the_companys_role_to_the_company_named_before() -> None
         },
     )
     assert [r.enterprise for r in grounded.roles] == ["Fenglin Energy Group"]
+
+
+@pytest.mark.parametrize(
+    ("name", "company"),
+    [
+        (
+            "Henan Anxi Electric Co., LTD. Electrical equipment production project",
+            "Henan Anxi Electric Co., LTD.",
+        ),
+        (
+            "Hexi Rubber and Plastic Products Co., Ltd. Robot Arm Project",
+            "Hexi Rubber and Plastic Products Co., Ltd.",
+        ),
+        ("Ruida Holding Group car plant", "Ruida Holding Group"),
+        (
+            "biomedical project of Jiangyin Anxi Pharmaceutical Co., Ltd.",
+            "Jiangyin Anxi Pharmaceutical Co., Ltd.",
+        ),
+        # no legal form, or a place's or government's name: no company
+        ("Hexi Wind Power Equipment", None),
+        ("Anxi County Government office building project", None),
+        ("reconstruction of the Shuangyu branch of Anxi Central Hospital", None),
+    ],
+)
+def test_a_project_name_states_its_company_with_its_legal_form(
+    name: str, company: str | None
+) -> None:
+    assert named_company(name) == company

@@ -212,3 +212,12 @@ def test_a_listed_project_takes_the_capacity_its_name_states() -> None:
         "2-million-kilowatt solar project": [(2e6, "kW")],
         "Qiaotou logistics park": [],
     }
+
+
+def test_a_listed_project_lists_the_company_its_name_states_with_a_legal_form() -> None:
+    # the guide: an enterprise named only inside the project's name is listed too
+    text = (
+        "Anxi started 2 projects, including the Ruida Group Hexi logistics park and the "
+        "Qiaotou Smart Valley project.\n"
+    )
+    assert _owners(text) == [["Ruida Group"], []]

@@ -352,9 +352,7 @@ _FORM_END = (
     r"(?:Co\.?,?\s*(?:Ltd|LTD|Limited)\.?|Co\.?|Corp(?:oration)?\.?|Group|Company|Inc\.?"
     r"|Limited|Holdings?)"
 )
-_PROPER_WORDS = (
-    r"[A-Z][\w&'\u2019-]*(?:\s+(?:\([^)]*\)|[A-Z&][\w&'\u2019.-]*|and|of|&)(?=\s))*"
-)
+_PROPER_WORDS = r"[A-Z][\w&'\u2019-]*(?:\s+(?:\([^)]*\)|[A-Z&][\w&'\u2019.-]*|and|of|&)(?=\s))*"
 # "Henan Yingtang Electric Co., LTD. Electrical equipment production project": the company
 # first, then what it builds.
 _COMPANY_FIRST = re.compile(rf"^(?P<company>{_PROPER_WORDS}\s+{_FORM_END})\s+\S")

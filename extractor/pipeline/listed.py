@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.entities import (
     PLURAL,
@@ -40,6 +41,7 @@ from extractor.pipeline.normalize import named_capacity
 from extractor.pipeline.roles import LEADER_WORDS
 from extractor.pipeline.sector import name_sector
 from extractor.pipeline.status import stated_status
+from extractor.pipeline.subjects import acting_place
 from extractor.records import EnterpriseRole, Evidence, Project, Role
 
 __all__ = ["listed_companies", "listed_projects"]
@@ -139,6 +141,29 @@ def _owner(item: str) -> str | None:
     return None
 
 
+_ITEM_PLACE = re.compile(
+    r"\bin\s+(?:the\s+)?(?P<place>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|autonomous|county|"
+    r"district|city|town|township|village|zone|new\s+area|prefecture)){0,4})"
+)
+# "In Torch Development Zone, 12 major projects ... including ...": the place that frames the
+# sentence.
+_FRAME = re.compile(r"^In\s+(?:the\s+)?(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,4}),")
+
+
+def _place(item: str) -> str | None:
+    """The place an item of a list puts its project in ("... in Jinan New Area")."""
+    found = _PLACE_TAIL.search(item.strip(" .;,"))
+    if found is None:
+        return None
+    place = _ITEM_PLACE.search(found.group())
+    return as_region(place.group("place")) if place else None
+
+
+def _frame(text: str) -> str | None:
+    found = _FRAME.match(text.strip())
+    return as_region(found.group("place")) if found else None
+
+
 def _plain_sector(name: str, owner: str | None) -> str | None:
     """The sector a listed name states in lower-case words ("big data industrial park": "big
     data"); None when it states none, or only with a proper name in it."""
@@ -168,6 +193,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                     Project(
                         name=name,
                         sector=_plain_sector(name, owner),
+                        location=_place(item) or acting_place(sentence) or _frame(sentence.text),
                         capacity=named_capacity(name),
                         enterprises=[owner] if owner else [],
                         status=status,

@@ -221,3 +221,18 @@ def test_a_listed_project_lists_the_company_its_name_states_with_a_legal_form() 
         "Qiaotou Smart Valley project.\n"
     )
     assert _owners(text) == [["Ruida Group"], []]
+
+
+def test_a_listed_project_is_located_where_its_item_or_its_sentence_says() -> None:
+    text = (
+        "Hexi started 12 projects, including the Yunda wind power equipment project in Jinan "
+        "New Area and the Qiaotou logistics park.\n\n"
+        "In Torch Development Zone, 5 projects started, including the Ruida resin facility.\n"
+    )
+    chunks = default_chunks(text)
+    located = {p.name: p.location for chunk in chunks for p in listed_projects(chunk.sentences)}
+    assert located == {
+        "Yunda wind power equipment project": "Jinan New Area",
+        "Qiaotou logistics park": "Hexi",  # the place that starts them
+        "Ruida resin facility": "Torch Development Zone",  # the place that frames the sentence
+    }

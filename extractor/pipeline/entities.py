@@ -136,6 +136,8 @@ def is_enterprise_name(name: str) -> bool:
     words = re.findall(r"[a-z]+", name.lower())
     if not words or _PLACE_HEAD.search(name) or _TITLE_FIRST.search(name.strip()):
         return False
+    if not LEGAL_FORM.sub(" ", name).strip(" .,&()"):
+        return False  # a legal form alone ("Co., Ltd." on a line of its own) names no one
     if not any(c.isupper() for c in name) and not LEGAL_FORM.search(name):
         return False  # a company's name is a proper name: "polylactic acid" is a product
     if set(words) <= _PROVINCES | {"province", "the", "of"} or _titled_person(words):

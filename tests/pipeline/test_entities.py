@@ -68,6 +68,8 @@ def test_companies_are_enterprises(name: str) -> None:
         "core components of large unmanned helicopters",
         "State-owned enterprises",  # a kind of companies, no one company
         "Top 500 Private Companies",
+        "Co., Ltd.",  # a legal form alone, left by a line break inside a name
+        "Group",
     ],
 )
 def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str) -> None:

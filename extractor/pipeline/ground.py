@@ -262,7 +262,10 @@ class _Grounder:
         ("total investment") of a batch of projects or companies after that batch ("total
         investment of projects signed")."""
         hit = record.hits.get(wire.value) if wire.value else None
-        if hit is not None and wire.name.lower().startswith("number of"):
+        if hit is not None and (
+            wire.name.lower().startswith("number of")
+            or _COUNTED.search(self.text.document[hit[1].start : hit[1].end]) is not None
+        ):
             sentence, loc = hit
             at = loc.start - sentence.start
             counted = count_wording(sentence.text, at, loc.end - sentence.start)
@@ -526,6 +529,11 @@ class _Grounder:
             f"{record.label}: ungrounded, " + ("kept (flagged)" if keep_ungrounded else "dropped")
         )
         return keep_ungrounded
+
+
+# A count of projects or companies is named "number of ...", whatever the model called it
+# ("investment" for "61 projects exceeding 100 million yuan in investment").
+_COUNTED = re.compile(r"^[\d,.]+\s+(?:[\w-]+\s+){0,4}(?:projects|enterprises|companies|firms)$")
 
 
 def _unique(names: Iterable[str]) -> list[str]:

@@ -309,7 +309,7 @@ def _main_with_indicator(seen: Seen) -> Reply:
     return chat_completion(
         seen,
         {
-            "a": {"figure": "12 projects", "name": "number of projects signed", **area},
+            "a": {"figure": "12 projects", "name": "deals signed", **area},
             "b": {"figure": "30 billion yuan", "name": "total investment", **area},
             "c": {"figure": "40,000 tons", "kind": "project"},
         },
@@ -323,7 +323,7 @@ def test_the_figure_pass_adds_only_indicators_of_figures_the_main_call_left(
     assert summary.failed == 0
     assert asked == ["ChunkExtraction", "FigureLabels3"]  # the figure call waits for the main
     assert [(i.name, i.value and i.value.value) for i in record.indicators] == [
-        ("signed projects", 12),
+        ("number of projects signed", 12),  # the main call's, named as a count
         ("total investment of projects signed", 30e9),  # named after its batch
     ]
 
@@ -344,7 +344,7 @@ def test_a_chunk_whose_figures_are_all_covered_or_settled_asks_only_the_main_cal
         summary, record = _run(fake, tmp_path)
         assert len(fake.chat_requests) == 1
     assert summary.failed == 0
-    assert [i.name for i in record.indicators] == ["signed projects"]
+    assert [i.name for i in record.indicators] == ["number of projects signed"]
 
 
 def test_a_chunk_without_figures_asks_only_the_main_call(tmp_path: Path) -> None:

@@ -661,3 +661,36 @@ def test_what_the_text_lists_as_a_sector_is_no_project() -> None:
     )
     assert [p.name for p in grounded.projects] == ["Hongshan biomedicine project"]
     assert "the text lists it as a sector" in "\n".join(grounded.warnings)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "figure", "expected"),
+    [
+        # a count of projects or companies is named from the text, whatever the model said
+        (
+            "Anxi signed 15 projects on May 6.",
+            "contracts",
+            "15 projects",
+            "number of projects signed",
+        ),
+        (
+            "Anxi has 34 industrial enterprises.",
+            "total size",
+            "34 industrial enterprises",
+            "number of industrial enterprises",
+        ),
+        # other units keep the model's name
+        ("Anxi made 230,000 units in May.", "NEV output", "230,000 units", "NEV output"),
+    ],
+)
+def test_a_count_of_projects_or_companies_is_named_as_a_count(
+    sentence: str, name: str, figure: str, expected: str
+) -> None:
+    text = sentence + "\n"
+    answer = {
+        "indicators": [
+            {"sentences": [1], "name": name, "region": "Anxi", "value": figure, "period": "May"}
+        ]
+    }
+    named = {i.value.raw: i.name for i in ground(answer, text=text).indicators if i.value}
+    assert named[figure] == expected

@@ -235,6 +235,18 @@ class _Grounder:
         start, end = loc.start - sentence.start, loc.end - sentence.start
         return states_growth(sentence.text, start, end)
 
+    def batch_total(self, record: _Record, wire: WireProject) -> bool:
+        """Whether the project's investment is a batch's total: its sentence counts projects
+        before it ("six projects by state-owned enterprises, with investment amounting to
+        22.44 billion yuan") and does not name the project."""
+        if wire.investment is None or wire.investment not in record.hits:
+            return False
+        sentence, loc = record.hits[wire.investment]
+        before = sentence.text[: loc.start - sentence.start]
+        if not any(_BATCH_OF.search(f.text) for f in find_figures(before)):
+            return False
+        return locate(wire.name, sentence.text, sentence.start) is None
+
     def anchored(self, record: _Record, *names: str | None) -> bool:
         """True when one of the names is found (fuzzily) in the record's sentences, or
         elsewhere in the chunk (then that sentence is cited too)."""
@@ -337,6 +349,12 @@ class _Grounder:
     def project(self, wire: WireProject, keep_ungrounded: bool) -> None:
         record = self._start(wire.sentences, f"project {wire.name!r}")
         investment = self.money(record, wire.investment)
+        if investment is not None and self.batch_total(record, wire):
+            record.warnings.append(
+                f"{record.label}: investment {wire.investment!r} totals a batch of projects, "
+                "dropped"
+            )
+            investment = None
         output_value = self.money(record, wire.output_value)
         capacity: list[Quantity] = []
         for text in wire.capacity:
@@ -531,6 +549,8 @@ class _Grounder:
         return keep_ungrounded
 
 
+_BATCH_OF = re.compile(r"\b(?:projects|enterprises|companies|firms)$")
+"""A count whose figure ends in what a batch counts ("six projects", "11 foreign firms")."""
 # A count of projects or companies is named "number of ...", whatever the model called it
 # ("investment" for "61 projects exceeding 100 million yuan in investment").
 _COUNTED = re.compile(r"^[\d,.]+\s+(?:[\w-]+\s+){0,4}(?:projects|enterprises|companies|firms)$")

@@ -694,3 +694,38 @@ def test_a_count_of_projects_or_companies_is_named_as_a_count(
     }
     named = {i.value.raw: i.name for i in ground(answer, text=text).indicators if i.value}
     assert named[figure] == expected
+
+
+def test_a_batchs_total_is_no_investment_of_a_project_its_sentence_does_not_name() -> None:
+    text = (
+        "Anxi signed 40 projects on Friday, including the Hexi big data center. "
+        "Six projects by state-owned enterprises have investment of 22.4 billion yuan.\n"
+    )
+    answer = {
+        "projects": [
+            {
+                "sentences": [1, 2],
+                "name": "Hexi big data center",
+                "location": "Anxi",
+                "investment": "22.4 billion yuan",
+                "status": "signed",
+            }
+        ]
+    }
+    projects = ground(answer, text=text).projects
+    assert [p.investment for p in projects if p.name == "Hexi big data center"] == [None, None]
+
+
+def test_a_projects_own_investment_beside_a_count_of_its_phases_stays() -> None:
+    text = (
+        "The Hexi battery project will build two phases, with a total investment of 51.7 "
+        "billion yuan.\n"
+    )
+    answer = {
+        "projects": [
+            {"sentences": [1], "name": "Hexi battery project", "investment": "51.7 billion yuan"}
+        ]
+    }
+    (project,) = ground(answer, text=text).projects
+    assert project.investment is not None
+    assert project.investment.raw == "51.7 billion yuan"

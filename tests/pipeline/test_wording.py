@@ -88,6 +88,11 @@ def test_a_name_the_text_does_not_word_stays_the_models(name: str, sentence: str
             "and at present 30 projects are under construction; last month it started 9.",
             ["So far", "this week", "at present", "last month"],
         ),
+        # a span up to a month of this or last year, as written
+        (
+            "Up until July this year, 57 projects started; as of May last year, 40.",
+            ["Up until July this year", "as of May last year"],
+        ),
     ],
 )  # fmt: skip
 def test_time_phrases_are_written_as_the_text_has_them_without_in(

@@ -93,6 +93,11 @@ def test_a_name_the_text_does_not_word_stays_the_models(name: str, sentence: str
             "Up until July this year, 57 projects started; as of May last year, 40.",
             ["Up until July this year", "as of May last year"],
         ),
+        # "since" an event of a year: the span from it, not the year alone
+        (
+            "Since its establishment in August 2019, the zone has signed 290 projects.",
+            ["Since its establishment in August 2019"],
+        ),
     ],
 )  # fmt: skip
 def test_time_phrases_are_written_as_the_text_has_them_without_in(

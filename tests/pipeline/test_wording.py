@@ -98,6 +98,11 @@ def test_a_name_the_text_does_not_word_stays_the_models(name: str, sentence: str
             "Since its establishment in August 2019, the zone has signed 290 projects.",
             ["Since its establishment in August 2019"],
         ),
+        # a span of days
+        (
+            "From May 26 to May 29 this year, the expo signed 199 projects.",
+            ["From May 26 to May 29 this year"],
+        ),
     ],
 )  # fmt: skip
 def test_time_phrases_are_written_as_the_text_has_them_without_in(

@@ -91,7 +91,7 @@ _PHRASES = (
     r"(?:this|last)\s+year",
     r"prior\s+to\s+this",
     # now: "so far", "at present", "this week"
-    r"so\s+far|at\s+present|to\s+date|(?:this|last)\s+(?:week|month)",
+    r"so\s+far|at\s+present|to\s+date|currently|up\s+to\s+now|(?:this|last)\s+(?:week|month)",
 )
 _TIME = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
 _LEAD = re.compile(r"^(?:in|during|for|on)\s+", re.IGNORECASE)

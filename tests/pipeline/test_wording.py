@@ -98,6 +98,11 @@ def test_a_name_the_text_does_not_word_stays_the_models(name: str, sentence: str
             "Since its establishment in August 2019, the zone has signed 290 projects.",
             ["Since its establishment in August 2019"],
         ),
+        # "currently" and "up to now" name the present too
+        (
+            "The province currently has 12,000 projects. Up to now, the zone has signed 180.",
+            ["currently", "Up to now"],
+        ),
         # a span of days
         (
             "From May 26 to May 29 this year, the expo signed 199 projects.",

@@ -92,6 +92,9 @@ _PHRASES = (
     r"prior\s+to\s+this",
     # now: "so far", "at present", "this week"
     r"so\s+far|at\s+present|to\s+date|currently|up\s+to\s+now|(?:this|last)\s+(?:week|month)",
+    # parts of a year the text names without a date
+    r"throughout\s+(?:the|this)\s+year|(?:at\s+)?the\s+beginning\s+of\s+(?:the|this|last)\s+year",
+    rf"end-{_MONTH}",
 )
 _TIME = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
 _LEAD = re.compile(r"^(?:in|during|for|on)\s+", re.IGNORECASE)

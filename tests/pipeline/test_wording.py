@@ -103,6 +103,12 @@ def test_a_name_the_text_does_not_word_stays_the_models(name: str, sentence: str
             "The province currently has 12,000 projects. Up to now, the zone has signed 180.",
             ["currently", "Up to now"],
         ),
+        # parts of a year named without a date
+        (
+            "Throughout the year, 142 projects were built. At the beginning of the year, 6 "
+            "started; in end-April, 204 restarted.",
+            ["Throughout the year", "At the beginning of the year", "end-April"],
+        ),
         # a span of days
         (
             "From May 26 to May 29 this year, the expo signed 199 projects.",

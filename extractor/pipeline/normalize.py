@@ -282,6 +282,14 @@ def _figure_end(text: str, end: int, *, money: bool = False) -> int | None:
     return None
 
 
+# A sum written as two scales, as translation from Chinese does ("21 billion 700 million
+# yuan", "$3 billion 520 million"): one figure.
+_COMPOUND = re.compile(
+    r"^(?P<big>.*?\b(?:billion|trillion))\s+(?P<small>\d[\d,.]*\s+(?:million|thousand)\b.*)$",
+    re.IGNORECASE,
+)
+
+
 def find_figures(text: str) -> list[FigureSpan]:
     """Every figure ``text`` writes, in order: a number (digits, or a number word followed by
     a unit or counted noun) with its currency, scale word and unit or counted noun ("RMB 5
@@ -316,6 +324,12 @@ def find_figures(text: str) -> list[FigureSpan]:
             continue  # "34 percent year-on-year9%": the decimals of a split number
         if _MONTH_BEFORE.search(text[max(0, start - 12) : start]):
             continue  # "March 15 projects" is a date before a noun
+        if (
+            spans
+            and _COMPOUND.match(f"{spans[-1].text} {text[start:end]}")
+            and not text[spans[-1].end : start].strip()
+        ):
+            start = spans.pop().start  # the second half of a sum written as two scales
         spans.append(FigureSpan(start=start, end=end, text=text[start:end]))
     return spans
 
@@ -367,6 +381,20 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
         raise FigureError("empty figure")
     if _DATE.match(text):
         raise FigureError(f"{raw!r} is a date, not a figure")
+    compound = _COMPOUND.match(text)
+    if compound is not None:  # "21 billion 700 million yuan": 21.7 billion yuan
+        big = parse_figure(
+            compound.group("big"), before=before, after=" " + compound.group("small")
+        )
+        small = parse_figure(compound.group("small"), before=before, after=after)
+        unit = big.unit if big.unit in CURRENCY_CODES else small.unit
+        return Figure(
+            value=big.value + small.value,
+            unit=unit,
+            qualifier=big.qualifier,
+            raw=raw,
+            repaired=big.repaired or small.repaired,
+        )
     level = _LEVEL.search(text)
     level_scale = _SCALES.get(level.group(2).lower()) if level else None
     repaired = False

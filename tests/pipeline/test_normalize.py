@@ -240,6 +240,8 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("100 million yuan", 1e8, "CNY"),
         ("7 ten thousand tons", 7e4, "t"),
         ("8.5 million mt", 8.5e6, "t"),  # metric tons, as steel news writes them; no money
+        ("21 billion 700 million yuan", 2.17e10, "CNY"),  # a sum written as two scales
+        ("$3 billion 520 million", 3.52e9, "USD"),
         ("500,000 metric tons", 5e5, "t"),
         ("20,000-metric-ton", 2e4, "t"),
         ("US$ 3 million", 3e6, "USD"),
@@ -632,3 +634,8 @@ def test_a_count_names_its_head_noun_and_a_broken_decimal_is_repaired(
 )
 def test_is_percent_reads_the_unit_not_the_spelling(text: str, percent: bool) -> None:
     assert is_percent(text) is percent
+
+
+def test_a_sum_written_as_two_scales_is_one_figure() -> None:
+    text = "Investment reached 21 billion 700 million yuan, and output 5 billion yuan."
+    assert [f.text for f in find_figures(text)] == ["21 billion 700 million yuan", "5 billion yuan"]

@@ -282,6 +282,20 @@ def _figure_end(text: str, end: int, *, money: bool = False) -> int | None:
     return None
 
 
+_FRACTIONS = {
+    "half": 50.0, "one half": 50.0, "a third": 33.33, "one third": 33.33, "two thirds": 66.67,
+    "a quarter": 25.0, "one quarter": 25.0, "three quarters": 75.0, "a fifth": 20.0,
+    "one fifth": 20.0, "a tenth": 10.0, "one tenth": 10.0,
+}  # fmt: skip
+# A share written as a fraction word: "one-third of the global total", "about half of".
+_FRACTION = re.compile(
+    r"^(?:[a-z]+\s+){0,2}?(one[\s-]+half|half|(?:a|one)[\s-]+third|two[\s-]+thirds|"
+    r"(?:a|one)[\s-]+quarter|three[\s-]+quarters|(?:a|one)[\s-]+fifth|(?:a|one)[\s-]+tenth)"
+    r"\b(?!\s+(?:of\s+)?(?:19|20)\d\d)",
+    re.IGNORECASE,
+)
+_PART_OF_TIME = re.compile(r"\b(?:first|second|latter|former|upper|lower)\s*$", re.IGNORECASE)
+"""Before a fraction word, a part of a period ("the first half"), not a share."""
 # A sum written as two scales, as translation from Chinese does ("21 billion 700 million
 # yuan", "$3 billion 520 million"): one figure.
 _COMPOUND = re.compile(
@@ -381,6 +395,13 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
         raise FigureError("empty figure")
     if _DATE.match(text):
         raise FigureError(f"{raw!r} is a date, not a figure")
+    fraction = _FRACTION.search(text)
+    lead = text[: fraction.start(1)] if fraction else ""
+    if fraction is not None and not _PART_OF_TIME.search(f"{before[-20:]} {lead}"):
+        # "about one-quarter of the country": a share, in percent
+        share = _FRACTIONS[re.sub(r"[\s-]+", " ", fraction.group(1).lower())]
+        qualifier = _qualifier(f"{before[-25:]} {lead}")
+        return Figure(value=share, unit="%", qualifier=qualifier, raw=raw)
     compound = _COMPOUND.match(text)
     if compound is not None:  # "21 billion 700 million yuan": 21.7 billion yuan
         big = parse_figure(

@@ -639,3 +639,24 @@ def test_is_percent_reads_the_unit_not_the_spelling(text: str, percent: bool) ->
 def test_a_sum_written_as_two_scales_is_one_figure() -> None:
     text = "Investment reached 21 billion 700 million yuan, and output 5 billion yuan."
     assert [f.text for f in find_figures(text)] == ["21 billion 700 million yuan", "5 billion yuan"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "before", "value", "qualifier"),
+    [
+        ("one-third of the global total", "accounting for ", 33.33, Qualifier.EXACT),
+        ("about one-quarter of the country", "accounts for ", 25.0, Qualifier.ABOUT),
+        ("nearly half", "making up ", 50.0, Qualifier.ABOUT),
+        ("two-thirds", "", 66.67, Qualifier.EXACT),
+    ],
+)
+def test_a_share_written_as_a_fraction_word_is_a_percent(
+    raw: str, before: str, value: float, qualifier: Qualifier
+) -> None:
+    figure = parse_figure(raw, before=before)
+    assert (figure.value, figure.unit, figure.qualifier) == (value, "%", qualifier)
+
+
+def test_half_of_a_period_is_no_share() -> None:
+    with pytest.raises(FigureError):
+        parse_figure("half", before="in the first ")

@@ -47,8 +47,8 @@ from extractor.records import EnterpriseRole, Evidence, Project, Role
 __all__ = ["listed_companies", "listed_projects"]
 
 _LIST_START = re.compile(r"\b(?:including|namely|such\s+as)\s+", re.IGNORECASE)
-_COUNTED = re.compile(r"\b(?:\d[\d,]*|[a-z]+)\s+(?:\w+\s+){0,3}projects\W*$", re.IGNORECASE)
-"""A count of projects just before the list: "18 projects, including"."""
+_COUNTED = re.compile(r"\bprojects\W*$", re.IGNORECASE)
+"""Projects just before the list, counted or not: "18 projects, including", "Projects such as"."""
 # Items are split at commas, semicolons and "and", but not inside a name ("Co., Ltd.", "Science
 # and Technology", "Economic and Technological Development Zone", "Iron and Steel").
 _NOT_LEGAL_FORM = r"(?!\s*(?:Ltd|Inc|Limited|LLC)\b)"

@@ -236,3 +236,8 @@ def test_a_listed_project_is_located_where_its_item_or_its_sentence_says() -> No
         "Qiaotou logistics park": "Hexi",  # the place that starts them
         "Ruida resin facility": "Torch Development Zone",  # the place that frames the sentence
     }
+
+
+def test_after_projects_such_as_a_proper_name_without_project_word_is_one() -> None:
+    text = "Projects such as Qiaotou Academician Port and Hexi Smart Valley will open in May.\n"
+    assert _names(text) == ["Qiaotou Academician Port", "Hexi Smart Valley"]

@@ -157,6 +157,24 @@ _PROVINCES = frozenset(
 _NAME_GOES_ON = re.compile(rf"\s+(?!(?:Province|Autonomous|{_PEOPLES})\b)[A-Z]")
 
 
+_PROVINCE_TAIL = re.compile(
+    r",\s*(?P<province>[A-Za-z ]+?)(?:\s+(?:province|zhuang\s+autonomous\s+region|"
+    r"hui\s+autonomous\s+region|autonomous\s+region))?$",
+    re.IGNORECASE,
+)
+
+
+def _without_province(region: str) -> str | None:
+    """The place a region names before the province that locates it ("Guazhou, Gansu",
+    "Cangzhou City, Hebei Province": "Guazhou", "Cangzhou City"); None when it has no such
+    tail."""
+    tail = _PROVINCE_TAIL.search(region)
+    if tail is None or tail.group("province").strip().lower() not in _PROVINCES:
+        return None
+    head = region[: tail.start()].strip()
+    return head if head and "," not in head and " and " not in head else None
+
+
 def narrower_place(region: str, document: str) -> str | None:
     """The one smaller place that every mention of ``region``, a province, in ``document``
     locates: "Tangshan" for "Hebei Province" when the text writes the province only in
@@ -197,7 +215,9 @@ def placed(
     out: list[Indicator] = []
     for indicator in indicators:
         if indicator.region and not _bare(indicator.region):
-            narrower = narrower_place(indicator.region, document)
+            narrower = narrower_place(indicator.region, document) or _without_province(
+                indicator.region
+            )
             out.append(indicator.model_copy(update={"region": narrower}) if narrower else indicator)
             continue
         if indicator.enterprise or not indicator.evidence:

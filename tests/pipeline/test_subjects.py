@@ -160,3 +160,23 @@ def test_a_province_written_only_to_locate_a_smaller_place_gives_way_to_it(
     figure = _figure(chunk.sentences[-1], "12 yuan", region=region)
     (out,) = placed([figure], chunk.sentences, text)
     assert out.region == (place or region)
+
+
+@pytest.mark.parametrize(
+    ("region", "place"),
+    [
+        ("Guazhou, Gansu", "Guazhou"),
+        ("Cangzhou City, Hebei Province", "Cangzhou City"),
+        ("Beibu Gulf Economic Zone, Guangxi Zhuang autonomous region", "Beibu Gulf Economic Zone"),
+        # a list of places, or a tail that is no province, stays
+        ("Beijing, Tianjin and Hebei Province", "Beijing, Tianjin and Hebei Province"),
+        ("Jiutai District, Changchun", "Jiutai District, Changchun"),
+    ],
+)
+def test_a_province_after_a_comma_in_a_region_gives_way_to_the_place_before_it(
+    region: str, place: str
+) -> None:
+    text = "The county signed projects worth 12 yuan.\n"
+    (chunk,) = default_chunks(text)
+    (out,) = placed([_figure(chunk.sentences[0], "12 yuan", region=region)], chunk.sentences, text)
+    assert out.region == place

@@ -38,6 +38,7 @@ __all__ = [
     "framing_place",
     "narrower_place",
     "placed",
+    "without_province",
 ]
 
 _VERB = (
@@ -164,7 +165,7 @@ _PROVINCE_TAIL = re.compile(
 )
 
 
-def _without_province(region: str) -> str | None:
+def without_province(region: str) -> str | None:
     """The place a region names before the province that locates it ("Guazhou, Gansu",
     "Cangzhou City, Hebei Province": "Guazhou", "Cangzhou City"); None when it has no such
     tail."""
@@ -215,7 +216,7 @@ def placed(
     out: list[Indicator] = []
     for indicator in indicators:
         if indicator.region and not _bare(indicator.region):
-            narrower = narrower_place(indicator.region, document) or _without_province(
+            narrower = narrower_place(indicator.region, document) or without_province(
                 indicator.region
             )
             out.append(indicator.model_copy(update={"region": narrower}) if narrower else indicator)

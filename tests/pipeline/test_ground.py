@@ -729,3 +729,19 @@ def test_a_projects_own_investment_beside_a_count_of_its_phases_stays() -> None:
     (project,) = ground(answer, text=text).projects
     assert project.investment is not None
     assert project.investment.raw == "51.7 billion yuan"
+
+
+def test_a_project_location_drops_the_province_that_only_locates_it() -> None:
+    text = "The Hexi resin facility in Wuhu started construction on May 6.\n"
+    answer = {
+        "projects": [
+            {
+                "sentences": [1],
+                "name": "Hexi resin facility",
+                "location": "Wuhu, Anhui Province",
+                "status": "under_construction",
+            }
+        ]
+    }
+    (project,) = ground(answer, text=text).projects
+    assert project.location == "Wuhu"

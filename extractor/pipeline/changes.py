@@ -55,6 +55,12 @@ def states_growth(sentence: str, start: int, end: int) -> bool:
     return not _LEVEL_REACHED.search(clause) and not _OF_A_WHOLE.match(sentence[end:])
 
 
+def _bracketed_change(text: str, at: int) -> bool:
+    """A change in brackets after its level ("2.5 million tons (up 4.2% YoY)"), unlike a
+    currency conversion ("($1.4 billion)")."""
+    return bool(_CHANGE_WORD.search(text[text.rfind("(", 0, at) : at]))
+
+
 def _in_brackets(text: str, at: int) -> bool:
     return text.rfind("(", 0, at) > text.rfind(")", 0, at)
 
@@ -67,7 +73,11 @@ def _change_after(sentence: Sentence, raw: str) -> tuple[str, str, str] | None:
     at = text.find(raw)
     if at < 0:
         return None
-    spans = [s for s in find_figures(text) if s.start >= at and not _in_brackets(text, s.start)]
+    spans = [
+        s
+        for s in find_figures(text)
+        if s.start >= at and (not _in_brackets(text, s.start) or _bracketed_change(text, s.start))
+    ]
     if len(spans) < 2:
         return None
     level, span = spans[0], spans[1]

@@ -43,6 +43,12 @@ def _changes(sentence: str, *indicators: Indicator) -> list[Change | None]:
             36.3,
         ),
         ("Output fell to 8.1 billion yuan, down 4.5% year on year.", "8.1 billion yuan", -4.5),
+        # a change in brackets after its level, unlike a conversion in brackets
+        (
+            "Crude oil output reached 2.5 million tons (up 4.2% YoY) in May.",
+            "2.5 million tons",
+            4.2,
+        ),
     ],
 )
 def test_the_change_after_a_level_is_filled_in(sentence: str, raw: str, expected: float) -> None:

@@ -7,15 +7,17 @@ records each named project (rule P1: a project is named when the text names it, 
 a figure). ``listed_projects`` splits the list that follows "including", "namely" or "such as"
 into its items and keeps, as projects, the items that a project word names ("... project",
 "... Industrial Park") or, after a count of projects ("18 projects, including ..."), that
-start with a proper name. Items are not split inside a name ("Co., Ltd.", "Science and
-Technology"). An item's name is cut where a clause about it starts (", which has an investment
-of", " invested by", " by PetroChina ...", " worth of 8.5 billion yuan", "(930 million yuan)",
-" advanced in an orderly manner")
-and loses a leading owner ("Xinjiang
-Huineng's") and a trailing place ("in Yonglin District"), as the guide names projects; an
-owner the item names (a possessive, or "by" a company) is the project's enterprise, and the one
-status the list's sentence states ("broke ground on 12 projects, including ...") is each item's
-(``status.stated_status``; none where it states two).
+start with a proper name ("Projects such as ..." counts as such a list too). Items are not
+split inside a name ("Co., Ltd.", "Science and Technology"). An item's name is cut where a
+clause about it starts (", which has an investment of", " invested by", " by PetroChina ...",
+" worth of 8.5 billion yuan", "(930 million yuan)", " advanced in an orderly manner") and
+loses a leading owner ("Xinjiang Huineng's") and a trailing place ("in Yonglin District"), as
+the guide names projects. The project's enterprise is the owner the item names (a possessive,
+or "by" a company), else the company its name states with a legal form
+(``entities.named_company``); its capacity is the size its name states ("90,000-ton ...");
+its location is the place its item names, else the place that acts in or frames its sentence;
+and the one status the list's sentence states ("broke ground on 12 projects, including ...")
+is each item's (``status.stated_status``; none where it states two).
 
 ``listed_companies`` does the same for a list of companies ("five automobile manufacturers
 including FAW-Hongqi, FAW-Jiefang ..."): each named company gets a role with no project, a

@@ -134,6 +134,13 @@ class _Record:
     found: list[Sentence] = field(default_factory=list)
     hits: dict[str, tuple[Sentence, Location]] = field(default_factory=dict)
 
+    def in_sentence(self, figure: str | None) -> tuple[Sentence, int, int] | None:
+        """Where ``figure`` was found: its sentence and its span in that sentence's text."""
+        if figure is None or figure not in self.hits:
+            return None
+        sentence, loc = self.hits[figure]
+        return sentence, loc.start - sentence.start, loc.end - sentence.start
+
     def located(self, sentence: Sentence) -> None:
         """A figure or name of the record is in ``sentence``: it becomes evidence."""
         if sentence not in self.found:
@@ -229,21 +236,21 @@ class _Grounder:
     def grows(self, record: _Record, wire: WireIndicator) -> bool:
         """Whether the percent the model gave as the level is a change by the words of its
         clause (``changes.states_growth``)."""
-        if wire.value is None or wire.value not in record.hits:
+        found = record.in_sentence(wire.value)
+        if found is None:
             return False
-        sentence, loc = record.hits[wire.value]
-        start, end = loc.start - sentence.start, loc.end - sentence.start
+        sentence, start, end = found
         return states_growth(sentence.text, start, end)
 
     def batch_total(self, record: _Record, wire: WireProject) -> bool:
         """Whether the project's investment is a batch's total: its sentence counts projects
         before it ("six projects by state-owned enterprises, with investment amounting to
         22.44 billion yuan") and does not name the project."""
-        if wire.investment is None or wire.investment not in record.hits:
+        found = record.in_sentence(wire.investment)
+        if found is None:
             return False
-        sentence, loc = record.hits[wire.investment]
-        before = sentence.text[: loc.start - sentence.start]
-        if not any(_BATCH_OF.search(f.text) for f in find_figures(before)):
+        sentence, start, _ = found
+        if not any(_BATCH_OF.search(f.text) for f in find_figures(sentence.text[:start])):
             return False
         return locate(wire.name, sentence.text, sentence.start) is None
 
@@ -317,12 +324,11 @@ class _Grounder:
     def statistic(self, record: _Record, wire: WireIndicator) -> bool:
         """False when the indicator's figure (its value's, else its change's) is one the guide
         does not record as an indicator where the text states it (``anchor.is_statistic``)."""
-        figure = wire.value if wire.value in record.hits else wire.change
-        if figure is None or figure not in record.hits:
+        found = record.in_sentence(wire.value) or record.in_sentence(wire.change)
+        if found is None:
             return True
-        sentence, loc = record.hits[figure]
-        start = loc.start - sentence.start
-        return states_statistic(sentence.text, start, loc.end - sentence.start, wire.name)
+        sentence, start, end = found
+        return states_statistic(sentence.text, start, end, wire.name)
 
     def referent(self, record: _Record, name: str) -> str | None:
         """The company a name such as "the company" refers to (``entities.referent``),
@@ -549,11 +555,13 @@ class _Grounder:
         return keep_ungrounded
 
 
-_BATCH_OF = re.compile(r"\b(?:projects|enterprises|companies|firms)$")
+_BATCH_NOUNS = r"(?:projects|enterprises|companies|firms)"
+"""What a batch counts."""
+_BATCH_OF = re.compile(rf"\b{_BATCH_NOUNS}$")
 """A count whose figure ends in what a batch counts ("six projects", "11 foreign firms")."""
 # A count of projects or companies is named "number of ...", whatever the model called it
 # ("investment" for "61 projects exceeding 100 million yuan in investment").
-_COUNTED = re.compile(r"^[\d,.]+\s+(?:[\w-]+\s+){0,4}(?:projects|enterprises|companies|firms)$")
+_COUNTED = re.compile(rf"^[\d,.]+\s+(?:[\w-]+\s+){{0,4}}{_BATCH_NOUNS}$")
 
 
 def _unique(names: Iterable[str]) -> list[str]:

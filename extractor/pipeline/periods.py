@@ -80,7 +80,7 @@ _PHRASES = (
     rf"(?:(?:through|as\s+of|by|until|up\s+to)\s+)?(?:the\s+)?end\s+of\s+(?:{_MONTH}|"
     rf"(?:this|last)\s+year|{_YEAR}){_OF_YEAR}",
     rf"(?:(?:up\s+)?until|through|as\s+of|up\s+to)\s+{_MONTH}{_DAY}"
-    r"(?:\s*,?\s+(?:19|20)\d{2}|\s+(?:this|last)\s+year)?",
+    rf"(?:\s*,?\s+{_YEAR}|\s+(?:this|last)\s+year)?",
     rf"(?:in|during)\s+{_MONTH}{_DAY}(?:\s*,?\s+{_YEAR}|\s+(?:this|last)\s+year)?",
     rf"{_MONTH}{_DAY}\s*,?\s+{_YEAR}",
     # the day of an event: "held on Sept 24", "on March 2", "launched ... on Monday"

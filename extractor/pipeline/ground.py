@@ -86,6 +86,7 @@ from extractor.pipeline.wire import (
 )
 from extractor.pipeline.wording import (
     batch_total_name,
+    count_name,
     count_wording,
     is_batch_count,
     text_wording,
@@ -489,7 +490,7 @@ class _Grounder:
             return
         self.out.indicators.append(
             Indicator(
-                name=self.indicator_name(record, wire),
+                name=count_name(self.indicator_name(record, wire), value.unit if value else None),
                 region=wire.region,
                 enterprise=self.spelled(wire.enterprise, record) if wire.enterprise else None,
                 period=self.period(record, wire),

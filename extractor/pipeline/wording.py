@@ -27,6 +27,7 @@ from extractor.pipeline.normalize import (
 
 __all__ = [
     "batch_total_name",
+    "count_name",
     "count_wording",
     "is_batch_count",
     "text_wording",
@@ -321,6 +322,27 @@ def is_batch_count(span_text: str) -> bool:
     except FigureError:
         return False
     return unit is not None and unit.endswith("s") and not _MEASURES.search(unit)
+
+
+def count_name(name: str, unit: str | None) -> str:
+    """A count's name when the model names it by what it counts: "5G base stations" for
+    "110,000 5G base stations" is "number of 5G base stations" (the guide names a count
+    "number of ..."). Only a name that ends in the figure's own counted noun (``unit``) is
+    one; a measure ("tons", "hectares") counts nothing."""
+    words = name.split()
+    if (
+        unit is None
+        or not unit.isalpha()
+        or not unit.endswith("s")
+        or _MEASURES.search(unit)
+        or not words
+        or words[-1].lower() != unit.lower()
+        or words[0].lower() in _MADE_UP_HEADS
+    ):
+        return name
+    if words[0].lower() in {"total", "the"}:
+        words = words[1:]
+    return " ".join(["number", "of", *words]) if words else name
 
 
 MAX_BATCH_WORDS = 15

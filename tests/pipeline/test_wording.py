@@ -318,6 +318,30 @@ def test_grounding_names_a_count_the_model_calls_number_of_from_the_text() -> No
     assert indicator.period == "2024"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "value", "expected"),
+    [
+        ("Liaoning had 110,000 5G base stations.", "5G base stations", "110,000",
+         "number of 5G base stations"),
+        ("Liaoning had 34 projects in all.", "total projects", "34", "number of projects"),
+        ("Liaoning had an NEV output of 230,000 units.", "NEV output", "230,000 units",
+         "NEV output"),
+        ("Liaoning had a land area of 95.67 hectares.", "land area", "95.67 hectares",
+         "land area"),
+    ],
+)  # fmt: skip
+def test_a_count_the_model_names_by_what_it_counts_is_a_number_of(
+    sentence: str, name: str, value: str, expected: str
+) -> None:
+    text = f"By the end of 2023, {sentence}\n"
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {"indicators": [{"sentences": [1], "name": name, "region": "Liaoning", "value": value}]}
+    )
+    (indicator,) = ground_chunk(text, chunk, answer).indicators
+    assert indicator.name == expected
+
+
 def test_a_span_of_months_after_in_is_one_period() -> None:
     text = "In January-February, the city invested 3 billion yuan; during March to May, 4."
     assert [p[2] for p in time_phrases(text)] == ["January-February", "March to May"]

@@ -179,6 +179,26 @@ def _clause_of(sentence: str, figure: ListedFigure) -> str:
     return f"{head}{figure.text}{tail}"
 
 
+# A clause that is only a noun phrase joined by "and" ("..., and a tax contribution of 20
+# million yuan") has no verb of its own: the clause before it governs it.
+_JOINED = re.compile(
+    r"^\s*and\s+(?:an?\s+|the\s+)?(?:[\w-]+\s+){0,4}of\s+(?:about\s+|over\s+)?$", re.I
+)
+
+
+def _governing(sentence: str, figure: ListedFigure) -> str:
+    """The clause that governs a figure whose own clause is only a noun phrase after "and"
+    ("expected to achieve an annual output value of 800 million yuan and a tax contribution
+    of 20 million yuan"); "" for a figure whose clause has a verb."""
+    before = sentence[: figure.start]
+    breaks = [m for m in _CLAUSE_BREAK.finditer(before) if m.group().strip(" ,;").lower() != "and"]
+    joined = [m for m in _CLAUSE_BREAK.finditer(before) if m.group().lower() == "and"]
+    if not joined or not _JOINED.search(before[joined[-1].start() :]):
+        return ""
+    start = max((m.end() for m in breaks if m.end() <= joined[-1].start()), default=0)
+    return before[start : joined[-1].start()]
+
+
 def _unit(figure: ListedFigure) -> str | None:
     """The unit code reads off the figure, or ``None`` when it holds no readable number."""
     try:
@@ -266,7 +286,9 @@ def no_indicator(sentence: str, figure: ListedFigure) -> bool:
     difference in points between two statistics ("2.4 percentage points higher than the
     national average")."""
     clause = _clause_of(sentence, figure)
-    if _FUTURE.search(clause) or bounds_count(sentence[: figure.start]):
+    if _FUTURE.search(clause) or _FUTURE.search(_governing(sentence, figure)):
+        return True
+    if bounds_count(sentence[: figure.start]):
         return True
     return _unit(figure) == "pp" and bool(_DIFFERENCE.search(clause))
 

@@ -502,6 +502,23 @@ def test_a_reached_figure_beside_no_expectation_is_a_statistic() -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "statistic"),
+    [
+        ("It is expected to reach an output value of 800 million yuan and a tax of 20 million "
+         "yuan.", False),
+        ("Output value reached 800 million yuan and a tax of 20 million yuan was paid.", True),
+        ("It is expected to open in May, and tax revenue rose to 20 million yuan.", True),
+    ],
+)  # fmt: skip
+def test_a_figure_joined_by_and_to_an_expectation_is_no_statistic(
+    sentence: str, statistic: bool
+) -> None:
+    start = sentence.index("20 million")
+    end = start + len("20 million yuan")
+    assert states_statistic(sentence, start, end, "tax") is statistic
+
+
+@pytest.mark.parametrize(
     "name",
     ["G360 Wenchang-Lingao Expressway project", "Datang Gas Power Plant", "investment per project"],
 )

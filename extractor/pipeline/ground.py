@@ -76,7 +76,13 @@ from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import listed_as_sector, name_sector, sentence_sector
 from extractor.pipeline.siblings import sibling_statistics
 from extractor.pipeline.status import built_status
-from extractor.pipeline.subjects import acting_place, framing_place, placed, without_province
+from extractor.pipeline.subjects import (
+    acting_place,
+    framing_place,
+    placed,
+    spelled_out,
+    without_province,
+)
 from extractor.pipeline.wire import (
     ChunkAnswer,
     ChunkExtraction,
@@ -417,7 +423,8 @@ class _Grounder:
         (self.products if reason == PRODUCT else self.out.projects).append(
             Project(
                 name=name,
-                location=_located(as_region(wire.location)),  # a company's name is no place
+                # a company's name is no place
+                location=_located(as_region(wire.location), self.text.document),
                 sector=wire.sector
                 or name_sector(name, enterprises, wire.location)
                 or sentence_sector(s.text for s in record.sentences),
@@ -614,6 +621,9 @@ def _on_furniture(record: Project | Indicator | EnterpriseRole) -> bool:
     return bool(record.evidence) and all(is_page_furniture(e.text) for e in record.evidence)
 
 
-def _located(location: str | None) -> str | None:
-    """A project's location without the province that only locates it ("Wuhu, Anhui")."""
-    return (without_province(location) or location) if location else None
+def _located(location: str | None, document: str) -> str | None:
+    """A project's location without the province that only locates it ("Wuhu, Anhui"), and
+    spelled out when it is an acronym the document defines ("BDA")."""
+    if not location:
+        return None
+    return spelled_out(location, document) or without_province(location) or location

@@ -38,6 +38,7 @@ __all__ = [
     "framing_place",
     "narrower_place",
     "placed",
+    "spelled_out",
     "without_province",
 ]
 
@@ -176,6 +177,34 @@ def without_province(region: str) -> str | None:
     return head if head and "," not in head and " and " not in head else None
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+_DEFINED = (
+    r"(?P<name>[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|and|of|for|the|&)){{1,9}})"
+    r"\s*\(\s*{acronym}\s*\)"
+)
+_BRACKETED_ACRONYM = re.compile(r"\s*\(\s*[A-Z]{2,6}\s*\)$")
+
+
+def spelled_out(region: str, document: str) -> str | None:
+    """The full name of a region the model writes as the acronym the document defines in
+    brackets: "Beijing Economic and Technological Development Area" for "BDA" where the text
+    writes "the Beijing Economic and Technological Development Area (BDA)", and for that
+    name with its acronym still in brackets; None for any other region."""
+    name = region.strip()
+    bracketed = _BRACKETED_ACRONYM.search(name)
+    if bracketed is not None:
+        return name[: bracketed.start()].strip() or None
+    if not _ACRONYM.fullmatch(name):
+        return None
+    defined = re.search(_DEFINED.format(acronym=re.escape(name)), document)
+    if defined is None:
+        return None
+    words = defined.group("name").split()
+    while words and words[0].lower() in {"the", "and", "of", "for"}:
+        words = words[1:]
+    return " ".join(words) if len(words) > 1 else None
+
+
 def narrower_place(region: str, document: str) -> str | None:
     """The one smaller place that every mention of ``region``, a province, in ``document``
     locates: "Tangshan" for "Hebei Province" when the text writes the province only in
@@ -216,8 +245,10 @@ def placed(
     out: list[Indicator] = []
     for indicator in indicators:
         if indicator.region and not _bare(indicator.region):
-            narrower = narrower_place(indicator.region, document) or without_province(
-                indicator.region
+            narrower = (
+                spelled_out(indicator.region, document)
+                or narrower_place(indicator.region, document)
+                or without_province(indicator.region)
             )
             out.append(indicator.model_copy(update={"region": narrower}) if narrower else indicator)
             continue

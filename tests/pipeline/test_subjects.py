@@ -180,3 +180,25 @@ def test_a_province_after_a_comma_in_a_region_gives_way_to_the_place_before_it(
     (chunk,) = default_chunks(text)
     (out,) = placed([_figure(chunk.sentences[0], "12 yuan", region=region)], chunk.sentences, text)
     assert out.region == place
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        ("SHZ", "Shuanghe High-tech Zone"),
+        ("Shuanghe High-tech Zone (SHZ)", "Shuanghe High-tech Zone"),
+        ("LDZ", "LDZ"),  # no definition in the text: left as written
+        ("Shuanghe", "Shuanghe"),
+    ],
+)
+def test_a_region_written_as_the_acronym_the_text_defines_is_spelled_out(
+    region: str, expected: str
+) -> None:
+    text = (
+        "The Shuanghe High-tech Zone (SHZ) signed 12 projects in May. "
+        "Industrial investment in the SHZ reached 12 yuan.\n"
+    )
+    (chunk,) = default_chunks(text)
+    figure = _figure(chunk.sentences[1], "12 yuan", region=region)
+    (placed_figure,) = placed([figure], chunk.sentences, text)
+    assert placed_figure.region == expected

@@ -139,7 +139,11 @@ _ORDINALS = {
 }
 _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _ORDINAL = "|".join(_ORDINALS)
-_MONTH_RANGE = re.compile(rf"\b({_MONTH}) (?:(?:to|through|till|until) )?({_MONTH})\b")
+_MONTH_RANGE = re.compile(
+    rf"\b(?:between )?({_MONTH}) (?:(?:to|through|till|until|and) )?({_MONTH})\b"
+)
+# A span of years whose second year keeps only its last two digits ("2016-20", "2021–25").
+_SHORT_YEARS = re.compile(r"\b((?:19|20)\d\d)\s*[-\u2013~]\s*(\d\d)\b")
 _FIRST_MONTHS = re.compile(r"\bfirst (\w+) months\b")
 _FIRST_QUARTERS = re.compile(r"\bfirst (two|three|2|3) quarters\b")
 _QUARTER = re.compile(rf"\b({_ORDINAL}) (?:quarter|season)\b")
@@ -187,7 +191,9 @@ def _canonical_spans(text: str) -> str:
 def period_tokens(text: str) -> tuple[str, ...]:
     """Content tokens of a period: number words as digits ("the past four years": past 4
     years), quarters, halves and month spans from January as one token each (q1, h1,
-    m1to7)."""
+    m1to7; "between January and June" and "January and June" too: a period field names one
+    span), and a span of years in full ("2016-20" is 2016 2020)."""
+    text = _SHORT_YEARS.sub(lambda m: f"{m[1]} {m[1][:2]}{m[2]}", text)
     tokens = (NUMBER_WORDS.get(t, t) for t in _canonical_spans(normalize_text(text)).split())
     return tuple(t for t in tokens if t not in _PERIOD_STOP_WORDS)
 

@@ -596,6 +596,15 @@ PERIODS = [
     ("first three months of 2023", "Q1 2023", True),
     ("first three quarters", "January to September", True),
     ("January to August this year", "January to August last year", False),
+    # 2.2.0: "between X and Y" and "X and Y" name the span from X to Y; a span of years may
+    # shorten its second year
+    ("between January and June this year", "January to June this year", True),
+    ("Between January and August", "January and August", True),
+    ("January and June 2023", "first half of 2023", True),
+    ("between January and June 2023", "January to July 2023", False),
+    ("2016-20", "2016-2020", True),
+    ("2021\u201325", "2021 to 2025", True),
+    ("2016-20", "2016-2019", False),
 ]
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "narrower_place",
     "placed",
     "spelled_out",
+    "without_medium",
     "without_province",
 ]
 
@@ -123,13 +124,22 @@ _BARE_PLACE = re.compile(
 )
 
 
+_MEDIUM = re.compile(
+    r"\s+(?:WeChat|Weibo|Official\s+Account|Daily|News|Xinhua|Net|Times|Reporter|Radio|TV|"
+    r"Television)\b|\s+\d{4}-\d{1,2}-\d{1,2}\b",
+    re.IGNORECASE,
+)
+
+
 def _bare(region: str | None) -> bool:
-    """True for no region, a place noun alone, or lower-case words alone ("provinces",
-    "provincial level", "development zones"): none of them names a place."""
+    """True for no region, a place noun alone, lower-case words alone ("provinces",
+    "provincial level", "development zones") or a medium alone ("Xinhua"): none of them
+    names a place."""
     return (
         not region
         or bool(_BARE_PLACE.fullmatch(region.strip()))
         or not any(c.isupper() for c in region)
+        or bool(_MEDIUM.fullmatch(f" {region.strip()}"))
     )
 
 
@@ -183,6 +193,17 @@ _DEFINED = (
     r"\s*\(\s*{acronym}\s*\)"
 )
 _BRACKETED_ACRONYM = re.compile(r"\s*\(\s*[A-Z]{2,6}\s*\)$")
+
+
+def without_medium(region: str) -> str | None:
+    """The place a region names before a medium or a date that a byline gave it ("Shenyang
+    WeChat Official Account 2023-03-02": "Shenyang"); None when it names none: a medium is no
+    place."""
+    medium = _MEDIUM.search(region)
+    if medium is None:
+        return None
+    head = region[: medium.start()].strip(" ,-")
+    return head if head and head[0].isupper() else None
 
 
 def spelled_out(region: str, document: str) -> str | None:
@@ -246,7 +267,8 @@ def placed(
     for indicator in indicators:
         if indicator.region and not _bare(indicator.region):
             narrower = (
-                spelled_out(indicator.region, document)
+                without_medium(indicator.region)
+                or spelled_out(indicator.region, document)
                 or narrower_place(indicator.region, document)
                 or without_province(indicator.region)
             )

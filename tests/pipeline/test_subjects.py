@@ -202,3 +202,20 @@ def test_a_region_written_as_the_acronym_the_text_defines_is_spelled_out(
     figure = _figure(chunk.sentences[1], "12 yuan", region=region)
     (placed_figure,) = placed([figure], chunk.sentences, text)
     assert placed_figure.region == expected
+
+
+@pytest.mark.parametrize(
+    ("region", "expected"),
+    [
+        ("Anxi WeChat Official Account 2023-03-02", "Anxi"),
+        ("Anxi Daily", "Anxi"),
+        ("Xinhua", "Anxi county"),  # a medium alone: the text's acting place instead
+        ("Anxi county", "Anxi county"),
+    ],
+)
+def test_a_region_a_byline_gave_keeps_only_its_place(region: str, expected: str) -> None:
+    text = "Anxi county signed 12 projects. Industrial investment reached 12 yuan.\n"
+    (chunk,) = default_chunks(text)
+    figure = _figure(chunk.sentences[1], "12 yuan", region=region)
+    (placed_figure,) = placed([figure], chunk.sentences, text)
+    assert placed_figure.region == expected

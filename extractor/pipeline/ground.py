@@ -47,7 +47,7 @@ from extractor.pipeline.entities import (
     referent,
     written_name,
 )
-from extractor.pipeline.listed import listed_companies, listed_projects
+from extractor.pipeline.listed import joint_venture_partners, listed_companies, listed_projects
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
     CHANGE_UNITS,
@@ -106,6 +106,7 @@ from extractor.records import (
     Money,
     Project,
     Quantity,
+    Role,
 )
 
 __all__ = ["Grounded", "Location", "ground_chunk", "is_enterprise_name", "locate"]
@@ -602,6 +603,14 @@ def ground_chunk(
     named = {normalize_name(r.enterprise) for r in out.roles}
     out.roles.extend(
         r for r in listed_companies(chunk.sentences) if normalize_name(r.enterprise) not in named
+    )
+    partners = {
+        normalize_name(r.enterprise) for r in out.roles if r.role is Role.JOINT_VENTURE_PARTNER
+    }
+    out.roles.extend(
+        r
+        for r in joint_venture_partners(chunk.sentences)
+        if normalize_name(r.enterprise) not in partners
     )
     out.indicators.extend(unstated(grounder.batch, out.indicators))
     out.indicators.extend(project_counts(chunk.sentences, out.indicators))

@@ -46,7 +46,7 @@ from extractor.pipeline.status import stated_status
 from extractor.pipeline.subjects import acting_place
 from extractor.records import EnterpriseRole, Evidence, Project, Role
 
-__all__ = ["listed_companies", "listed_projects"]
+__all__ = ["joint_venture_partners", "listed_companies", "listed_projects"]
 
 _LIST_START = re.compile(r"\b(?:including|namely|such\s+as)\s+", re.IGNORECASE)
 _COUNTED = re.compile(r"\bprojects\W*$", re.IGNORECASE)
@@ -272,6 +272,40 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
                     EnterpriseRole(
                         enterprise=name,
                         role=role,
+                        evidence=[
+                            Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
+                        ],
+                    )
+                )
+    return found
+
+
+# "a joint venture between South Korean carmaker Hyundai Motor Co and Beijing Automotive ...",
+# "founded in 2023 as a joint venture between A, B, and C".
+_JOINT_VENTURE = re.compile(
+    r"\bjoint[\s-]+venture\s+(?:between|of|by|(?:formed|set\s+up|founded)\s+by)\s+", re.I
+)
+_DESCRIPTOR = re.compile(r"^(?:[A-Z][\w'’-]*\s+){0,2}(?:[a-z][\w'’-]*\s+){1,2}(?=[A-Z])")
+"""What an item says of its company before the name ("South Korean carmaker ")."""
+
+
+def joint_venture_partners(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
+    """The companies a sentence names as the partners of a joint venture ("a joint venture
+    between Sinopec and Kuwait Petroleum Corp"), each a ``joint_venture_partner`` with no
+    project and its sentence as evidence (guide §4)."""
+    found: list[EnterpriseRole] = []
+    for sentence in sentences:
+        for venture in _JOINT_VENTURE.finditer(sentence.text):
+            for item in _items(sentence.text[venture.end() :]):
+                name = _proper(_DESCRIPTOR.sub("", _LEAD.sub("", item.strip())))
+                if not name or not name[0].isupper() or len(name.split()) > MAX_COMPANY_WORDS:
+                    break  # the list has ended
+                if not is_enterprise_name(name) or PROJECT_NOUN.search(name):
+                    continue
+                found.append(
+                    EnterpriseRole(
+                        enterprise=name,
+                        role=Role.JOINT_VENTURE_PARTNER,
                         evidence=[
                             Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
                         ],

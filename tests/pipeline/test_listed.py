@@ -241,3 +241,21 @@ def test_a_listed_project_is_located_where_its_item_or_its_sentence_says() -> No
 def test_after_projects_such_as_a_proper_name_without_project_word_is_one() -> None:
     text = "Projects such as Qiaotou Academician Port and Hexi Smart Valley will open in May.\n"
     assert _names(text) == ["Qiaotou Academician Port", "Hexi Smart Valley"]
+
+
+def test_the_partners_a_joint_venture_is_formed_between_are_its_joint_venture_partners() -> None:
+    text = (
+        "Anxi Wind Power was founded in 2022 as a joint venture between Qiaotou Heavy "
+        "Industries, Hexi, and Lishui Precision Machinery. "
+        "The joint venture between German carmaker Binhe Motor AG and Yuanda Auto Co Ltd "
+        "will build a plant.\n"
+    )
+    (chunk,) = default_chunks(text)
+    roles = ground_chunk(text, chunk, ChunkExtraction()).roles
+    assert [(r.enterprise, r.role.value, r.project) for r in roles] == [
+        ("Qiaotou Heavy Industries", "joint_venture_partner", None),
+        ("Hexi", "joint_venture_partner", None),
+        ("Lishui Precision Machinery", "joint_venture_partner", None),
+        ("Binhe Motor AG", "joint_venture_partner", None),
+        ("Yuanda Auto Co Ltd", "joint_venture_partner", None),
+    ]

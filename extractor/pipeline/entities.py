@@ -195,12 +195,17 @@ _NOT_PROJECT_HEADS = frozenset(
         # industry ecosystem", "new type industrialization", "regional GDP", "joint venture")
         "chain", "chains", "ecosystem", "industrialization", "agglomeration", "supply",
         "support", "gdp", "economy", "venture", "restructuring", "sector",
+        # a statistic's head ("investment completion rate")
+        "rate", "rates", "ratio", "share", "proportion", "growth",
     }
 )  # fmt: skip
 _STATISTIC_START = re.compile(
-    r"(?:the\s+)?(?:number|share|proportion|total\s+investment|amount)\s+of\s", re.I
+    r"(?:the\s+)?(?:(?:number|share|proportion|total\s+investment|amount)\s+of|"
+    r"investments?\s+(?:in|from|of|during|for))\s",
+    re.I,
 )
-"""A statistic's name ("number of projects involving ...") names no undertaking."""
+"""A statistic's name ("number of projects involving ...", "investment in Yanchi",
+"investment from January to April") names no undertaking."""
 _AUTHORITY_HEADS = frozenset(
     {"committee", "commission", "government", "bureau", "office", "department", "ministry",
      "authorities", "university", "college", "school", "institute", "academy"}

@@ -236,6 +236,13 @@ GENERIC = "a generic phrase: no word says which project"
 PRODUCT = "a product or a phrase: no project word and no proper name"
 PLURAL = "a kind of facility or product: a plural names no one project"
 EVENT = "an event: a ceremony or meeting is held, not built"
+DATE = "a date: a time names no project"
+_DATE = re.compile(
+    r"(?:(?:in|on|by|since|from|during|until|the|of|early|late|mid|end)\s+)*"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*(?:\d{1,2}\w*)?,?\s*)?"
+    r"(?:(?:19|20)\d\d)?",
+    re.IGNORECASE,
+)
 _EVENTS = frozenset(
     {"ceremony", "conference", "forum", "fair", "expo", "meeting", "summit", "exhibition", "event"}
 )
@@ -296,6 +303,8 @@ def not_a_project(name: str) -> str | None:
     words = re.findall(r"[\w'-]+", name.lower())
     if not words:
         return "no name"
+    if _DATE.fullmatch(name.strip()):
+        return DATE
     head = words[-1]
     counted = _COUNT_START.search(name.strip()) and _BATCH_HEADS.intersection(words)
     if counted or head in _BATCH_HEADS:

@@ -95,6 +95,7 @@ def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str
         # a statistic word inside a facility's name leaves it one
         "Investment Promotion Service Center project",
         "high growth battery plant",
+        "May Day Square project",
     ],
 )
 def test_single_undertakings_may_be_projects(name: str) -> None:
@@ -137,6 +138,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("investment in Anxi", "a place, an industry or a statistic"),
         ("investment from January to April", "a place, an industry or a statistic"),
         ("investment completion rate", "a place, an industry or a statistic"),
+        ("In 2022", "a date: a time names no project"),
+        ("on May 5, 2023", "a date: a time names no project"),
         ("Zhou Hongbin", "a person"),
         ("Director Zhao Min", "a person"),
         ("Linhai port management committee", "a government or a school"),

@@ -285,7 +285,9 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
 _JOINT_VENTURE = re.compile(
     r"\bjoint[\s-]+venture\s+(?:between|of|by|(?:formed|set\s+up|founded)\s+by)\s+", re.I
 )
-_DESCRIPTOR = re.compile(r"^(?:[A-Z][\w'’-]*\s+){0,2}(?:[a-z][\w'’-]*\s+){1,2}(?=[A-Z])")
+_LOWER = r"(?!(?:and|of|&)\s)[a-z][\w'’-]*"
+"""A lower-case word that joins no name ("and", "of" do: "Taiyuan Iron and Steel Group")."""
+_DESCRIPTOR = re.compile(rf"^(?:[A-Z][\w'’-]*\s+){{0,2}}(?:{_LOWER}\s+){{1,2}}(?=[A-Z])")
 """What an item says of its company before the name ("South Korean carmaker ")."""
 
 

@@ -259,3 +259,10 @@ def test_the_partners_a_joint_venture_is_formed_between_are_its_joint_venture_pa
         ("Binhe Motor AG", "joint_venture_partner", None),
         ("Yuanda Auto Co Ltd", "joint_venture_partner", None),
     ]
+
+
+def test_and_inside_a_joint_venture_partners_name_is_kept() -> None:
+    text = "Anxi Steel is a joint venture between Qiaotou Iron and Steel Group and Hexi.\n"
+    (chunk,) = default_chunks(text)
+    roles = ground_chunk(text, chunk, ChunkExtraction()).roles
+    assert [r.enterprise for r in roles] == ["Qiaotou Iron and Steel Group", "Hexi"]

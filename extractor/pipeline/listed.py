@@ -48,7 +48,11 @@ from extractor.records import EnterpriseRole, Evidence, Project, Role
 
 __all__ = ["joint_venture_partners", "listed_companies", "listed_projects"]
 
-_LIST_START = re.compile(r"\b(?:including|namely|such\s+as)\s+", re.IGNORECASE)
+_LIST_START = re.compile(
+    r"\b(?:including|namely|such\s+as|covering(?:\s+the)?|(?:were|are)\s+the\s+projects\s+of|"
+    r"had\s+a\s+total\s+of)\s+",
+    re.IGNORECASE,
+)
 _COUNTED = re.compile(r"\bprojects\W*$", re.IGNORECASE)
 """Projects just before the list, counted or not: "18 projects, including", "Projects such as"."""
 # Items are split at commas, semicolons and "and", but not inside a name ("Co., Ltd.", "Science

@@ -266,3 +266,19 @@ def test_and_inside_a_joint_venture_partners_name_is_kept() -> None:
     (chunk,) = default_chunks(text)
     roles = ground_chunk(text, chunk, ChunkExtraction()).roles
     assert [r.enterprise for r in roles] == ["Qiaotou Iron and Steel Group", "Hexi"]
+
+
+def test_a_list_after_covering_or_had_a_total_of_names_projects_too() -> None:
+    text = (
+        "Four industries are located in the base, covering the Hexi Smart Grid Project, "
+        "Anxi Glass Cover Plate Project and Qiaotou Backplane Project. "
+        "On the same day, Lishui county had a total of Binhe Textile phase II dyeing project, "
+        "Yuanda's annual output of 10,000 tons resin project.\n"
+    )
+    assert _names(text) == [
+        "Hexi Smart Grid Project",
+        "Anxi Glass Cover Plate Project",
+        "Qiaotou Backplane Project",
+        "Binhe Textile phase II dyeing project",
+        "annual output of 10,000 tons resin project",
+    ]

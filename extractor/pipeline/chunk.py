@@ -35,6 +35,13 @@ _ABBREVIATIONS = ("Co.", "No.", "Mr.", "Ms.", "Dr.", "St.", "vs.", "e.g.", "i.e.
 # No sentence starts with the rest of a company's name: another legal form ("... Group Corp.
 # Ltd.") or a short alias in brackets before a comma ("... Co. Ltd. (JAC Group), BYD ...").
 _NAME_GOES_ON = re.compile(r"\s+(?:(?:Ltd|Limited|Inc|LLC)\b|\([^()]{1,40}\)\s*[,;])")
+# Nor with what a company builds, right after its legal form: in "They were the projects of
+# China Railway Kunlun Investment Group Co., Ltd. Project, Jiangxi Zhongzhu's ..." the project
+# is named after its company.
+_LEGAL_END = ("Ltd.", "Co.", "Inc.", "Corp.")
+_PROJECT_GOES_ON = re.compile(
+    r"\s+(?:Project|Base|Plant|Factory|Phase|Industrial\s+Park|Production\s+Line)\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +177,8 @@ def _split(text: str) -> list[Sentence]:
         for match in _END.finditer(line):
             end = line_start + match.end()
             if text[cut:end].endswith(_ABBREVIATIONS) or _NAME_GOES_ON.match(text, end):
+                continue
+            if text[cut:end].endswith(_LEGAL_END) and _PROJECT_GOES_ON.match(text, end):
                 continue
             sentence = _trimmed(text, cut, end, paragraph)
             if sentence is not None:

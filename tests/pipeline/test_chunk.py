@@ -73,6 +73,21 @@ def test_a_companys_legal_form_or_bracketed_alias_ends_no_sentence() -> None:
     ]
 
 
+def test_a_project_named_after_its_companys_legal_name_is_one_sentence() -> None:
+    text = (
+        "They were the projects of Hexi Investment Group Co., Ltd. Project, Anxi Steel Base "
+        "and Binhe Inc. Industrial Park. Lishui Co., Ltd. Projects grew. Qiaotou Ltd. Phase "
+        "II started.\n"
+    )
+    assert [s.text for s in split_sentences(text)] == [
+        "They were the projects of Hexi Investment Group Co., Ltd. Project, Anxi Steel Base "
+        "and Binhe Inc. Industrial Park.",
+        "Lishui Co., Ltd.",  # "Projects" starts a sentence: no project is named so
+        "Projects grew.",
+        "Qiaotou Ltd. Phase II started.",
+    ]
+
+
 def test_blank_lines_start_paragraphs_and_line_breaks_end_sentences() -> None:
     sentences = split_sentences("One.\nTwo\n\n\nThree. Four.\n \nFive")
     assert [(s.text, s.paragraph) for s in sentences] == [

@@ -84,7 +84,7 @@ def _items(text: str) -> list[str]:
 
 
 _CLAUSE = re.compile(
-    rf"\s*(?:,(?!\d){_NOT_LEGAL_FORM}|:|\((?=[\d$])|\bwhich\b|\bwith\b|\binvested\s+by\b|"
+    rf"\s*(?:,(?!\d){_NOT_LEGAL_FORM}|:|\((?=[\d$])|(?<=[a-z])\.(?=[A-Z])|\bwhich\b|\bwith\b|\binvested\s+by\b|"
     r"\bby\b|\bthat\b|\bwill\b|\bhas\b|\bhave\b|\bare\b|\bis\b|\bwas\b|\bwere\b|\bworth\b|"
     r"\bvalued\s+at\b).*$"
 )

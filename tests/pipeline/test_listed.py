@@ -282,3 +282,11 @@ def test_a_list_after_covering_or_had_a_total_of_names_projects_too() -> None:
         "Binhe Textile phase II dyeing project",
         "annual output of 10,000 tons resin project",
     ]
+
+
+def test_a_glued_sentence_after_a_listed_name_is_no_part_of_it() -> None:
+    text = (
+        "The city signed projects including the Hexi smart grid project and the Anxi stone "
+        "utilization project.Editor/Ma Xue\n"
+    )
+    assert _names(text) == ["Hexi smart grid project", "Anxi stone utilization project"]

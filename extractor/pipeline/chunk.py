@@ -103,12 +103,24 @@ _CREDIT = re.compile(
 )
 
 
+# A dateline: a site's or a medium's name, if any, and a date with its time ("Seetao
+# 2021-11-30 11:28", "2022.10.09 13:40").
+_DATELINE = re.compile(
+    r"^\s*(?:[A-Z][\w&'’.-]*\s+){0,4}\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
+)
+
+
 def is_page_furniture(text: str) -> bool:
     """Whether a sentence is the page's, not the article's: a line that writes Chinese
-    characters (a Chinese page's footer: "京公网安备 11010502032503号", "政府网站标识码") or a
-    credit line ("Source: Shanxi Daily", "Technical support: Hinews", "Tel: ..."). No gold
-    record of the dev set or the seeds cites one (guidelines, section 6)."""
-    return _HAN.search(text) is not None or _CREDIT.match(text) is not None
+    characters (a Chinese page's footer: "京公网安备 11010502032503号", "政府网站标识码"), a
+    credit line ("Source: Shanxi Daily", "Technical support: Hinews", "Tel: ...") or a
+    dateline ("Seetao 2021-11-30 11:28"). No gold record of the dev set or the seeds cites
+    one (guidelines, section 6)."""
+    return (
+        _HAN.search(text) is not None
+        or _CREDIT.match(text) is not None
+        or _DATELINE.match(text) is not None
+    )
 
 
 def estimate_tokens(text: str) -> int:

@@ -622,12 +622,19 @@ def ground_chunk(
     # a record that only page furniture states (a Chinese footer, a credit line) is the page's
     out.projects = [r for r in out.projects if not _on_furniture(r)]
     out.indicators = [r for r in out.indicators if not _on_furniture(r)]
-    out.roles = [r for r in out.roles if not _on_furniture(r)]
+    out.roles = [r for r in out.roles if not _on_furniture(r) and not _named_on_furniture(r)]
     return out
 
 
 def _on_furniture(record: Project | Indicator | EnterpriseRole) -> bool:
     return bool(record.evidence) and all(is_page_furniture(e.text) for e in record.evidence)
+
+
+def _named_on_furniture(role: EnterpriseRole) -> bool:
+    """Whether the role's enterprise is named only on the page's furniture among its evidence
+    ("Seetao" of the dateline "Seetao 2021-11-30 11:28"): a site is no company."""
+    naming = [e for e in role.evidence if role.enterprise.lower() in e.text.lower()]
+    return bool(naming) and all(is_page_furniture(e.text) for e in naming)
 
 
 def _located(location: str | None, document: str) -> str | None:

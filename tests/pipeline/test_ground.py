@@ -599,6 +599,24 @@ def test_a_record_that_only_a_page_footer_or_credit_line_states_is_left_out(text
     assert "website record number" not in names
 
 
+DATELINE = "Hexi News 2021-11-30 11:28\nOn November 26, Anxi started 12 projects by Qiaotou Co.\n"
+
+
+def test_a_company_named_only_on_a_dateline_gets_no_role() -> None:
+    (chunk,) = default_chunks(DATELINE)
+    answer = ChunkExtraction.model_validate(
+        {
+            "roles": [
+                {"sentences": [1, 2], "enterprise": "Hexi News", "role": "investor"},
+                {"sentences": [1, 2], "enterprise": "Qiaotou Co.", "role": "investor"},
+                {"sentences": [1], "enterprise": "Hexi", "role": "other"},
+            ]
+        }
+    )
+    roles = [r.enterprise for r in ground_chunk(DATELINE, chunk, answer).roles]
+    assert roles == ["Qiaotou Co."]
+
+
 def test_a_company_given_for_a_projects_location_is_no_place() -> None:
     text = (
         "Hongshan Solar Co., Ltd. is building a blade plant in Wuwei.\n"

@@ -129,6 +129,9 @@ def _is_person(words: list[str]) -> bool:
     return len(words) == 2 and words[0] in _SURNAMES and bool(_GIVEN_NAME.fullmatch(words[1]))
 
 
+_NUMERAL = re.compile(r"\(?[IVXivx]{1,4}[.)]?")
+
+
 def is_enterprise_name(name: str) -> bool:
     """False for names of governments, schools, media, places, parks, people and lists.
     A government or school is a company only with a legal form ("... Group", "... Co., Ltd."),
@@ -136,6 +139,8 @@ def is_enterprise_name(name: str) -> bool:
     words = re.findall(r"[a-z]+", name.lower())
     if not words or _PLACE_HEAD.search(name) or _TITLE_FIRST.search(name.strip()):
         return False
+    if _NUMERAL.fullmatch(name.strip()):
+        return False  # a section's number ("II.") names no one
     if not LEGAL_FORM.sub(" ", name).strip(" .,&()"):
         return False  # a legal form alone ("Co., Ltd." on a line of its own) names no one
     if not any(c.isupper() for c in name) and not LEGAL_FORM.search(name):
@@ -237,6 +242,8 @@ PRODUCT = "a product or a phrase: no project word and no proper name"
 PLURAL = "a kind of facility or product: a plural names no one project"
 EVENT = "an event: a ceremony or meeting is held, not built"
 DATE = "a date: a time names no project"
+_PLACEHOLDER_NAMES = frozenset({"unknown", "none", "null", "n/a", "na", "not stated"})
+"""What a small model writes for a name the text does not give."""
 _DATE = re.compile(
     r"(?:(?:in|on|by|since|from|during|until|the|of|early|late|mid|end)\s+)*"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*(?:\d{1,2}\w*)?,?\s*)?"
@@ -301,7 +308,7 @@ def referent(name: str, document: str, before: int) -> str | None:
 def not_a_project(name: str) -> str | None:
     """Why ``name`` names no single project, or None when it may name one."""
     words = re.findall(r"[\w'-]+", name.lower())
-    if not words:
+    if not words or name.strip().lower() in _PLACEHOLDER_NAMES:
         return "no name"
     if _DATE.fullmatch(name.strip()):
         return DATE

@@ -38,6 +38,8 @@ from extractor.pipeline.wire import ChunkExtraction
         "Linhai TV",  # a broadcaster that trades as a company
         "Fenghua Times",  # "Times" names companies too (Ningde Times)
         "Hengyuan Enterprises Co., Ltd.",  # a plural with a legal form is one company
+        "Vix Co",  # roman-numeral letters inside a name
+        "XCMG",
     ],
 )
 def test_companies_are_enterprises(name: str) -> None:
@@ -70,6 +72,8 @@ def test_companies_are_enterprises(name: str) -> None:
         "Top 500 Private Companies",
         "Co., Ltd.",  # a legal form alone, left by a line break inside a name
         "Group",
+        "II.",  # a section's number
+        "(iv)",
     ],
 )
 def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str) -> None:
@@ -139,6 +143,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("investment from January to April", "a place, an industry or a statistic"),
         ("investment completion rate", "a place, an industry or a statistic"),
         ("In 2022", "a date: a time names no project"),
+        ("unknown", "no name"),
+        ("N/A", "no name"),
         ("on May 5, 2023", "a date: a time names no project"),
         ("Zhou Hongbin", "a person"),
         ("Director Zhao Min", "a person"),

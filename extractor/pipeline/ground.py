@@ -95,6 +95,7 @@ from extractor.pipeline.wording import (
     count_name,
     count_wording,
     is_batch_count,
+    measured_name,
     text_wording,
     total_wording,
 )
@@ -304,6 +305,9 @@ class _Grounder:
             batch = total_wording(sentence.text, loc.start - sentence.start, name)
             if batch is not None and _OF_PROJECTS.search(batch):
                 return batch
+        if hit is not None:
+            sentence, loc = hit
+            return measured_name(name, sentence.text[: loc.start - sentence.start])
         return name
 
     def period(self, record: _Record, wire: WireIndicator) -> str | None:

@@ -30,6 +30,7 @@ __all__ = [
     "count_name",
     "count_wording",
     "is_batch_count",
+    "measured_name",
     "text_wording",
     "total_wording",
 ]
@@ -343,6 +344,34 @@ def count_name(name: str, unit: str | None) -> str:
     if words[0].lower() in {"total", "the"}:
         words = words[1:]
     return " ".join(["number", "of", *words]) if words else name
+
+
+_INDUSTRY_ONLY = re.compile(r"\b(?:industry|industries|sectors?)$", re.IGNORECASE)
+_MEASURE_WORD = re.compile(
+    r"\b(?:value|output|investment|revenues?|income|sales|production|exports?|profits?|"
+    r"number|share|growth|rate|capacity|gdp)\b",
+    re.IGNORECASE,
+)
+_MEASURE = re.compile(
+    r"\b(?P<measure>(?:(?:total|annual|accumulative|cumulative)\s+)?(?:industrial\s+)?"
+    r"(?:output\s+value|added\s+value|value\s+added|output|revenues?|income|sales|"
+    r"investment))\b",
+    re.IGNORECASE,
+)
+
+
+def measured_name(name: str, before: str) -> str:
+    """The name of a level the model names by its industry alone ("food industry" for "the
+    food industry achieved an output value of 57.28 billion yuan"): what the sentence says
+    is measured, the last measure word before the figure, "of" the industry ("output value
+    of food industry"). Any other name, or one whose sentence names no measure, is kept."""
+    owner = re.sub(r"['’]s$", "", name)
+    if not _INDUSTRY_ONLY.search(owner) or _MEASURE_WORD.search(owner):
+        return name
+    measures = list(_MEASURE.finditer(before))
+    if not measures:
+        return name
+    return f"{measures[-1].group('measure').lower()} of {owner}"
 
 
 MAX_BATCH_WORDS = 15

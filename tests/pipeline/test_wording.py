@@ -342,6 +342,31 @@ def test_a_count_the_model_names_by_what_it_counts_is_a_number_of(
     assert indicator.name == expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "name", "value", "expected"),
+    [
+        ("the food industry achieved an output value of 57.28 billion yuan.", "food industry",
+         "57.28 billion yuan", "output value of food industry"),
+        ("the equipment industry's added value reached 3 billion yuan.", "equipment industry",
+         "3 billion yuan", "added value of equipment industry"),
+        ("the food industry grew 9.1%.", "food industry", "9.1%", "food industry"),
+        ("the food industry sales reached 5 billion yuan.", "food industry sales",
+         "5 billion yuan", "food industry sales"),
+    ],
+)  # fmt: skip
+def test_a_level_named_by_its_industry_alone_takes_the_sentences_measure(
+    sentence: str, name: str, value: str, expected: str
+) -> None:
+    text = f"In 2023, {sentence}\n"
+    (chunk,) = default_chunks(text)
+    key = "change" if value.endswith("%") else "value"
+    answer = ChunkExtraction.model_validate(
+        {"indicators": [{"sentences": [1], "name": name, "region": "Anxi", key: value}]}
+    )
+    (indicator,) = ground_chunk(text, chunk, answer).indicators
+    assert indicator.name == expected
+
+
 def test_a_span_of_months_after_in_is_one_period() -> None:
     text = "In January-February, the city invested 3 billion yuan; during March to May, 4."
     assert [p[2] for p in time_phrases(text)] == ["January-February", "March to May"]

@@ -28,7 +28,7 @@ or settled, else ``other`` (guide R1 to R3); companies listed as visited or atte
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence
@@ -266,22 +266,31 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
                 if _INVESTING.search(head)
                 else Role.OTHER
             )
-            for item in _items(sentence.text[listed.end() :]):
-                name = _proper(_LEAD.sub("", _CLAUSE.sub("", item.strip())))
-                if not name or not name[0].isupper() or len(name.split()) > MAX_COMPANY_WORDS:
-                    break  # the list has ended
-                if not is_enterprise_name(name) or PROJECT_NOUN.search(name):
-                    continue
-                found.append(
-                    EnterpriseRole(
-                        enterprise=name,
-                        role=role,
-                        evidence=[
-                            Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
-                        ],
-                    )
-                )
+            found.extend(_list_roles(sentence, listed.end(), role, _listed_company))
     return found
+
+
+def _listed_company(item: str) -> str:
+    """The company an item of a company list names ("Henan Shenhuo chose to settle")."""
+    return _proper(_LEAD.sub("", _CLAUSE.sub("", item)))
+
+
+def _list_roles(
+    sentence: Sentence, start: int, role: Role, company: Callable[[str], str]
+) -> list[EnterpriseRole]:
+    """A ``role`` with no project for each company the list at ``sentence.text[start:]``
+    names (``company`` reads it from an item), in order, until an item names none; each
+    with the sentence as evidence."""
+    roles: list[EnterpriseRole] = []
+    for item in _items(sentence.text[start:]):
+        name = company(item.strip())
+        if not name or not name[0].isupper() or len(name.split()) > MAX_COMPANY_WORDS:
+            break  # the list has ended
+        if not is_enterprise_name(name) or PROJECT_NOUN.search(name):
+            continue
+        evidence = Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
+        roles.append(EnterpriseRole(enterprise=name, role=role, evidence=[evidence]))
+    return roles
 
 
 # "a joint venture between South Korean carmaker Hyundai Motor Co and Beijing Automotive ...",
@@ -302,19 +311,11 @@ def joint_venture_partners(sentences: Sequence[Sentence]) -> list[EnterpriseRole
     found: list[EnterpriseRole] = []
     for sentence in sentences:
         for venture in _JOINT_VENTURE.finditer(sentence.text):
-            for item in _items(sentence.text[venture.end() :]):
-                name = _proper(_DESCRIPTOR.sub("", _LEAD.sub("", item.strip())))
-                if not name or not name[0].isupper() or len(name.split()) > MAX_COMPANY_WORDS:
-                    break  # the list has ended
-                if not is_enterprise_name(name) or PROJECT_NOUN.search(name):
-                    continue
-                found.append(
-                    EnterpriseRole(
-                        enterprise=name,
-                        role=Role.JOINT_VENTURE_PARTNER,
-                        evidence=[
-                            Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
-                        ],
-                    )
-                )
+            found.extend(_list_roles(sentence, venture.end(), Role.JOINT_VENTURE_PARTNER, _partner))
     return found
+
+
+def _partner(item: str) -> str:
+    """The company an item of a joint venture's partners names ("South Korean carmaker
+    Hyundai Motor Co")."""
+    return _proper(_DESCRIPTOR.sub("", _LEAD.sub("", item)))

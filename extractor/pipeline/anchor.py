@@ -191,12 +191,13 @@ def _governing(sentence: str, figure: ListedFigure) -> str:
     ("expected to achieve an annual output value of 800 million yuan and a tax contribution
     of 20 million yuan"); "" for a figure whose clause has a verb."""
     before = sentence[: figure.start]
-    breaks = [m for m in _CLAUSE_BREAK.finditer(before) if m.group().strip(" ,;").lower() != "and"]
-    joined = [m for m in _CLAUSE_BREAK.finditer(before) if m.group().lower() == "and"]
+    marks = list(_CLAUSE_BREAK.finditer(before))
+    joined = [m for m in marks if m.group().lower() == "and"]
     if not joined or not _JOINED.search(before[joined[-1].start() :]):
         return ""
-    start = max((m.end() for m in breaks if m.end() <= joined[-1].start()), default=0)
-    return before[start : joined[-1].start()]
+    end = joined[-1].start()
+    start = max((m.end() for m in marks if m not in joined and m.end() <= end), default=0)
+    return before[start:end]
 
 
 def _unit(figure: ListedFigure) -> str | None:

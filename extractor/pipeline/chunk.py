@@ -38,7 +38,7 @@ _NAME_GOES_ON = re.compile(r"\s+(?:(?:Ltd|Limited|Inc|LLC)\b|\([^()]{1,40}\)\s*[
 # Nor with what a company builds, right after its legal form: in "They were the projects of
 # China Railway Kunlun Investment Group Co., Ltd. Project, Jiangxi Zhongzhu's ..." the project
 # is named after its company.
-_LEGAL_END = ("Ltd.", "Co.", "Inc.", "Corp.")
+_LEGAL_END = ("Ltd.", "Inc.", "Corp.")  # "Co." ends none already (_ABBREVIATIONS)
 _PROJECT_GOES_ON = re.compile(
     r"\s+(?:Project|Base|Plant|Factory|Phase|Industrial\s+Park|Production\s+Line)\b"
 )

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from extractor.pipeline.wire import PLACEHOLDERS
+
 __all__ = [
     "LEGAL_FORM",
     "PROJECTS_WORD",
@@ -242,8 +244,6 @@ PRODUCT = "a product or a phrase: no project word and no proper name"
 PLURAL = "a kind of facility or product: a plural names no one project"
 EVENT = "an event: a ceremony or meeting is held, not built"
 DATE = "a date: a time names no project"
-_PLACEHOLDER_NAMES = frozenset({"unknown", "none", "null", "n/a", "na", "not stated"})
-"""What a small model writes for a name the text does not give."""
 _DATE = re.compile(
     r"(?:(?:in|on|by|since|from|during|until|the|of|early|late|mid|end)\s+)*"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*(?:\d{1,2}\w*)?,?\s*)?"
@@ -308,7 +308,7 @@ def referent(name: str, document: str, before: int) -> str | None:
 def not_a_project(name: str) -> str | None:
     """Why ``name`` names no single project, or None when it may name one."""
     words = re.findall(r"[\w'-]+", name.lower())
-    if not words or name.strip().lower() in _PLACEHOLDER_NAMES:
+    if not words or name.strip().lower() in PLACEHOLDERS:
         return "no name"
     if _DATE.fullmatch(name.strip()):
         return DATE

@@ -298,7 +298,7 @@ def _list_roles(
 _JOINT_VENTURE = re.compile(
     r"\bjoint[\s-]+venture\s+(?:between|of|by|(?:formed|set\s+up|founded)\s+by)\s+", re.I
 )
-_LOWER = r"(?!(?:and|of|&)\s)[a-z][\w'’-]*"
+_LOWER = rf"(?!(?:{'|'.join(map(re.escape, sorted(_JOINING)))})\s)[a-z][\w'’-]*"
 """A lower-case word that joins no name ("and", "of" do: "Taiyuan Iron and Steel Group")."""
 _DESCRIPTOR = re.compile(rf"^(?:[A-Z][\w'’-]*\s+){{0,2}}(?:{_LOWER}\s+){{1,2}}(?=[A-Z])")
 """What an item says of its company before the name ("South Korean carmaker ")."""

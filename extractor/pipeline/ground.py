@@ -47,7 +47,12 @@ from extractor.pipeline.entities import (
     referent,
     written_name,
 )
-from extractor.pipeline.listed import joint_venture_partners, listed_companies, listed_projects
+from extractor.pipeline.listed import (
+    joint_venture_partners,
+    listed_as_company,
+    listed_companies,
+    listed_projects,
+)
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
     CHANGE_UNITS,
@@ -397,6 +402,8 @@ class _Grounder:
         sentences = [s.text for s in record.sentences]
         if reason in (None, PRODUCT) and listed_as_sector(wire.name, sentences):
             reason = "the text lists it as a sector"
+        if reason is None and listed_as_company(wire.name, record.sentences):
+            reason = "the text lists it among companies"
         if reason is not None and reason != PRODUCT:
             record.warnings.append(f"{record.label}: dropped, {reason}")
             if reason == BATCH:

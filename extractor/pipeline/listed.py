@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.entities import (
@@ -46,7 +47,7 @@ from extractor.pipeline.status import stated_status
 from extractor.pipeline.subjects import acting_place
 from extractor.records import EnterpriseRole, Evidence, Project, Role
 
-__all__ = ["joint_venture_partners", "listed_companies", "listed_projects"]
+__all__ = ["joint_venture_partners", "listed_as_company", "listed_companies", "listed_projects"]
 
 _LIST_START = re.compile(
     r"\b(?:including|namely|such\s+as|covering(?:\s+the)?|(?:were|are)\s+the\s+projects\s+of|"
@@ -268,6 +269,15 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
             )
             found.extend(_list_roles(sentence, listed.end(), role, _listed_company))
     return found
+
+
+def listed_as_company(name: str, sentences: Sequence[Sentence]) -> bool:
+    """Whether a company list of ``sentences`` names ``name`` ("nearly 30 enterprises such as
+    Letin Automobile"): what the text lists among companies is a company, no project."""
+    key = normalize_name(name)
+    return bool(key) and any(
+        normalize_name(r.enterprise) == key for r in listed_companies(sentences)
+    )
 
 
 def _listed_company(item: str) -> str:

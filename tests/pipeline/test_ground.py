@@ -681,6 +681,29 @@ def test_what_the_text_lists_as_a_sector_is_no_project() -> None:
     assert "the text lists it as a sector" in "\n".join(grounded.warnings)
 
 
+def test_a_company_the_text_lists_among_companies_is_no_project_and_keeps_the_lists_role() -> None:
+    text = (
+        "The park has attracted nearly 30 enterprises such as Qiyuan Motors and Hongshan "
+        "Solar.\n"
+        "The Hongshan Solar blade plant broke ground on Monday.\n"
+    )
+    grounded = ground(
+        {
+            "projects": [
+                {"sentences": [1], "name": "Qiyuan Motors", "enterprises": ["Qiyuan Motors"]},
+                {"sentences": [2], "name": "Hongshan Solar blade plant"},
+            ]
+        },
+        text=text,
+    )
+    assert [p.name for p in grounded.projects] == ["Hongshan Solar blade plant"]
+    assert "the text lists it among companies" in "\n".join(grounded.warnings)
+    assert {(r.enterprise, r.project) for r in grounded.roles} == {
+        ("Qiyuan Motors", None),
+        ("Hongshan Solar", None),
+    }
+
+
 @pytest.mark.parametrize(
     ("sentence", "name", "figure", "expected"),
     [

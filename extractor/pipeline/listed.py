@@ -216,7 +216,8 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
 # "leading aluminum makers like Chinalco Group, Sichuan Qiya and Henan Shenhuo".
 _COMPANY_LIST = re.compile(
     r"\b(?P<head>(?:[\w-]+\s+){0,4}?(?:enterprises|companies|firms|manufacturers|makers|"
-    r"automakers|producers|groups))\s*,?\s*(?:including|such\s+as|like|namely)\s+",
+    r"automakers|carmakers|producers|groups|players|giants|developers))\s*,?\s*"
+    r"(?:including|such\s+as|like|namely)\s+",
     re.IGNORECASE,
 )
 # Companies a sentence names as visited or met are no role (guide §3).
@@ -224,8 +225,9 @@ _VISIT = re.compile(
     r"\b(?:visit\w*|met\s+with|inspect\w*|talks?\s+with|attend\w*|participat\w*)\b",
     re.IGNORECASE,
 )
-# Companies a place introduced or that settled there invest in it (guide R3).
-_INVESTING = re.compile(r"\b(?:introduced|settled|signed|attracted|landed|invested)\b", re.I)
+# Companies a place introduced or that settled there invest in it (guide R3); companies it
+# attracted, with no project named, are `other` (decisions b11hub 18, b14northwest 6).
+_INVESTING = re.compile(r"\b(?:introduced|settled|signed|landed|invested)\b", re.I)
 # Companies a place cooperates or signs an agreement with are its partners (guide R5).
 _COOPERATING = re.compile(r"\b(?:cooperat\w*|agreements?|partnerships?)\b", re.I)
 MAX_COMPANY_WORDS = 8

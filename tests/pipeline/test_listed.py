@@ -138,6 +138,22 @@ def test_each_company_a_list_names_gets_a_role_by_what_the_list_calls_them() -> 
     ]
 
 
+def test_companies_a_place_attracted_or_lists_as_players_are_other_without_a_project() -> None:
+    # the labellers' reading (decisions b11hub 18, b14northwest 6): companies a place has
+    # attracted, named with no project of their own, are `other`, not investors
+    text = (
+        "The zone has attracted heavyweight players such as Anxi Motor and Yuanda Group. "
+        "It has attracted nearly 30 enterprises such as Binhe Copper. "
+        "Its wind project developers including Hexi Energy are busy.\n"
+    )
+    assert _roles(text) == [
+        ("Anxi Motor", "other"),
+        ("Yuanda Group", "other"),
+        ("Binhe Copper", "other"),
+        ("Hexi Energy", "other"),
+    ]
+
+
 def test_and_inside_a_companys_name_does_not_split_the_list() -> None:
     text = (
         "Anxi has signed deals with enterprises including Hexi Aerospace Science and Industry "

@@ -252,6 +252,29 @@ def narrower_place(region: str, document: str) -> str | None:
     return longest
 
 
+_THE_PLACE = re.compile(r"\b(?:the|this)\s+(?P<noun>city|county|district)\b", re.IGNORECASE)
+_NAMED_PLACE = (
+    r"(?<![\w'’-])(?!The\s)(?P<place>[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){{0,2}}\s+(?i:{noun}))\b"
+)
+
+
+def referred_place(region: str, sentence: str, before: str) -> str | None:
+    """The place "the city", "the county" or "the district" of ``sentence`` refers to, for an
+    indicator the model gave a province (``region``): the last place of that kind named in
+    ``before`` (the document up to the sentence: "Wuwei city is ... The city saw 24 ...
+    projects"). None when ``region`` is no province, the sentence names the province itself
+    or writes no such noun phrase, or no such place is named before it."""
+    core = _PROVINCE_WORDS.sub("", region.strip())
+    if core.lower() not in _PROVINCES or re.search(rf"\b{re.escape(core)}\b", sentence, re.I):
+        return None
+    the = _THE_PLACE.search(sentence)
+    if the is None:
+        return None
+    named = re.compile(_NAMED_PLACE.format(noun=the.group("noun").lower()))
+    places = [m.group("place") for m in named.finditer(before)]
+    return places[-1] if places else None
+
+
 def placed(
     indicators: Sequence[Indicator], sentences: Sequence[Sentence], document: str
 ) -> list[Indicator]:
@@ -261,13 +284,16 @@ def placed(
     acts first in the document. A figure is always some place's or some company's (the guide
     sets region null only for a company's figure, and resolves "the city" to the place the
     text makes plain), so one that no place can be found for could not be right, and is left
-    out. A province written only to locate a smaller place gives way to it (``narrower_place``)."""
+    out. A province written only to locate a smaller place gives way to it (``narrower_place``),
+    and so does one given to a figure whose sentence speaks of "the city" or "the county"
+    named before it (``referred_place``)."""
     indicators = [_company_out_of_region(i) for i in indicators]
     out: list[Indicator] = []
     for indicator in indicators:
         if indicator.region and not _bare(indicator.region):
             narrower = (
-                without_medium(indicator.region)
+                _referred(indicator, sentences, document)
+                or without_medium(indicator.region)
                 or spelled_out(indicator.region, document)
                 or narrower_place(indicator.region, document)
                 or without_province(indicator.region)
@@ -285,6 +311,16 @@ def placed(
         if region is not None:
             out.append(indicator.model_copy(update={"region": region}))
     return out
+
+
+def _referred(indicator: Indicator, sentences: Sequence[Sentence], document: str) -> str | None:
+    if not indicator.region or not indicator.evidence:
+        return None
+    first = indicator.evidence[0].start
+    sentence = next((s for s in sentences if s.start <= first < s.end), None)
+    if sentence is None:
+        return None
+    return referred_place(indicator.region, sentence.text, document[: sentence.start])
 
 
 def _company_out_of_region(indicator: Indicator) -> Indicator:

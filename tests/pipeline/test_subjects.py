@@ -163,6 +163,28 @@ def test_a_province_written_only_to_locate_a_smaller_place_gives_way_to_it(
 
 
 @pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Gansu is dry. Located in a desert, Lishui city grows. The city earned 12 yuan.\n",
+         "Lishui city"),
+        ("Anxi County is in Gansu. Solar is booming in the county, which earned 12 yuan.\n",
+         "Anxi County"),
+        # the sentence names the province, no such place is named before, or no noun refers
+        ("Lishui city grows. The city and Gansu earned 12 yuan.\n", None),
+        ("Gansu is dry. The city earned 12 yuan.\n", None),
+        ("Lishui city grows. Hexi Solar earned 12 yuan.\n", None),
+    ],
+)  # fmt: skip
+def test_the_city_a_sentence_writes_is_the_place_named_before_over_the_models_province(
+    text: str, place: str | None
+) -> None:
+    (chunk,) = default_chunks(text)
+    figure = _figure(chunk.sentences[-1], "12 yuan", region="Gansu")
+    (out,) = placed([figure], chunk.sentences, text)
+    assert out.region == (place or "Gansu")
+
+
+@pytest.mark.parametrize(
     ("region", "place"),
     [
         ("Guazhou, Gansu", "Guazhou"),

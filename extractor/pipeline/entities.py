@@ -27,6 +27,7 @@ import re
 from extractor.pipeline.wire import PLACEHOLDERS
 
 __all__ = [
+    "EVENT_NOUNS",
     "LEGAL_FORM",
     "PROJECTS_WORD",
     "PROJECT_NOUN",
@@ -250,9 +251,13 @@ _DATE = re.compile(
     r"(?:(?:19|20)\d\d)?",
     re.IGNORECASE,
 )
-_EVENTS = frozenset(
-    {"ceremony", "conference", "forum", "fair", "expo", "meeting", "summit", "exhibition", "event"}
-)
+EVENT_NOUNS = frozenset(
+    {
+        "ceremony", "conference", "forum", "fair", "expo", "meeting", "summit", "exhibition",
+        "event", "seminar", "convention", "symposium",
+    }
+)  # fmt: skip
+"""Head nouns of events: a ceremony or meeting is held, not built, and is no place."""
 
 _PLURAL = re.compile(r"[a-z][a-z-]*[^su]s")
 _SINGULAR_S = frozenset({"headquarters", "works", "series", "premises"})
@@ -329,7 +334,7 @@ def not_a_project(name: str) -> str | None:
     noun = _head(name)
     if _plural(noun):
         return PLURAL
-    if noun.lower() in _EVENTS:
+    if noun.lower() in EVENT_NOUNS:
         return EVENT
     if PROJECT_NOUN.search(name) or _ZONE.search(name):
         return None

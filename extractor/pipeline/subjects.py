@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph, split_sentences
-from extractor.pipeline.entities import LEGAL_FORM, PROJECTS_WORD
+from extractor.pipeline.entities import EVENT_NOUNS, LEGAL_FORM, PROJECTS_WORD
 from extractor.records import Indicator
 
 __all__ = [
@@ -133,13 +133,14 @@ _MEDIUM = re.compile(
 
 def _bare(region: str | None) -> bool:
     """True for no region, a place noun alone, lower-case words alone ("provinces",
-    "provincial level", "development zones") or a medium alone ("Xinhua"): none of them
-    names a place."""
+    "provincial level", "development zones"), a medium alone ("Xinhua") or an event ("... regional
+    cooperation meeting", where a batch was signed): none of them names a place."""
     return (
         not region
         or bool(_BARE_PLACE.fullmatch(region.strip()))
         or not any(c.isupper() for c in region)
         or bool(_MEDIUM.fullmatch(f" {region.strip()}"))
+        or region.split()[-1].lower() in EVENT_NOUNS
     )
 
 

@@ -110,8 +110,20 @@ def test_a_place_noun_alone_is_resolved_and_never_lends_itself_to_another_figure
     ]
 
 
-@pytest.mark.parametrize("unnamed", ["provinces", "provincial level", "development zones"])
-def test_lower_case_words_name_no_region_and_give_way_to_the_place(unnamed: str) -> None:
+@pytest.mark.parametrize(
+    "unnamed",
+    [
+        "provinces",
+        "provincial level",
+        "development zones",
+        # an event is where a batch was signed, no place
+        "Yangtze River Delta Regional Cooperation Meeting",
+        "Hexi Economic and Trade Cooperation Seminar",
+    ],
+)
+def test_lower_case_words_or_an_event_name_no_region_and_give_way_to_the_place(
+    unnamed: str,
+) -> None:
     text = "Anxi county signed 12 projects.\n\nIndustrial investment reached 12 yuan.\n"
     (chunk,) = default_chunks(text[text.index("Industrial") :])
     figure = _figure(chunk.sentences[0], "12 yuan", region=unnamed)

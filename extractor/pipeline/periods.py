@@ -143,10 +143,24 @@ _NO_PERIOD = re.compile(
 )
 
 
+_TIME_WORD = re.compile(
+    r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?(?:\s|$)|"
+    r"\b(?:years?|yearly|annual(?:ly)?|quarters?|q[1-4]|half|halves|months?|weeks?|days?|"
+    r"decades?|seasons?|periods?|phases?|plan|spring|summer|autumn|fall|winter|today|"
+    r"yesterday|now|present|current(?:ly)?|recent(?:ly)?|so\s+far|to\s+date|since|"
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|then|future|time|era)\b",
+    re.IGNORECASE,
+)
+"""A word that names a time: a figure, a month, a unit of time, a time of the year, "now"."""
+
+
 def names_a_period(phrase: str) -> bool:
-    """False for a date stamp or "the same period": words a model writes for a period that
-    name no time of the figure."""
-    return not _NO_PERIOD.fullmatch(phrase.strip())
+    """False for a date stamp or "the same period", and for words with no time word at all
+    ("investment promotion meeting of the zone", "first of its kind after the establishment
+    of the New Area"): words a model writes for a period that name no time of the figure."""
+    if _NO_PERIOD.fullmatch(phrase.strip()):
+        return False
+    return bool(_TIME_WORD.search(phrase))
 
 
 _LEADING = re.compile(r"^(?:(?:the|from|by|as\s+of|through|until|up\s+to|in|on|during)\s+)+", re.I)

@@ -428,10 +428,13 @@ STAMPED = (
 )
 
 
-@pytest.mark.parametrize("model", ["2021-06-22", "2021-06-22 10:07", "same period"])
-def test_a_date_stamp_or_the_same_period_is_no_period(model: str) -> None:
-    # a page's date stamp names no time of a figure, and "the same period" only points at
-    # one: the period the text states for the figure takes their place (its paragraph's)
+@pytest.mark.parametrize(
+    "model", ["2021-06-22", "2021-06-22 10:07", "same period", "City News", "wind power"]
+)
+def test_a_date_stamp_the_same_period_or_words_of_no_time_are_no_period(model: str) -> None:
+    # a page's date stamp names no time of a figure, "the same period" only points at one,
+    # and words with no time word in them (an event, a source) name none: the period the text
+    # states for the figure takes their place (its paragraph's)
     (chunk,) = default_chunks(STAMPED)
     answer = ChunkExtraction.model_validate(
         {
@@ -505,7 +508,8 @@ def test_a_figure_without_a_stated_period_takes_its_places_period_in_the_chunk()
 
 def test_a_period_the_chunk_writes_as_no_time_phrase_is_not_shared() -> None:
     periods = _counts(EVENT_NAMED, "Weifang Expo")  # an event's name, not a time phrase
-    assert periods["80 key projects"] == "Weifang Expo"
+    # no time word: no period of the count, and none shared with another
+    assert periods["80 key projects"] is None
     assert periods["30 projects"] is None
 
 

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, create_model, field_validator
 
 from extractor.pipeline.entities import LEGAL_FORM, names_one_facility
 from extractor.pipeline.normalize import CHANGE_UNITS, find_figures, parse_figure
+from extractor.pipeline.periods import names_a_period
 from extractor.pipeline.wire import PLACEHOLDERS, WireIndicator
 from extractor.pipeline.wording import BREAKDOWN
 
@@ -322,18 +323,10 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     return not _PROJECT_SENTENCE.search(sentence)
 
 
-_TIME = re.compile(
-    r"\b((?:19|20)\d\d|jan\w*|feb\w*|mar\w*|apr\w*|may|jun\w*|jul\w*|aug\w*|sep\w*|oct\w*"
-    r"|nov\w*|dec\w*|quarter|season|half|months?|years?|weeks?|days?|q[1-4]|h[12]|spring"
-    r"|summer|autumn|winter|annual|now|so far|period)\b",
-    re.I,
-)
-
-
 def _period(text: str | None) -> str | None:
     """The label's period when it speaks of time ("2023", "first half of the year"), else
     None: a small model fills the key with any word of the sentence ("specifically")."""
-    return text if text and _TIME.search(text) else None
+    return text if text and names_a_period(text) else None
 
 
 def as_region(text: str | None) -> str | None:

@@ -145,7 +145,7 @@ _NO_PERIOD = re.compile(
 
 _TIME_WORD = re.compile(
     r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?(?:\s|$)|"
-    r"\b(?:years?|yearly|annual(?:ly)?|quarters?|q[1-4]|half|halves|months?|weeks?|days?|"
+    r"\b(?:years?|yearly|annual(?:ly)?|quarters?|q[1-4]|h[12]|half|halves|months?|weeks?|days?|"
     r"decades?|seasons?|periods?|phases?|plan|spring|summer|autumn|fall|winter|today|"
     r"yesterday|now|present|current(?:ly)?|recent(?:ly)?|so\s+far|to\s+date|since|"
     r"(?:mon|tues|wednes|thurs|fri|satur|sun)day|then|future|time|era)\b",

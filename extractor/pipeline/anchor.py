@@ -318,9 +318,26 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     or one the model names after one project ("planned investment of the project")."""
     if no_indicator(sentence, figure) or _ONE_PROJECT.search(name) or names_one_facility(name):
         return False
-    if _CONVERSION.search(sentence[: figure.start]):
+    if _CONVERSION.search(sentence[: figure.start]) or is_rank(sentence, figure.start, figure.end):
         return False
     return not _PROJECT_SENTENCE.search(sentence)
+
+
+_ORDINAL = re.compile(r"\d\s*(?:st|nd|rd|th)\b", re.IGNORECASE)
+_TOP = re.compile(r"\btop\s*$", re.IGNORECASE)
+_TOP_FIRST = re.compile(r"\s*top\s*\d", re.IGNORECASE)
+
+
+def is_rank(sentence: str, start: int, end: int) -> bool:
+    """Whether the figure at ``sentence[start:end]`` is a rank ("84th among 169 national
+    high-tech zones", "9th place in China", "ranks top 3"): a ranking is no statistic (guide:
+    "the first", "top 100 cities" record nothing)."""
+    return bool(
+        _ORDINAL.search(sentence[start:end])
+        or _ORDINAL.match(sentence, max(start, end - 1))
+        or _TOP.search(sentence[:start])
+        or _TOP_FIRST.match(sentence[start:end])
+    )
 
 
 def _period(text: str | None) -> str | None:

@@ -527,3 +527,20 @@ def test_a_figure_named_after_one_facility_is_no_statistic(name: str) -> None:
     start = sentence.index("65%")
     assert not states_statistic(sentence, start, start + 3, name)
     assert states_statistic(sentence, start, start + 3, "investment completion rate")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "statistic"),
+    [
+        ("The zone ranked 84th among 169 national high-tech zones.", "84th", False),
+        ("Anxi took 9th place in China for its business environment.", "9th place", False),
+        ("Patent licensing has ranked top 3 in the province for years.", "top 3", False),
+        ("Patent licensing has ranked top 3 in the province for years.", "3", False),
+        # a count of the top companies, and a plain figure, are statistics
+        ("Anxi attracted 12 Fortune 500 companies in 2023.", "12", True),
+        ("Anxi signed 30 projects in 2023.", "30 projects", True),
+    ],
+)
+def test_a_rank_is_no_statistic(sentence: str, figure: str, statistic: bool) -> None:
+    start = sentence.index(figure)
+    assert states_statistic(sentence, start, start + len(figure), "ranking") is statistic

@@ -325,13 +325,13 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
 
 _ORDINAL = re.compile(r"\d\s*(?:st|nd|rd|th)\b", re.IGNORECASE)
 _TOP = re.compile(r"\btop\s*$", re.IGNORECASE)
-_TOP_FIRST = re.compile(r"\s*top\s*\d", re.IGNORECASE)
+_TOP_FIRST = re.compile(r"\s*(?:top\s*\d|one\s+of\s+the\b)", re.IGNORECASE)
 
 
 def is_rank(sentence: str, start: int, end: int) -> bool:
     """Whether the figure at ``sentence[start:end]`` is a rank ("84th among 169 national
-    high-tech zones", "9th place in China", "ranks top 3"): a ranking is no statistic (guide:
-    "the first", "top 100 cities" record nothing)."""
+    high-tech zones", "9th place in China", "ranks top 3", "one of the most comprehensive"):
+    a ranking is no statistic (guide: "the first", "top 100 cities" record nothing)."""
     return bool(
         _ORDINAL.search(sentence[start:end])
         or _ORDINAL.match(sentence, max(start, end - 1))

@@ -31,6 +31,7 @@ __all__ = [
     "LEGAL_FORM",
     "PROJECTS_WORD",
     "PROJECT_NOUN",
+    "acting_company",
     "company_of",
     "is_enterprise_name",
     "named_as_place",
@@ -296,7 +297,7 @@ def _plural(head: str) -> bool:
 _THE_COMPANY = re.compile(r"^(?:the|this|that)\s+(?:company|group|enterprise|firm)$", re.I)
 _FULL_COMPANY = re.compile(
     r"\b[A-Z][\w&'’-]*(?:\s+(?:and\s+)?[A-Z(][\w&'’()-]*){0,6}\s+"
-    r"(?:Co\.,?\s*Ltd\.?|Co\.|Company|Group|Corporation|Corp\.|Limited|Inc\.)"
+    r"(?:Co\.?,?\s*Ltd\.?|Co\.|Company|Group|Corporation|Corp\.|Limited|Inc\.)"
 )
 
 
@@ -308,6 +309,37 @@ def referent(name: str, document: str, before: int) -> str | None:
         return name
     names = [m.group(0) for m in _FULL_COMPANY.finditer(document, 0, before)]
     return names[-1].strip() if names else None
+
+
+_FRAME_LEAD = re.compile(
+    r"^(?:(?:in|from|during|by|since|as\s+of|last|this)\b[^,]{0,60},\s*|(?:meanwhile|moreover|"
+    r"besides|in\s+addition|at\s+present|currently),\s*)",
+    re.IGNORECASE,
+)
+_THE_COMPANY_SUBJECT = re.compile(
+    r"^(?:the|this)\s+(?:company|enterprise|group|firm)\b(?!['’]s\s+(?:park|zone|area))",
+    re.IGNORECASE,
+)
+_IT_SUBJECT = re.compile(r"^its?\b", re.IGNORECASE)
+_BASED = re.compile(r"^(?:[A-Z][\w'’-]*\s+)?[A-Z][\w'’]*-based\s+")
+
+
+def acting_company(
+    sentence: str, document: str, before: int, *, pronouns: bool = True
+) -> str | None:
+    """The company a sentence is about when a company is its subject: "the company" (or
+    "the enterprise", "the group") for the last full company name (legal form, "Group",
+    "Company") ``document`` writes before offset ``before`` ("The company reported an output
+    value of 50 billion yuan"); with ``pronouns``, also "it" and "its" for that name, and a
+    full company name that opens the sentence. A leading time or frame ("In 2023, ") is
+    passed over, and so is what locates the company ("Hami-based"). None when the subject is
+    no company."""
+    lead = _FRAME_LEAD.sub("", sentence.strip())
+    if _THE_COMPANY_SUBJECT.match(lead) or (pronouns and _IT_SUBJECT.match(lead)):
+        named = referent("the company", document, before)
+        return _BASED.sub("", named) if named else None
+    opening = _FULL_COMPANY.match(lead) if pronouns else None
+    return _BASED.sub("", opening.group(0).strip()) if opening else None
 
 
 def not_a_project(name: str) -> str | None:

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph, split_sentences
-from extractor.pipeline.entities import EVENT_NOUNS, LEGAL_FORM, PROJECTS_WORD
+from extractor.pipeline.entities import EVENT_NOUNS, LEGAL_FORM, PROJECTS_WORD, acting_company
 from extractor.records import Indicator
 
 __all__ = [
@@ -291,6 +291,11 @@ def placed(
     indicators = [_company_out_of_region(i) for i in indicators]
     out: list[Indicator] = []
     for indicator in indicators:
+        sentence = _first_sentence(indicator, sentences)
+        company = _the_company(indicator, sentence, document)
+        if company is not None:
+            out.append(_the_companys(indicator, company))
+            continue
         if indicator.region and not _bare(indicator.region):
             narrower = (
                 _referred(indicator, sentences, document)
@@ -304,22 +309,50 @@ def placed(
         if indicator.enterprise or not indicator.evidence:
             out.append(indicator)
             continue
-        first = indicator.evidence[0].start
-        sentence = next((s for s in sentences if s.start <= first < s.end), None)
         others = [i for i in indicators if i is not indicator]
         region = figure_place(sentences, sentence, others) if sentence is not None else None
         region = region or document_place(document)
         if region is not None:
             out.append(indicator.model_copy(update={"region": region}))
+        elif sentence is not None and (
+            company := acting_company(sentence.text, document, sentence.start)
+        ):
+            out.append(_the_companys(indicator, company))
     return out
 
 
-def _referred(indicator: Indicator, sentences: Sequence[Sentence], document: str) -> str | None:
-    if not indicator.region or not indicator.evidence:
+_COMPANY_LEAD = re.compile(
+    r"^(?:the\s+)?(?:company|enterprise|group|firm)(?:['’]s)?\s+(?:(?:saw|recorded|reported|"
+    r"achieved|realized|had|posted)\s+)?(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _the_companys(indicator: Indicator, company: str) -> Indicator:
+    """``indicator`` as the figure of ``company``: no region, and a name without the words
+    that say whose it is ("company saw revenue from its main businesses")."""
+    name = _COMPANY_LEAD.sub("", indicator.name) or indicator.name
+    return indicator.model_copy(update={"region": None, "enterprise": company, "name": name})
+
+
+def _first_sentence(indicator: Indicator, sentences: Sequence[Sentence]) -> Sentence | None:
+    if not indicator.evidence:
         return None
     first = indicator.evidence[0].start
-    sentence = next((s for s in sentences if s.start <= first < s.end), None)
-    if sentence is None:
+    return next((s for s in sentences if s.start <= first < s.end), None)
+
+
+def _the_company(indicator: Indicator, sentence: Sentence | None, document: str) -> str | None:
+    """The company "the company" of the indicator's sentence stands for, when the indicator
+    has no enterprise and counts or sums no projects (a batch is a place's)."""
+    if indicator.enterprise or sentence is None or PROJECTS_WORD.search(indicator.name):
+        return None
+    return acting_company(sentence.text, document, sentence.start, pronouns=False)
+
+
+def _referred(indicator: Indicator, sentences: Sequence[Sentence], document: str) -> str | None:
+    sentence = _first_sentence(indicator, sentences)
+    if not indicator.region or sentence is None:
         return None
     return referred_place(indicator.region, sentence.text, document[: sentence.start])
 

@@ -253,3 +253,32 @@ def test_a_region_a_byline_gave_keeps_only_its_place(region: str, expected: str)
     figure = _figure(chunk.sentences[1], "12 yuan", region=region)
     (placed_figure,) = placed([figure], chunk.sentences, text)
     assert placed_figure.region == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "region", "name", "expected"),
+    [
+        # "the company" is the company named before, whatever region the model gave
+        ("Hexi Steel Group is based in Anxi. The company saw revenue reach 12 yuan.\n",
+         "Anxi", "company saw revenue", ("revenue", None, "Hexi Steel Group")),
+        # "it" and an opening company name only for a figure no place is found for
+        ("Hexi Titanium Co Ltd grows. In 2023, it produced 12 yuan of sponge.\n",
+         None, "sponge production", ("sponge production", None, "Hexi Titanium Co Ltd")),
+        ("Hami-based Hexi Titanium Co Ltd produced 12 yuan of sponge.\n",
+         None, "sponge production", ("sponge production", None, "Hexi Titanium Co Ltd")),
+        ("Yulin City signed 3 projects. In 2023, it produced 12 yuan of sponge.\n",
+         None, "sponge production", ("sponge production", "Yulin City", None)),
+        # a batch of projects is a place's
+        ("Hexi Steel Group is in Anxi county. The company signed 12 yuan of projects.\n",
+         "Anxi county", "investment of projects", ("investment of projects", "Anxi county", None)),
+    ],
+)  # fmt: skip
+def test_a_figure_whose_subject_is_a_company_is_the_companys(
+    text: str, region: str | None, name: str, expected: tuple[str, str | None, str | None]
+) -> None:
+    (chunk,) = default_chunks(text)
+    figure = _figure(chunk.sentences[-1], "12 yuan", region=region).model_copy(
+        update={"name": name}
+    )
+    (out,) = placed([figure], chunk.sentences, text)
+    assert (out.name, out.region, out.enterprise) == expected

@@ -404,7 +404,8 @@ _SUBSET_SCORE = 0.9
 
 
 def _subset(x: str, y: str) -> bool:
-    xs, ys = set(x.split()), set(y.split())
+    """One text's words among the other's, singular ("batteries" is "battery")."""
+    xs, ys = {_singular(w) for w in x.split()}, {_singular(w) for w in y.split()}
     return bool(xs) and bool(ys) and (xs <= ys or ys <= xs)
 
 

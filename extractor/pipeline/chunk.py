@@ -109,17 +109,21 @@ _DATELINE = re.compile(
     r"^\s*(?:[A-Z][\w&'’.-]*\s+){0,4}\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*$"
 )
 
+_BREADCRUMB = re.compile(r"^\s*[^.!?\n]{0,40}(?:\s*[›>»]\s*[^.!?›>»\n]{1,40}){2,}\s*$")
+"""A site's path to the page: "Home>News>Local News", "TIANSHANNET › News › Xinjiang News"."""
+
 
 def is_page_furniture(text: str) -> bool:
     """Whether a sentence is the page's, not the article's: a line that writes Chinese
     characters (a Chinese page's footer: "京公网安备 11010502032503号", "政府网站标识码"), a
-    credit line ("Source: Shanxi Daily", "Technical support: Hinews", "Tel: ...") or a
-    dateline ("Seetao 2021-11-30 11:28"). No gold record of the dev set or the seeds cites
-    one (guidelines, section 6)."""
+    credit line ("Source: Shanxi Daily", "Technical support: Hinews", "Tel: ..."), a
+    dateline ("Seetao 2021-11-30 11:28") or a breadcrumb ("Home>News>Local News"). No gold
+    record of the dev set or the seeds cites one (guidelines, section 6)."""
     return (
         _HAN.search(text) is not None
         or _CREDIT.match(text) is not None
         or _DATELINE.match(text) is not None
+        or _BREADCRUMB.match(text) is not None
     )
 
 

@@ -600,10 +600,15 @@ def test_a_record_that_only_a_page_footer_or_credit_line_states_is_left_out(text
 
 
 DATELINE = "Hexi News 2021-11-30 11:28\nOn November 26, Anxi started 12 projects by Qiaotou Co.\n"
+BREADCRUMB = (
+    "Hexi News   ›   News   ›   Anxi News\n"
+    "On November 26, Anxi started 12 projects by Qiaotou Co.\n"
+)
 
 
-def test_a_company_named_only_on_a_dateline_gets_no_role() -> None:
-    (chunk,) = default_chunks(DATELINE)
+@pytest.mark.parametrize("text", [DATELINE, BREADCRUMB])
+def test_a_company_named_only_on_a_dateline_or_breadcrumb_gets_no_role(text: str) -> None:
+    (chunk,) = default_chunks(text)
     answer = ChunkExtraction.model_validate(
         {
             "roles": [
@@ -613,7 +618,7 @@ def test_a_company_named_only_on_a_dateline_gets_no_role() -> None:
             ]
         }
     )
-    roles = [r.enterprise for r in ground_chunk(DATELINE, chunk, answer).roles]
+    roles = [r.enterprise for r in ground_chunk(text, chunk, answer).roles]
     assert roles == ["Qiaotou Co."]
 
 

@@ -198,7 +198,8 @@ _BATCH_HEADS = frozenset(
 _NOT_PROJECT_HEADS = frozenset(
     {
         "industry", "industries", "investment", "capacity", "production", "output", "value",
-        "revenue", "revenues", "jobs", "cooperation", "needs", "technology", "process",
+        "revenue", "revenues", "income", "consumption", "jobs", "cooperation", "needs",
+        "technology", "process",
         "city", "prefecture", "area", "county", "district", "province", "region", "town",
         # an industry's shape or a policy, not a facility ("EV battery supply chain", "NEV
         # industry ecosystem", "new type industrialization", "regional GDP", "joint venture")

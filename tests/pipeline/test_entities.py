@@ -142,6 +142,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("investment in Anxi", "a place, an industry or a statistic"),
         ("investment from January to April", "a place, an industry or a statistic"),
         ("investment completion rate", "a place, an industry or a statistic"),
+        ("Rural tourism income", "a place, an industry or a statistic"),
+        ("social electricity consumption", "a place, an industry or a statistic"),
         ("In 2022", "a date: a time names no project"),
         ("unknown", "no name"),
         ("N/A", "no name"),

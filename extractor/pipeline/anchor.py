@@ -325,7 +325,7 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
 
 _ORDINAL = re.compile(r"\d\s*(?:st|nd|rd|th)\b", re.IGNORECASE)
 _TOP = re.compile(r"\btop\s*$", re.IGNORECASE)
-_TOP_FIRST = re.compile(r"\s*(?:top\s*\d|one\s+of\s+the\b)", re.IGNORECASE)
+_TOP_FIRST = re.compile(r"\s*(?:top\s*\d|one\s+of\s+(?:the|[A-Z][\w'’-]*['’]s)\b)", re.IGNORECASE)
 
 
 def is_rank(sentence: str, start: int, end: int) -> bool:

@@ -536,6 +536,7 @@ def test_a_figure_named_after_one_facility_is_no_statistic(name: str) -> None:
         ("Anxi took 9th place in China for its business environment.", "9th place", False),
         ("Patent licensing has ranked top 3 in the province for years.", "top 3", False),
         ("Patent licensing has ranked top 3 in the province for years.", "3", False),
+        ("It is one of China's largest automobile production areas.", "one of China's", False),
         # a count of the top companies, and a plain figure, are statistics
         ("Anxi attracted 12 Fortune 500 companies in 2023.", "12", True),
         ("Anxi signed 30 projects in 2023.", "30 projects", True),

@@ -275,11 +275,11 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
 
 def listed_as_company(name: str, sentences: Sequence[Sentence]) -> bool:
     """Whether a company list of ``sentences`` names ``name`` ("nearly 30 enterprises such as
-    Letin Automobile"): what the text lists among companies is a company, no project."""
-    key = normalize_name(name)
-    return bool(key) and any(
-        normalize_name(r.enterprise) == key for r in listed_companies(sentences)
-    )
+    Letin Automobile"), or each of the companies ``name`` joins ("Buchang Pharmaceutical and
+    Xiuzheng Pharmaceutical"): what the text lists among companies is a company, no project."""
+    listed = {normalize_name(r.enterprise) for r in listed_companies(sentences)}
+    parts = [normalize_name(p) for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", name)]
+    return bool(listed) and all(p and p in listed for p in parts)
 
 
 def _listed_company(item: str) -> str:

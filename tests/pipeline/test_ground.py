@@ -696,7 +696,11 @@ def test_a_company_the_text_lists_among_companies_is_no_project_and_keeps_the_li
         {
             "projects": [
                 {"sentences": [1], "name": "Qiyuan Motors", "enterprises": ["Qiyuan Motors"]},
-                {"sentences": [1], "name": "Qiyuan Motors and Hongshan Solar"},
+                {
+                    "sentences": [1],
+                    "name": "Qiyuan Motors and Hongshan Solar",
+                    "enterprises": ["Qiyuan Motors", "Hongshan Solar"],
+                },
                 {"sentences": [2], "name": "Hongshan Solar blade plant"},
             ]
         },

@@ -28,6 +28,7 @@ from extractor.pipeline.wire import PLACEHOLDERS
 
 __all__ = [
     "EVENT_NOUNS",
+    "FRAME_LEAD",
     "LEGAL_FORM",
     "PROJECTS_WORD",
     "PROJECT_NOUN",
@@ -312,11 +313,12 @@ def referent(name: str, document: str, before: int) -> str | None:
     return names[-1].strip() if names else None
 
 
-_FRAME_LEAD = re.compile(
-    r"^(?:(?:in|from|during|by|since|as\s+of|last|this)\b[^,]{0,60},\s*|(?:meanwhile|moreover|"
-    r"besides|in\s+addition|at\s+present|currently),\s*)",
-    re.IGNORECASE,
+FRAME_LEAD = (
+    r"(?:(?:On|In|By|As\s+of|During|From|Since|Last|This)\s+[^,]{1,60},\s+|"
+    r"(?:Meanwhile|Moreover|Besides|In\s+addition|At\s+present|Currently),\s+)"
 )
+"""What opens a sentence before its subject: a time or frame ("In 2023, ", "On April 19, ")."""
+_FRAME_LEAD = re.compile("^" + FRAME_LEAD)
 _THE_COMPANY_SUBJECT = re.compile(
     r"^(?:the|this)\s+(?:company|enterprise|group|firm)\b(?!['’]s\s+(?:park|zone|area))",
     re.IGNORECASE,

@@ -28,7 +28,13 @@ from collections.abc import Sequence
 
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph, split_sentences
-from extractor.pipeline.entities import EVENT_NOUNS, LEGAL_FORM, PROJECTS_WORD, acting_company
+from extractor.pipeline.entities import (
+    EVENT_NOUNS,
+    FRAME_LEAD,
+    LEGAL_FORM,
+    PROJECTS_WORD,
+    acting_company,
+)
 from extractor.records import Indicator
 
 __all__ = [
@@ -49,7 +55,7 @@ _VERB = (
     r"(?:\w+\s+)?(?:signed|launched|started|begun|introduced|attracted|implement|promote|"
     r"completed|held|start|launch|sign))\b"
 )
-_LEAD = r"(?:(?:On|In|By|As\s+of|During|From|Since)\s+[^,]{1,40},\s+)?"
+_LEAD = rf"{FRAME_LEAD}?"
 _WHERE = r"(?:(?:East|West|North|South|Northeast|Northwest|Southeast|Southwest|Central)\s+)?"
 """A direction before "China's" ("Central China's Henan")."""
 _DIRECTION = rf"(?:{_WHERE}China['’]s\s+)?"

@@ -17,6 +17,9 @@ the company's own figures ("sales", "operating income"), which the guide gives t
 projects signed"), which are the place's (EXPERIMENTS row RE). A province the text writes
 only to say where a smaller place is ("Tangshan in China's Hebei Province") is not what a
 figure is about: ``narrower_place`` gives the smaller place instead (EXPERIMENTS row PRV).
+A figure whose sentence's subject is a company ("The company reported an output value of 50
+billion yuan") is that company's: ``placed`` gives it the company as enterprise and no region
+(``entities.acting_company``, EXPERIMENTS row CFD).
 """
 
 from __future__ import annotations

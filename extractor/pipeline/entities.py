@@ -309,6 +309,11 @@ def referent(name: str, document: str, before: int) -> str | None:
     name is its own referent."""
     if not _THE_COMPANY.match(name.strip()):
         return name
+    return _last_company(document, before)
+
+
+def _last_company(document: str, before: int) -> str | None:
+    """The last full company name (with a legal form) ``document`` writes before ``before``."""
     names = [m.group(0) for m in _FULL_COMPANY.finditer(document, 0, before)]
     return names[-1].strip() if names else None
 
@@ -339,7 +344,7 @@ def acting_company(
     no company."""
     lead = _FRAME_LEAD.sub("", sentence.strip())
     if _THE_COMPANY_SUBJECT.match(lead) or (pronouns and _IT_SUBJECT.match(lead)):
-        named = referent("the company", document, before)
+        named = _last_company(document, before)
         return _BASED.sub("", named) if named else None
     opening = _FULL_COMPANY.match(lead) if pronouns else None
     return _BASED.sub("", opening.group(0).strip()) if opening else None

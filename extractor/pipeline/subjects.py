@@ -307,7 +307,7 @@ def placed(
             continue
         if indicator.region and not _bare(indicator.region):
             narrower = (
-                _referred(indicator, sentences, document)
+                _referred(indicator, sentence, document)
                 or without_medium(indicator.region)
                 or spelled_out(indicator.region, document)
                 or narrower_place(indicator.region, document)
@@ -359,8 +359,7 @@ def _the_company(indicator: Indicator, sentence: Sentence | None, document: str)
     return acting_company(sentence.text, document, sentence.start, pronouns=False)
 
 
-def _referred(indicator: Indicator, sentences: Sequence[Sentence], document: str) -> str | None:
-    sentence = _first_sentence(indicator, sentences)
+def _referred(indicator: Indicator, sentence: Sentence | None, document: str) -> str | None:
     if not indicator.region or sentence is None:
         return None
     return referred_place(indicator.region, sentence.text, document[: sentence.start])

@@ -213,11 +213,13 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
 
 
 # A list of companies: "five automobile manufacturers including FAW-Hongqi, FAW-Jiefang ...",
-# "leading aluminum makers like Chinalco Group, Sichuan Qiya and Henan Shenhuo".
+# "leading aluminum makers like Chinalco Group, Sichuan Qiya and Henan Shenhuo", and in
+# brackets: "7 backbone enterprises (such as A, B, etc.)", "two leading enterprises (A and B)".
 _COMPANY_LIST = re.compile(
     r"\b(?P<head>(?:[\w-]+\s+){0,4}?(?:enterprises|companies|firms|manufacturers|makers|"
-    r"automakers|carmakers|producers|groups|players|giants|developers))\s*,?\s*"
-    r"(?:including|such\s+as|like|namely)\s+",
+    r"automakers|carmakers|producers|groups|players|giants|developers))"
+    r"(?:\s*,?\s*(?:including|such\s+as|like|namely)\s+|"
+    r"\s*(?P<bracket>\()\s*(?:(?:including|such\s+as|like|namely)\s+|(?-i:(?=[A-Z]))))",
     re.IGNORECASE,
 )
 # Companies a sentence names as visited or met are no role (guide §3).
@@ -269,7 +271,12 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
                 if _INVESTING.search(head)
                 else Role.OTHER
             )
-            found.extend(_list_roles(sentence, listed.end(), role, _listed_company))
+            end = sentence.text.find(")", listed.end()) if listed.group("bracket") else -1
+            found.extend(
+                _list_roles(
+                    sentence, listed.end(), role, _listed_company, end=end if end > 0 else None
+                )
+            )
     return found
 
 
@@ -288,13 +295,18 @@ def _listed_company(item: str) -> str:
 
 
 def _list_roles(
-    sentence: Sentence, start: int, role: Role, company: Callable[[str], str]
+    sentence: Sentence,
+    start: int,
+    role: Role,
+    company: Callable[[str], str],
+    *,
+    end: int | None = None,
 ) -> list[EnterpriseRole]:
-    """A ``role`` with no project for each company the list at ``sentence.text[start:]``
+    """A ``role`` with no project for each company the list at ``sentence.text[start:end]``
     names (``company`` reads it from an item), in order, until an item names none; each
     with the sentence as evidence."""
     roles: list[EnterpriseRole] = []
-    for item in _items(sentence.text[start:]):
+    for item in _items(sentence.text[start:end]):
         name = company(item.strip())
         if not name or not name[0].isupper() or len(name.split()) > MAX_COMPANY_WORDS:
             break  # the list has ended

@@ -154,6 +154,22 @@ def test_companies_a_place_attracted_or_lists_as_players_are_other_without_a_pro
     ]
 
 
+def test_a_company_list_in_brackets_ends_at_the_closing_bracket() -> None:
+    text = (
+        "The machinery industry has formed two leading enterprises (Anxi Motor and Yuanda "
+        "Group), 7 backbone enterprises (such as Binhe Copper, Hexi Machinery, etc.), and 20 "
+        "supporting enterprises (such as Qiaotou Brakes), with main products covering pistons. "
+        "The zone has 40 state-owned enterprises (SOEs) and private enterprises (firms).\n"
+    )
+    assert _roles(text) == [
+        ("Anxi Motor", "chain_leader"),
+        ("Yuanda Group", "chain_leader"),
+        ("Binhe Copper", "other"),
+        ("Hexi Machinery", "other"),
+        ("Qiaotou Brakes", "other"),
+    ]
+
+
 def test_and_inside_a_companys_name_does_not_split_the_list() -> None:
     text = (
         "Anxi has signed deals with enterprises including Hexi Aerospace Science and Industry "

@@ -36,7 +36,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph
-from extractor.pipeline.entities import PROJECTS_WORD
+from extractor.pipeline.entities import EVENT_NOUNS, PROJECTS_WORD
 from extractor.pipeline.locate import locate
 from extractor.records import Indicator
 
@@ -229,13 +229,17 @@ _YEAR_ONLY = re.compile(rf"^(?:in\s+)?{_YEAR}$", re.IGNORECASE)
 _PART_OF_YEAR = re.compile(r"\b(?:quarter|half|season)\b", re.IGNORECASE)
 
 
+_EVENT = re.compile(rf"\b(?:{'|'.join(sorted(EVENT_NOUNS))}|session|signing)s?\b", re.IGNORECASE)
+"""An event a batch is signed or started at: "the ... Invest in Changzhou Conference opened"."""
+
+
 def _event_day(sentences: Sequence[Sentence]) -> tuple[str, str | None] | None:
-    """The one day the chunk writes in a sentence about projects, with its year if written;
-    None when it writes none or several."""
+    """The one day the chunk writes in a sentence about projects or an event (a ceremony, a
+    conference, a fair), with its year if written; None when it writes none or several."""
     days = {
         (phrase, found.group("year"))
         for s in sentences
-        if PROJECTS_WORD.search(s.text)
+        if PROJECTS_WORD.search(s.text) or _EVENT.search(s.text)
         for _, _, phrase in time_phrases(s.text)
         if (found := _EVENT_DAY.match(phrase)) is not None
     }

@@ -543,6 +543,19 @@ def test_an_event_day_is_not_given_when_the_chunk_writes_two() -> None:
     assert periods["40 industrial projects"] == "2024"
 
 
+def test_the_day_of_a_conference_is_the_period_of_the_batch_signed_there() -> None:
+    # the day stands in a sentence about the event that does not say "projects"
+    text = (
+        "On May 28, 2024, the Invest in Linyi Conference opened in Jinan.\n"
+        "\n"
+        "Among them, Linyi started 40 industrial projects. Industrial output value reached 90 "
+        "billion yuan in 2024.\n"
+    )
+    periods = _ceremony_periods(text, "2024")
+    assert periods["40 industrial projects"] == "May 28, 2024"
+    assert periods["90 billion yuan"] == "2024"
+
+
 def test_a_time_phrase_right_after_a_figure_is_its_period() -> None:
     text = "Output grew from 86 billion yuan in 2015 to 135 billion yuan in 2020, up 9 percent."
     sentence = Sentence(0, len(text), text, 0)

@@ -72,6 +72,7 @@ from extractor.pipeline.outputs import stated_output
 from extractor.pipeline.periods import (
     event_days,
     names_a_period,
+    only_as_basis,
     over_model,
     shared_periods,
     stated_period,
@@ -326,7 +327,12 @@ class _Grounder:
         if not hits:
             return wire.period
         sentence, loc = hits[0]
-        if wire.period and self.written(wire.period) and names_a_period(wire.period):
+        if (
+            wire.period
+            and self.written(wire.period)
+            and names_a_period(wire.period)
+            and not only_as_basis(wire.period, sentence.text)
+        ):
             return over_model(wire.period, sentence, loc.start)
         return stated_period(self.text.chunk.sentences, sentence, loc.start)
 

@@ -26,7 +26,9 @@ of it.
 A model also writes for period what names no time of the figure: the page's date stamp
 ("2021-06-22", from the dateline) and "the same period", which only points at a period the
 text gives elsewhere. ``names_a_period`` tells them apart, and the text's period takes their
-place (EXPERIMENTS row NPD).
+place (EXPERIMENTS row NPD). The time a figure is compared with ("up 15 percent over the same
+period last year") is no time phrase of it, and a model's "last year" written only there gives
+way too (``only_as_basis``, row BAS).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ from extractor.records import Indicator
 __all__ = [
     "event_days",
     "names_a_period",
+    "only_as_basis",
     "over_model",
     "sentence_period",
     "shared_periods",
@@ -100,14 +103,41 @@ _TIME = re.compile("|".join(f"(?:{p})" for p in _PHRASES), re.IGNORECASE)
 _LEAD = re.compile(r"^(?:in|during|for|on)\s+", re.IGNORECASE)
 
 
+# The time a figure is compared with, not its own: "up 15 from the same period last year",
+# "17.6 percentage points over the same period of the previous year".
+_BASIS = re.compile(
+    r"\b(?:the\s+)?same\s+period\s+(?:of\s+)?(?:last|the\s+previous|the\s+prior)\s+year\b",
+    re.IGNORECASE,
+)
+
+
+def _bases(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _BASIS.finditer(text)]
+
+
 def time_phrases(text: str) -> list[tuple[int, int, str]]:
-    """The time phrases of a text: (start, end, phrase as written without "in"/"during")."""
+    """The time phrases of a text: (start, end, phrase as written without "in"/"during"); the
+    time a figure is compared with ("the same period last year") is none."""
+    bases = _bases(text)
     found = []
     for m in _TIME.finditer(text):
+        if any(start <= m.start() and m.end() <= end for start, end in bases):
+            continue
         phrase = _LEAD.sub("", " ".join(m.group().split())).strip(" ,")
         if phrase:
             found.append((m.start(), m.end(), phrase))
     return found
+
+
+def only_as_basis(phrase: str, text: str) -> bool:
+    """Whether ``text`` writes ``phrase`` ("last year") only inside the time it compares a
+    figure with ("an increase of 15 from the same period last year"): no period of the
+    figure."""
+    spans = [m.span() for m in re.finditer(re.escape(phrase.strip()), text, re.IGNORECASE)]
+    bases = _bases(text)
+    return bool(spans) and all(
+        any(start <= s and e <= end for start, end in bases) for s, e in spans
+    )
 
 
 # A figure with its own time phrase right after it: "to 135.27 billion yuan in 2020",

@@ -556,6 +556,16 @@ def test_the_day_of_a_conference_is_the_period_of_the_batch_signed_there() -> No
     assert periods["90 billion yuan"] == "2024"
 
 
+def test_the_time_a_figure_is_compared_with_is_not_its_period() -> None:
+    text = (
+        "In the first quarter of 2020, Weifang's industrial output reached 50 billion yuan, "
+        "up 15 percent over the same period last year.\n"
+    )
+    output = _figure(1, "industrial output", "Weifang", "50 billion yuan", period="last year")
+    assert _periods(text, output) == {"50 billion yuan": "the first quarter of 2020"}
+    assert [p for _, _, p in time_phrases(text)] == ["the first quarter of 2020"]
+
+
 def test_a_time_phrase_right_after_a_figure_is_its_period() -> None:
     text = "Output grew from 86 billion yuan in 2015 to 135 billion yuan in 2020, up 9 percent."
     sentence = Sentence(0, len(text), text, 0)

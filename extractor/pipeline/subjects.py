@@ -133,6 +133,12 @@ _BARE_PLACE = re.compile(
 )
 
 
+# The country is no region of a regional figure: "one in every 10 cars manufactured in China",
+# "a quarter of the national total" name the whole a region's figure is compared with.
+_COUNTRY = re.compile(
+    r"(?:the\s+)?(?:China|country|nation|Chinese\s+mainland|mainland\s+China)", re.I
+)
+
 _MEDIUM = re.compile(
     r"\s+(?:WeChat|Weibo|Official\s+Account|Daily|News|Xinhua|Net|Times|Reporter|Radio|TV|"
     r"Television)\b|\s+\d{4}-\d{1,2}-\d{1,2}\b",
@@ -142,14 +148,16 @@ _MEDIUM = re.compile(
 
 def _bare(region: str | None) -> bool:
     """True for no region, a place noun alone, lower-case words alone ("provinces",
-    "provincial level", "development zones"), a medium alone ("Xinhua") or an event ("... regional
-    cooperation meeting", where a batch was signed): none of them names a place."""
+    "provincial level", "development zones"), a medium alone ("Xinhua"), an event ("... regional
+    cooperation meeting", where a batch was signed) or the country ("China"): none of them
+    names the place a regional figure is about."""
     return (
         not region
         or bool(_BARE_PLACE.fullmatch(region.strip()))
         or not any(c.isupper() for c in region)
         or bool(_MEDIUM.fullmatch(f" {region.strip()}"))
         or region.split()[-1].lower() in EVENT_NOUNS
+        or _COUNTRY.fullmatch(region.strip()) is not None
     )
 
 

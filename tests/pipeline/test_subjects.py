@@ -119,6 +119,9 @@ def test_a_place_noun_alone_is_resolved_and_never_lends_itself_to_another_figure
         # an event is where a batch was signed, no place
         "Yangtze River Delta Regional Cooperation Meeting",
         "Hexi Economic and Trade Cooperation Seminar",
+        # the country is the whole a regional figure is compared with
+        "China",
+        "the country",
     ],
 )
 def test_lower_case_words_or_an_event_name_no_region_and_give_way_to_the_place(

@@ -278,16 +278,19 @@ def _head(name: str) -> str:
 
 _FACILITY_HEADS = frozenset(
     {"project", "plant", "station", "factory", "expressway", "railway", "base", "port", "mine",
-     "airport", "terminal"}
+     "airport", "terminal", "park", "workshop", "hospital", "center", "centre", "school",
+     "company"}
 )  # fmt: skip
+_COMPANY_END = re.compile(r"\b(?:Co\.?,?\s*(?:Ltd|LTD|Limited)\.?|Inc\.?|Corp\.?)\s*$")
 
 
 def names_one_facility(name: str) -> bool:
-    """Whether ``name`` is headed by one facility ("G360 Wenchang-Lingao Expressway project",
-    "Datang Gas Power Plant", "investment per project"): what it measures is one project's,
-    a field of that project, never a statistic (no gold indicator of the dev set or the
-    seeds is so named)."""
-    return _head(name).lower() in _FACILITY_HEADS
+    """Whether ``name`` is headed by one facility or company ("G360 Wenchang-Lingao
+    Expressway project", "Datang Gas Power Plant", "investment per project", "zero-carbon
+    demonstrative industrial park", "Heilongjiang Tobacco Industrial Co Ltd"): what it
+    measures is one project's or one company's, never a statistic so named (no gold indicator
+    of the dev set or the seeds is so named)."""
+    return _head(name).lower() in _FACILITY_HEADS or bool(_COMPANY_END.search(name))
 
 
 def _plural(head: str) -> bool:

@@ -520,7 +520,16 @@ def test_a_figure_joined_by_and_to_an_expectation_is_no_statistic(
 
 @pytest.mark.parametrize(
     "name",
-    ["G360 Wenchang-Lingao Expressway project", "Datang Gas Power Plant", "investment per project"],
+    [
+        "G360 Wenchang-Lingao Expressway project",
+        "Datang Gas Power Plant",
+        "investment per project",
+        # a park, a workshop or a company is one, not a statistic's measure
+        "zero-carbon demonstrative industrial park",
+        "hub casting workshop",
+        "auto parts company",
+        "Hexi Tobacco Industrial Co Ltd",
+    ],
 )
 def test_a_figure_named_after_one_facility_is_no_statistic(name: str) -> None:
     sentence = "The annual completion rate of investment reached 65%."

@@ -76,6 +76,7 @@ _PHRASES = (
     # spans of years: "from 2021 to 2022", "2019-2021"
     rf"(?:(?:from|in|during|between)\s+)?{_YEAR}\s*(?:to|-|–|through|and)\s*{_YEAR}",
     r"(?:in\s+)?recent\s+years",
+    r"\brecently\b",
     # "since its establishment in August 2019", "since the launch of the plan in 2016"
     rf"since\s+(?:its|the|their)\s+(?:[\w'-]+\s+){{1,8}}?in\s+(?:{_MONTH}\s+)?{_YEAR}",
     rf"since\s+(?:last\s+year|the\s+beginning\s+of\s+(?:this|the)\s+year|{_YEAR}|{_MONTH}"

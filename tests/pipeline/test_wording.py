@@ -556,6 +556,12 @@ def test_the_day_of_a_conference_is_the_period_of_the_batch_signed_there() -> No
     assert periods["90 billion yuan"] == "2024"
 
 
+def test_recently_is_the_period_of_a_batch_the_text_dates_so() -> None:
+    text = "Recently, Linyi started 40 industrial projects in its development zone.\n"
+    started = _figure(1, "number of industrial projects started", "Linyi", "40 industrial projects")
+    assert _periods(text, started) == {"40 industrial projects": "Recently"}
+
+
 def test_the_time_a_figure_is_compared_with_is_not_its_period() -> None:
     text = (
         "In the first quarter of 2020, Weifang's industrial output reached 50 billion yuan, "

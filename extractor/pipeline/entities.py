@@ -269,10 +269,15 @@ _POST_MODIFIER = re.compile(
 )
 
 
+def _headed(name: str) -> str:
+    """``name`` without its post-modifier ("base for chemical new materials": "base")."""
+    return _POST_MODIFIER.sub("", name.strip())
+
+
 def _head(name: str) -> str:
     """The noun that heads ``name``: its last word before a post-modifier ("base for chemical
     new materials" is headed by "base"); "" for no word."""
-    words = re.findall(r"[\w'-]+", _POST_MODIFIER.sub("", name.strip()))
+    words = re.findall(r"[\w'-]+", _headed(name))
     return words[-1] if words else ""
 
 
@@ -290,7 +295,7 @@ def names_one_facility(name: str) -> bool:
     demonstrative industrial park", "Heilongjiang Tobacco Industrial Co Ltd"): what it
     measures is one project's or one company's, never a statistic so named (no gold indicator
     of the dev set or the seeds is so named)."""
-    return _head(name).lower() in _FACILITY_HEADS or bool(_COMPANY_END.search(name))
+    return _head(name).lower() in _FACILITY_HEADS or bool(_COMPANY_END.search(_headed(name)))
 
 
 def _plural(head: str) -> bool:

@@ -536,6 +536,8 @@ def test_a_figure_named_after_one_facility_is_no_statistic(name: str) -> None:
     start = sentence.index("65%")
     assert not states_statistic(sentence, start, start + 3, name)
     assert states_statistic(sentence, start, start + 3, "investment completion rate")
+    # a company's figure named by its measure is one (its enterprise is set elsewhere)
+    assert states_statistic(sentence, start, start + 3, "revenue of Hexi Tobacco Co Ltd")
 
 
 @pytest.mark.parametrize(

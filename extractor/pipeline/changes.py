@@ -4,7 +4,10 @@
 level and its change. A small model often writes the level and stops. ``with_changes`` gives
 such an indicator the percent that follows its level in the same sentence, where the words
 between say it is a change ("an increase of", "up", "down") and hold no other figure, and no
-indicator of the chunk already states that percent of that sentence.
+indicator of the chunk already states that percent of that sentence. When a record of the
+chunk states that percent alone for the same statistic (the model wrote "profit, 19.8 billion
+yuan" and "profit, 71.1 percent" for one statistic), the two are joined: the guide makes a level
+and its change stated together one record.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from extractor.names import normalize_text
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.normalize import (
     FigureError,
@@ -42,6 +46,7 @@ _SHARE_WORD = re.compile(
 )
 _LEVEL_REACHED = re.compile(r"\bto\s+(?:about\s+|nearly\s+|over\s+|more\s+than\s+)?$", re.I)
 _OF_A_WHOLE = re.compile(r"^\s*of\s", re.IGNORECASE)
+_STOP = frozenset({"of", "the", "in", "a", "an", "and", "for", "to", "by", "at", "on"})
 
 
 def states_growth(sentence: str, start: int, end: int) -> bool:
@@ -89,8 +94,69 @@ def _change_after(sentence: Sentence, raw: str) -> tuple[str, str, str] | None:
     return span.text, text[: span.start], text[span.end :]
 
 
+def _words(name: str) -> frozenset[str]:
+    return frozenset(w.removesuffix("s") for w in normalize_text(name).split()) - _STOP
+
+
+def _same_statistic(level: Indicator, change: Indicator) -> bool:
+    """Whether a change-only record names the statistic of a level-only one: the same region
+    and enterprise, and the words of one name all among the other's ("profit" and "profits")."""
+    if (level.region, level.enterprise) != (change.region, change.enterprise):
+        return False
+    a, b = _words(level.name), _words(change.name)
+    return bool(a and b) and (a <= b or b <= a)
+
+
+def _joined(level: Indicator, change: Indicator) -> Indicator:
+    """One record of a level and the change that a second record wrote alone: the longer
+    name, the level's period (else the change's) and both records' evidence."""
+    name = change.name if len(_words(change.name)) > len(_words(level.name)) else level.name
+    evidence = {(e.start, e.end): e for e in (*level.evidence, *change.evidence)}
+    return level.model_copy(
+        update={
+            "name": name,
+            "period": level.period or change.period,
+            "change": change.change,
+            "evidence": [evidence[k] for k in sorted(evidence)],
+        }
+    )
+
+
+def _pair_split(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) -> list[Indicator]:
+    """A level and its change that two records state apart (the model wrote "profit, 19.8
+    billion yuan" and "profit, 71.1 percent" for "realized profits of 19.8 billion yuan, an
+    increase of 71.1 percent") joined into the one indicator the sentence states, where the
+    change is the one the sentence states right after that level."""
+    by_start = {s.start: s for s in sentences}
+    out = list(indicators)
+    for level in indicators:
+        if level.change is not None or level.value is None or not level.value.raw:
+            continue
+        for evidence in level.evidence:
+            sentence = by_start.get(evidence.start)
+            found = None if sentence is None else _change_after(sentence, level.value.raw)
+            if found is None:
+                continue
+            partners = [
+                c
+                for c in out
+                if c.value is None
+                and c.change is not None
+                and c.change.raw == found[0]
+                and any(e.start == evidence.start for e in c.evidence)
+                and _same_statistic(level, c)
+            ]
+            if len(partners) == 1 and level in out:
+                out[out.index(level)] = _joined(level, partners[0])
+                out.remove(partners[0])
+                break
+    return out
+
+
 def with_changes(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) -> list[Indicator]:
-    """``indicators`` with the changes their texts state after their levels filled in."""
+    """``indicators`` with the changes their texts state after their levels filled in: taken
+    from a record that states the change alone for the same statistic, else from the text."""
+    indicators = _pair_split(indicators, sentences)
     by_start = {s.start: s for s in sentences}
     stated = {
         (e.start, i.change.raw) for i in indicators if i.change is not None for e in i.evidence

@@ -76,9 +76,36 @@ def test_a_percent_that_is_not_the_levels_change_is_left_alone(sentence: str) ->
 def test_a_change_another_indicator_states_is_not_given_twice() -> None:
     sentence = "Output reached 8.1 billion yuan, a year-on-year increase of 22.6%."
     growth = Change(value=22.6, unit=ChangeUnit.PERCENT, basis=Basis.YOY, raw="22.6%")
-    stated = _level(sentence, "x", 0.0).model_copy(update={"value": None, "change": growth})
+    stated = _level(sentence, "x", 0.0).model_copy(
+        update={"name": "output of the sector", "value": None, "change": growth}
+    )
     changes = _changes(sentence, stated, _level(sentence, "8.1 billion yuan", 8.1e9))
     assert changes == [growth, None]
+
+
+def test_a_level_and_its_change_written_as_two_records_are_one_indicator() -> None:
+    sentence = (
+        "From January to July, above-scale industrial enterprises realized profits of 19.8 "
+        "billion yuan, an increase of 71.1 percent."
+    )
+    growth = Change(value=71.1, unit=ChangeUnit.PERCENT, basis=Basis.YOY, raw="71.1 percent")
+    level = _level(sentence, "19.8 billion yuan", 19.8e9).model_copy(update={"name": "profit"})
+    alone = level.model_copy(
+        update={"name": "profits of industrial enterprises", "value": None, "change": growth}
+    )
+    (chunk,) = default_chunks(sentence + "\n")
+    (joined,) = with_changes([alone, level], chunk.sentences)
+    assert joined.name == "profits of industrial enterprises"
+    assert (joined.value, joined.change) == (level.value, growth)
+
+
+def test_a_change_alone_for_another_place_stays_its_own_record() -> None:
+    sentence = "Output reached 8.1 billion yuan, a year-on-year increase of 22.6%."
+    growth = Change(value=22.6, unit=ChangeUnit.PERCENT, basis=Basis.YOY, raw="22.6%")
+    level = _level(sentence, "8.1 billion yuan", 8.1e9)
+    elsewhere = level.model_copy(update={"region": "Quanzhou", "value": None, "change": growth})
+    (chunk,) = default_chunks(sentence + "\n")
+    assert len(with_changes([elsewhere, level], chunk.sentences)) == 2
 
 
 def test_grounding_fills_the_change_the_model_left_out() -> None:

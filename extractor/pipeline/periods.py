@@ -258,6 +258,7 @@ _EVENT_DAY = re.compile(
 )
 _YEAR_ONLY = re.compile(rf"^(?:in\s+)?{_YEAR}$", re.IGNORECASE)
 _PART_OF_YEAR = re.compile(r"\b(?:quarter|half|season)\b", re.IGNORECASE)
+_A_YEAR = re.compile(rf"\b{_YEAR}\b")
 
 
 _EVENT = re.compile(rf"\b(?:{'|'.join(sorted(EVENT_NOUNS))}|session|signing)s?\b", re.IGNORECASE)
@@ -279,10 +280,11 @@ def _event_day(sentences: Sequence[Sentence]) -> tuple[str, str | None] | None:
 
 def _names_the_batch(period: str | None, year: str | None) -> bool:
     """A period that says less than the event's day of the same year: none, the year alone, or
-    a quarter or half of it ("the second quarter of 2023")."""
+    a quarter or half of it ("the second quarter of 2023", or "the second quarter" with no
+    year: the event's)."""
     if period is None:
         return True
-    if year is not None and year not in period:
+    if year is not None and year not in period and _A_YEAR.search(period):
         return False
     return bool(_YEAR_ONLY.match(period.strip()) or _PART_OF_YEAR.search(period))
 

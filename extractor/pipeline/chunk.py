@@ -101,6 +101,8 @@ _CREDIT = re.compile(
     r"number)?|record\s+number)\s*[:：]",
     re.IGNORECASE,
 )
+_COPYRIGHT = re.compile(r"^\s*(?:copyright\b|©|all\s+rights\s+reserved\b)", re.IGNORECASE)
+"""A copyright line: "Copyright @Kunming Information Hub 2019. All Rights Reserved."."""
 
 
 # A dateline: a site's or a medium's name, if any, and a date with its time ("Seetao
@@ -117,11 +119,13 @@ def is_page_furniture(text: str) -> bool:
     """Whether a sentence is the page's, not the article's: a line that writes Chinese
     characters (a Chinese page's footer: "京公网安备 11010502032503号", "政府网站标识码"), a
     credit line ("Source: Shanxi Daily", "Technical support: Hinews", "Tel: ..."), a
-    dateline ("Seetao 2021-11-30 11:28") or a breadcrumb ("Home>News>Local News"). No gold
-    record of the dev set or the seeds cites one (guidelines, section 6)."""
+    copyright line, a dateline ("Seetao 2021-11-30 11:28") or a breadcrumb
+    ("Home>News>Local News"). No gold record of the dev set or the seeds cites one
+    (guidelines, section 6)."""
     return (
         _HAN.search(text) is not None
         or _CREDIT.match(text) is not None
+        or _COPYRIGHT.match(text) is not None
         or _DATELINE.match(text) is not None
         or _BREADCRUMB.match(text) is not None
     )

@@ -605,9 +605,14 @@ BREADCRUMB = (
     "On November 26, Anxi started 12 projects by Qiaotou Co.\n"
 )
 
+COPYRIGHT = (
+    "On November 26, Anxi started 12 projects by Qiaotou Co.\n"
+    "Copyright @Hexi News 2019. All Rights Reserved.\n"
+)
 
-@pytest.mark.parametrize("text", [DATELINE, BREADCRUMB])
-def test_a_company_named_only_on_a_dateline_or_breadcrumb_gets_no_role(text: str) -> None:
+
+@pytest.mark.parametrize("text", [DATELINE, BREADCRUMB, COPYRIGHT])
+def test_a_company_named_only_on_page_furniture_gets_no_role(text: str) -> None:
     (chunk,) = default_chunks(text)
     answer = ChunkExtraction.model_validate(
         {

@@ -6,8 +6,9 @@ and retreaded tires" beside "Linglong tire project"), and phrases that name no p
 a name (``entities.PRODUCT``). ``fold_products`` folds each into a project of the chunk that
 cites one of its sentences, the sentence next to one, or one of its enterprises: that project
 takes the product as its sector, and its capacity and enterprises where it has none. One with
-no such project stays a project: it is the only record of what the text states (EXPERIMENTS
-row PD).
+no such project is no project either, and is left out with a warning: on the 224-document tune
+half 23 of the 28 such names were spurious ("crude steel", "large-scale industry fund",
+"business environment optimization"; EXPERIMENTS rows PD, LPD).
 """
 
 from __future__ import annotations
@@ -40,16 +41,15 @@ def fold_products(
     projects: Sequence[Project], products: Sequence[Project], warnings: list[str]
 ) -> list[Project]:
     """``projects`` with each of ``products`` folded into the first that shares a sentence
-    with it (see ``_near``), followed by the products that share none; each fold is a
-    warning."""
+    with it (see ``_near``); a product that shares none is left out. Each fold and each
+    product left out is a warning."""
     out = list(projects)
-    alone: list[Project] = []
     for product in products:
         at = next((i for i, p in enumerate(out) if _spans(p) & _spans(product)), None)
         if at is None:
             at = next((i for i, p in enumerate(out) if _near(p, product)), None)
         if at is None:
-            alone.append(product)
+            warnings.append(f"project {product.name!r}: a product or phrase, no project of it")
             continue
         host = out[at]
         warnings.append(f"project {product.name!r}: a product or phrase, folded into {host.name!r}")
@@ -64,4 +64,4 @@ def fold_products(
                 ],
             }
         )
-    return out + alone
+    return out

@@ -51,7 +51,8 @@ def test_a_product_of_the_same_enterprise_folds_into_its_project() -> None:
     assert [name for name, _ in shown] == ["Hexi tire plant"]
 
 
-def test_a_product_with_no_project_near_stays() -> None:
+def test_a_product_with_no_project_near_is_no_project() -> None:
     glass: dict[str, Any] = {"sentences": [6], "name": "solar glass", "enterprises": ["Fabrikam"]}
-    shown, _ = _ground([TIRE_PLANT, glass])
-    assert [name for name, _ in shown] == ["Hexi tire plant", "solar glass"]
+    shown, warnings = _ground([TIRE_PLANT, glass])
+    assert [name for name, _ in shown] == ["Hexi tire plant"]
+    assert any("'solar glass'" in w and "no project" in w for w in warnings)

@@ -16,7 +16,8 @@ person. ``named_as_place`` needs the text too: a bare name it writes as a place'
 projects", "20 projects above 100 million yuan") is a batch, whose figures are indicators; a
 clause ("15 projects were signed with ...") is a sentence, not a name; a place ("Aksu area"),
 an industry or statistic ("photovoltaic industry", "production capacity") is not an
-undertaking. (A company's name alone may name its project: the labellers record "DMG MORI
+undertaking, and a development zone named alone ("Zhangzhou Development Zone") is a location
+(guide §2). (A company's name alone may name its project: the labellers record "DMG MORI
 (Pinghu) Manufacturing Co Ltd" as one.)
 """
 
@@ -223,6 +224,11 @@ _AUTHORITY_HEADS = frozenset(
 )  # fmt: skip
 """Heads of an authority's or a school's name ("equipment park management committee")."""
 _ZONE = re.compile(r"\b(industrial|cluster|development|demonstration) (area|zone)\b", re.I)
+_NAMED_ZONE = re.compile(
+    r"\b(?:development|high-tech|hi-tech|high\s+technology|economic|technological|new)\s+"
+    r"(?:zone|area|district)\s*(?:\([^)]*\))?\s*$",
+    re.I,
+)
 _CLAUSE_VERB = re.compile(
     r"\b(is|are|was|were|has|have|had|will|would|settled|signed|started|reached)\b", re.I
 )
@@ -384,6 +390,8 @@ def not_a_project(name: str) -> str | None:
         return PLURAL
     if noun.lower() in EVENT_NOUNS:
         return EVENT
+    if _NAMED_ZONE.search(name) and not PROJECT_NOUN.search(name):
+        return "a zone: a location (guide §2)"
     if PROJECT_NOUN.search(name) or _ZONE.search(name):
         return None
     if head in _NOT_PROJECT_HEADS:

@@ -100,6 +100,8 @@ def test_governments_parks_places_people_and_lists_are_not_enterprises(name: str
         "Investment Promotion Service Center project",
         "high growth battery plant",
         "May Day Square project",
+        # a zone's own construction is one
+        "Zhangzhou Development Zone standard factory project",
     ],
 )
 def test_single_undertakings_may_be_projects(name: str) -> None:
@@ -151,6 +153,10 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("Zhou Hongbin", "a person"),
         ("Director Zhao Min", "a person"),
         ("Linhai port management committee", "a government or a school"),
+        # a development zone is a location (guide section 2)
+        ("Zhangzhou Development Zone", "a zone: a location (guide §2)"),
+        ("East Lake High-tech Development Zone (Optics Valley of China)",
+         "a zone: a location (guide §2)"),
     ],
 )  # fmt: skip
 def test_batches_clauses_places_industries_and_statistics_are_not_projects(

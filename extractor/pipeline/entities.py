@@ -419,11 +419,14 @@ _OWNER = re.compile(r"^(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,5})['\u2019
 def company_of(name: str) -> str | None:
     """The company a name the model gives as one names: ``name`` itself, unless it ends in a
     facility word without a legal form ("Guangdong Gas Power Plant", "... Base Project (Phase
-    I)"), which names a facility, not its owner; then its possessive owner ("Pearl River
+    I)"), or its head before a post-modifier does ("commercial complex project on the west side
+    of Xinmin Lane"), which names a facility, not its owner; then its possessive owner ("Pearl River
     Bridge's new condiments production project": "Pearl River Bridge") when that is a
     company's name, else None. No gold company is named so (EXPERIMENTS row FE2)."""
-    facility = _FACILITY_TAIL.search(name) or _BUILDING_TAIL.search(name)
-    if not _PROJECT_TAIL.search(name) and (not facility or LEGAL_FORM.search(name)):
+    head = _headed(name)
+    facility = any(t.search(n) for t in (_FACILITY_TAIL, _BUILDING_TAIL) for n in (name, head))
+    project = _PROJECT_TAIL.search(name) or _PROJECT_TAIL.search(head)
+    if not project and (not facility or LEGAL_FORM.search(name)):
         return name
     owner = _OWNER.match(name)
     if owner is not None and is_enterprise_name(owner.group("owner")):

@@ -216,6 +216,9 @@ def test_a_role_whose_project_is_its_own_name_is_dropped() -> None:
         ("Linhai Logistics East China Headquarters", None),
         ("Linhai wind power plant construction", None),  # a work, in lower case
         ("Tongda Holdings Smart Logistics Park Project", None),  # "Project" outweighs a form
+        # the facility word heads the name before its post-modifier
+        ("commercial complex project on the west side of Linhai Lane", None),
+        ("Tongda logistics center in Anxi", None),
         # a builder's name: "Construction" capitalized
         ("Hubei Third Construction", "Hubei Third Construction"),
         # its possessive owner does
@@ -223,6 +226,7 @@ def test_a_role_whose_project_is_its_own_name_is_dropped() -> None:
         # a legal form makes it a company's name; a name without a facility word stays
         ("Linhai Power Plant Co., Ltd.", "Linhai Power Plant Co., Ltd."),
         ("Tongda New Energy", "Tongda New Energy"),
+        ("Bank of Linhai", "Bank of Linhai"),
     ],
 )
 def test_a_facility_name_is_no_company_but_its_owner_is(name: str, company: str | None) -> None:

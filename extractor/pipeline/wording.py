@@ -179,7 +179,8 @@ _COUNT_LEAD = re.compile(
 _COUNT_STOP = re.compile(
     r"[,;()\"\u201c\u201d]|\.(?!\d)|\s(?:with|and|were|was|are|is|has|have|had|which|including|"
     r"accounting|totaling|totalling|respectively|while|to|for|will|would|shall|can|could|may|"
-    r"across|that|as\s+soon\s+as|(?:this|that)\s+time|of\s+which)\b|"
+    r"across|that|as\s+soon\s+as|(?:this|that)\s+time|of\s+which|such\s+as|like|namely|also)\b|"
+    r"\s(?:--|\u2014|\u2013)\s|"
     r"(?<!valued)(?<!priced)\sat\b|"
     r"\s(?:worth|valued\s+at)\s+(?=[$\u00a5]?\d)|"
     r"\s(?:in|since|by|during)\s+(?:(?:19|20)\d\d|the\s+first|this|last)|"

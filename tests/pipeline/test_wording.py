@@ -283,6 +283,17 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
             "11 industrial clusters",
             "number of industrial clusters",
         ),
+        # the examples of what is counted are no part of its name
+        (
+            "Of which 5 projects such as Hexi Automotive are under construction.",
+            "5 projects",
+            "number of projects",
+        ),
+        (
+            "Some 46 projects -- such as the Anxi Financial City -- were signed.",
+            "46 projects",
+            "number of projects signed",
+        ),
     ],
 )
 def test_a_count_is_named_from_its_noun_verb_and_qualifier(

@@ -26,7 +26,7 @@ from extractor.pipeline.normalize import (
 )
 from extractor.records import Indicator
 
-__all__ = ["states_growth", "with_changes"]
+__all__ = ["share_of_a_whole", "states_growth", "with_changes"]
 
 _CHANGE_WORD = re.compile(
     r"\b(?:increase[sd]?|up|rise|rose|risen|grow(?:th|n)?|grew|decrease[sd]?|down|drop(?:ped)?|"
@@ -47,6 +47,16 @@ _SHARE_WORD = re.compile(
 _LEVEL_REACHED = re.compile(r"\bto\s+(?:about\s+|nearly\s+|over\s+|more\s+than\s+)?$", re.I)
 _OF_A_WHOLE = re.compile(r"^\s*of\s", re.IGNORECASE)
 _STOP = frozenset({"of", "the", "in", "a", "an", "and", "for", "to", "by", "at", "on"})
+
+
+_OF_THE_WHOLE = re.compile(r"^\s*of\s+(?:the|its|this|their|all)\b", re.IGNORECASE)
+
+
+def share_of_a_whole(after: str) -> bool:
+    """Whether the words right after a percent make it a share of a whole ("8.1 percent of the
+    annual target", "122.17% of the annual plan", "45 percent of the area's tax revenue"), a
+    level of its own, not a change."""
+    return _OF_THE_WHOLE.match(after) is not None
 
 
 def states_growth(sentence: str, start: int, end: int) -> bool:

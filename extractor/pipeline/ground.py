@@ -33,7 +33,7 @@ from functools import cached_property
 
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region, bounds_count, states_statistic
-from extractor.pipeline.changes import states_growth, with_changes
+from extractor.pipeline.changes import share_of_a_whole, states_growth, with_changes
 from extractor.pipeline.chunk import Chunk, Sentence, is_page_furniture
 from extractor.pipeline.counts import project_counts, unstated
 from extractor.pipeline.entities import (
@@ -245,6 +245,11 @@ class _Grounder:
         figure_read, before, after = parsed
         if figure_read.unit is not None and figure_read.unit not in CHANGE_UNITS:
             record.warnings.append(f"{record.label}: {figure!r} is no relative change, dropped")
+            return None
+        if figure_read.unit == "%" and share_of_a_whole(after):
+            record.warnings.append(
+                f"{record.label}: {figure!r} is a share of a whole, no change, dropped"
+            )
             return None
         return to_change(figure_read, before=before, after=after)
 

@@ -162,3 +162,31 @@ def test_a_percent_the_model_gives_as_a_level_is_a_change_when_its_clause_says_s
     assert read is not None
     assert read.raw == figure
     assert (indicator.value if change else indicator.change) is None
+
+
+def test_a_share_of_a_whole_the_model_gives_as_a_change_is_no_change() -> None:
+    text = (
+        "In May, Anxi's direct investment reached 2.37 billion yuan, completing 8.1 percent of "
+        "the annual target.\n"
+    )
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {
+            "indicators": [
+                {
+                    "sentences": [1],
+                    "name": "direct investment",
+                    "region": "Anxi",
+                    "value": "2.37 billion yuan",
+                    "change": "8.1 percent",
+                },
+                {"sentences": [1], "name": "investment", "region": "Anxi", "change": "8.1 percent"},
+            ]
+        }
+    )
+    grounded = ground_chunk(text, chunk, answer)
+    (indicator,) = grounded.indicators  # the change-only record has no figure left
+    assert indicator.value is not None
+    assert indicator.value.raw == "2.37 billion yuan"
+    assert indicator.change is None
+    assert any("share of a whole" in w for w in grounded.warnings)

@@ -3,21 +3,21 @@ Jinan New Area and Spare parts manufacturing of Yongyang Special Steel, are list
 "other ventures, including the ultra-supercritical coal power project by PetroChina ...".
 
 A small model lists the first one or two items of such a list and leaves the rest. The guide
-records each named project (rule P1: a project is named when the text names it, even without
-a figure). ``listed_projects`` splits the list that follows "including", "namely" or "such as"
-into its items and keeps, as projects, the items that a project word names ("... project",
-"... Industrial Park") or, after a count of projects ("18 projects, including ..."), that
-start with a proper name ("Projects such as ..." counts as such a list too). Items are not
-split inside a name ("Co., Ltd.", "Science and Technology"). An item's name is cut where a
-clause about it starts (", which has an investment of", " invested by", " by PetroChina ...",
-" worth of 8.5 billion yuan", "(930 million yuan)", " advanced in an orderly manner") and
-loses a leading owner ("Xinjiang Huineng's") and a trailing place ("in Yonglin District"), as
-the guide names projects. The project's enterprise is the owner the item names (a possessive,
-or "by" a company), else the company its name states with a legal form
-(``entities.named_company``); its capacity is the size its name states ("90,000-ton ...");
-its location is the place its item names, else the place that acts in or frames its sentence;
-and the one status the list's sentence states ("broke ground on 12 projects, including ...")
-is each item's (``status.stated_status``; none where it states two).
+records each named project (rule P1: a project is named when the text names it, even without a
+figure). ``listed_projects`` splits the list that follows "including", "namely", "such as" or
+"include(s)" before a capitalized name into its items and keeps, as projects, the items that a
+project word names ("... project", "... Industrial Park") or, after a count of projects ("18
+projects, including ..."), that start with a proper name ("Projects such as ..." counts as such
+a list too). Items are not split inside a name ("Co., Ltd.", "Science and Technology"). An
+item's name is cut where a clause about it starts (", which has an investment of", " invested
+by", " by PetroChina ...", " worth of 8.5 billion yuan", "(930 million yuan)", " advanced in an
+orderly manner") and loses a leading owner ("Xinjiang Huineng's") and a trailing place ("in
+Yonglin District"), as the guide names projects. The project's enterprise is the owner the item
+names (a possessive, or "by" a company), else the company its name states with a legal form
+(``entities.named_company``); its capacity is the size its name states ("90,000-ton ..."); its
+location is the place its item names, else the place that acts in or frames its sentence; and
+the one status the list's sentence states ("broke ground on 12 projects, including ...") is
+each item's (``status.stated_status``; none where it states two).
 
 ``listed_companies`` does the same for a list of companies ("five automobile manufacturers
 including FAW-Hongqi, FAW-Jiefang ..."): each named company gets a role with no project, a
@@ -51,7 +51,7 @@ __all__ = ["joint_venture_partners", "listed_as_company", "listed_companies", "l
 
 _LIST_START = re.compile(
     r"\b(?:including|namely|such\s+as|covering(?:\s+the)?|(?:were|are)\s+the\s+projects\s+of|"
-    r"had\s+a\s+total\s+of)\s+",
+    r"had\s+a\s+total\s+of|(?:includes?|included)(?=\s+(?:the\s+)?(?-i:[A-Z])))\s+",
     re.IGNORECASE,
 )
 _COUNTED = re.compile(r"\bprojects\W*$", re.IGNORECASE)

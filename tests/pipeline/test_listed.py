@@ -316,6 +316,20 @@ def test_a_list_after_covering_or_had_a_total_of_names_projects_too() -> None:
     ]
 
 
+def test_a_list_after_includes_names_projects_but_not_a_projects_parts() -> None:
+    text = (
+        "The started projects include the Hexi Battery Base Project (Phase I), Anxi Lithium "
+        "Phase II and Qiaotou New Plant. "
+        "The construction content includes a new R&D department, a production base and a "
+        "demonstration center.\n"
+    )
+    assert _names(text) == [
+        "Hexi Battery Base Project (Phase I)",
+        "Anxi Lithium Phase II",
+        "Qiaotou New Plant",
+    ]
+
+
 def test_a_glued_sentence_after_a_listed_name_is_no_part_of_it() -> None:
     text = (
         "The city signed projects including the Hexi smart grid project and the Anxi stone "

@@ -46,6 +46,7 @@ __all__ = [
 
 _GOVERNMENT = re.compile(
     r"\b(government|authorities|bureau|committee|commission|ministry|department|office"
+    r"|administration|agency|association"
     r"|people's congress|university|college|school|institute|academy|newspaper|daily|news"
     r"|xinhua\w*|newswire|expat|net\s*$)\b",
     re.I,

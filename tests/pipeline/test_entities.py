@@ -57,6 +57,9 @@ def test_companies_are_enterprises(name: str) -> None:
         "Director Zhao Min",
         "Baiyun District",
         "Yibin bureau of industry and information technology",
+        "Linhai New Area Administration",  # an administration, an agency, an association
+        "Yunnan Science and Technology Agency",
+        "Linhai Investment Association",
         "Jiangxi",
         "Jiangxi Province",
         "Zhou Hongbin",  # a person: pinyin surname and given name

@@ -6,8 +6,9 @@ calls nothing of the kind (tune half: 7 such roles, 1 right; EXPERIMENTS row CL)
 ``operator``, ``partner``, ``developer`` and ``supplier`` as freely (32-document tune half: 12
 operators against 3 in the gold). ``stated_role`` keeps such a role only where its sentences
 hold a word of it: running or managing, cooperation or an agreement, building or developing,
-supplying (row RW). ``investor``, ``customer``, ``joint_venture_partner`` and ``other`` are
-not checked.
+supplying (row RW). "Put into operation" and "operational" say that a project runs, not who
+runs it, so they are no operator's word (row OPR). ``investor``, ``customer``,
+``joint_venture_partner`` and ``other`` are not checked.
 """
 
 from __future__ import annotations
@@ -28,7 +29,10 @@ LEADER_WORDS = re.compile(
 
 _ROLE_WORDS: dict[Role, re.Pattern[str]] = {
     Role.CHAIN_LEADER: LEADER_WORDS,
-    Role.OPERATOR: re.compile(r"\b(?:operat\w*|run(?:s|ning)?|ran|manag\w*)\b", re.I),
+    # "put into operation" and "operational" say a project runs, not who runs it
+    Role.OPERATOR: re.compile(
+        r"\b(?:operat(?:es?|ed|ing|ors?)|run(?:s|ning)?|ran|manag\w*)\b", re.I
+    ),
     Role.PARTNER: re.compile(r"\b(?:partner\w*|cooperat\w*|agreements?|sign\w*)\b", re.I),
     Role.SUPPLIER: re.compile(r"\b(?:suppl\w*|provid\w*)\b", re.I),
     Role.DEVELOPER: re.compile(r"\b(?:develop\w*|buil[dt]\w*|construct\w*)\b", re.I),

@@ -38,6 +38,12 @@ def test_investor_and_other_roles_are_not_checked() -> None:
     ("role", "stated", "unstated"),
     [
         (Role.OPERATOR, "Contoso will run the Hexi plant.", "Contoso opened a plant in Hexi."),
+        # a project put into operation runs; the sentence says nothing of who runs it
+        (
+            Role.OPERATOR,
+            "The Hexi plant is operated by Contoso.",
+            "Contoso's Hexi plant was put into operation and is operational.",
+        ),
         (Role.PARTNER, "Hexi signed an agreement with Contoso.", "Contoso is in Hexi."),
         (Role.DEVELOPER, "Contoso is building the park.", "Contoso moved to the park."),
         (Role.SUPPLIER, "Contoso supplies glass to the plant.", "Contoso sells glass."),

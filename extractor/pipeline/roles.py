@@ -7,7 +7,8 @@ calls nothing of the kind (tune half: 7 such roles, 1 right; EXPERIMENTS row CL)
 operators against 3 in the gold). ``stated_role`` keeps such a role only where its sentences
 hold a word of it: running or managing, cooperation or an agreement, building or developing,
 supplying (row RW). "Put into operation" and "operational" say that a project runs, not who
-runs it, so they are no operator's word (row OPR). ``investor``, ``customer``,
+runs it, so they are no operator's word (row OPR); a project "signed" is a status too, and a
+partner signs "with" someone (row PTN). ``investor``, ``customer``,
 ``joint_venture_partner`` and ``other`` are not checked.
 """
 
@@ -33,7 +34,10 @@ _ROLE_WORDS: dict[Role, re.Pattern[str]] = {
     Role.OPERATOR: re.compile(
         r"\b(?:operat(?:es?|ed|ing|ors?)|run(?:s|ning)?|ran|manag\w*)\b", re.I
     ),
-    Role.PARTNER: re.compile(r"\b(?:partner\w*|cooperat\w*|agreements?|sign\w*)\b", re.I),
+    Role.PARTNER: re.compile(
+        r"\b(?:partner\w*|cooperat\w*|agreements?|contracts?|sign\w*(?:\s+[\w-]+){0,4}\s+with)\b",
+        re.I,
+    ),
     Role.SUPPLIER: re.compile(r"\b(?:suppl\w*|provid\w*)\b", re.I),
     Role.DEVELOPER: re.compile(r"\b(?:develop\w*|buil[dt]\w*|construct\w*)\b", re.I),
 }

@@ -45,6 +45,8 @@ def test_investor_and_other_roles_are_not_checked() -> None:
             "Contoso's Hexi plant was put into operation and is operational.",
         ),
         (Role.PARTNER, "Hexi signed an agreement with Contoso.", "Contoso is in Hexi."),
+        # signed projects are a status; a partner signs with someone
+        (Role.PARTNER, "Hexi signed with Contoso.", "Contoso's project was signed in Hexi."),
         (Role.DEVELOPER, "Contoso is building the park.", "Contoso moved to the park."),
         (Role.SUPPLIER, "Contoso supplies glass to the plant.", "Contoso sells glass."),
     ],

@@ -8,7 +8,8 @@ operators against 3 in the gold). ``stated_role`` keeps such a role only where i
 hold a word of it: running or managing, cooperation or an agreement, building or developing,
 supplying (row RW). "Put into operation" and "operational" say that a project runs, not who
 runs it, so they are no operator's word (row OPR); a project "signed" is a status too, and a
-partner signs "with" someone (row PTN). ``investor``, ``customer``,
+partner signs "with" someone (row PTN); "construction" and "development" name work, not who
+does it (row DEV). ``investor``, ``customer``,
 ``joint_venture_partner`` and ``other`` are not checked.
 """
 
@@ -39,7 +40,10 @@ _ROLE_WORDS: dict[Role, re.Pattern[str]] = {
         re.I,
     ),
     Role.SUPPLIER: re.compile(r"\b(?:suppl\w*|provid\w*)\b", re.I),
-    Role.DEVELOPER: re.compile(r"\b(?:develop\w*|buil[dt]\w*|construct\w*)\b", re.I),
+    Role.DEVELOPER: re.compile(
+        r"\b(?:develop(?:s|ed|ing|ers?)?|buil(?:d|ds|t|ding|der|ders)|construct(?:s|ed|ing|ors?)?)\b",
+        re.I,
+    ),
 }
 
 

@@ -48,6 +48,12 @@ def test_investor_and_other_roles_are_not_checked() -> None:
         # signed projects are a status; a partner signs with someone
         (Role.PARTNER, "Hexi signed with Contoso.", "Contoso's project was signed in Hexi."),
         (Role.DEVELOPER, "Contoso is building the park.", "Contoso moved to the park."),
+        # construction that started, a development zone: no word of who builds
+        (
+            Role.DEVELOPER,
+            "The park was developed by Contoso.",
+            "Construction of Contoso's plant in the development zone started.",
+        ),
         (Role.SUPPLIER, "Contoso supplies glass to the plant.", "Contoso sells glass."),
     ],
 )

@@ -9,7 +9,8 @@ hold a word of it: running or managing, cooperation or an agreement, building or
 supplying (row RW). "Put into operation" and "operational" say that a project runs, not who
 runs it, so they are no operator's word (row OPR); a project "signed" is a status too, and a
 partner signs "with" someone (row PTN); "construction" and "development" name work, not who
-does it (row DEV). ``investor``, ``customer``,
+does it (row DEV); "leading" calls a company a leader only before what it is ("a leading
+carmaker"), not in "leading the county's growth" (row CLD). ``investor``, ``customer``,
 ``joint_venture_partner`` and ``other`` are not checked.
 """
 
@@ -23,8 +24,8 @@ from extractor.records import Role
 __all__ = ["LEADER_WORDS", "stated_role"]
 
 LEADER_WORDS = re.compile(
-    r"\b(?:chain[\s-]+(?:master|leader|owner|leading)s?|lead(?:er|ers|ing)|head[\s-]+goose|"
-    r"leading[\s-]+(?:enterprise|company|firm)s?)\b",
+    r"\b(?:chain[\s-]+(?:master|leader|owner|leading)s?|leaders?|head[\s-]+goose|"
+    r"leading(?:[\s-]+[\w-]+){0,3}?[\s-]+(?:enterprise|company|firm|player|maker|manufacturer)s?)\b",
     re.IGNORECASE,
 )
 

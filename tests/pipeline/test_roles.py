@@ -19,6 +19,8 @@ from extractor.records import Role
         "Contoso, the chain leader of the battery industry, moved in.",
         "Leading enterprises such as Contoso settled in the park.",
         "Contoso acts as the head goose of the cluster.",
+        "Contoso, a leading new energy vehicle maker, moved in.",
+        "Contoso is an industry leader.",
     ],
 )
 def test_a_chain_leader_called_so_stands(sentence: str) -> None:
@@ -27,6 +29,8 @@ def test_a_chain_leader_called_so_stands(sentence: str) -> None:
 
 def test_a_chain_leader_nobody_is_called_is_not_stated() -> None:
     assert not stated_role(Role.CHAIN_LEADER, ["Contoso invested 2 billion yuan in Hexi."])
+    # "leading" alone leads something, not an industry
+    assert not stated_role(Role.CHAIN_LEADER, ["Contoso's plant is leading the county's growth."])
 
 
 def test_investor_and_other_roles_are_not_checked() -> None:

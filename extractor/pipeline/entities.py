@@ -231,7 +231,9 @@ _NAMED_ZONE = re.compile(
     re.I,
 )
 _CLAUSE_VERB = re.compile(
-    r"\b(is|are|was|were|has|have|had|will|would|settled|signed|started|reached)\b", re.I
+    r"\b(is|are|was|were|has|have|had|been|will|would|settled|signed|started|reached|continue"
+    r"|focus|focusing|revolving)\b",
+    re.I,
 )
 
 
@@ -376,7 +378,7 @@ def not_a_project(name: str) -> str | None:
     counted = _COUNT_START.search(name.strip()) and _BATCH_HEADS.intersection(words)
     if counted or head in _BATCH_HEADS:
         return BATCH
-    if len(words) > 5 and _CLAUSE_VERB.search(name):
+    if len(words) > 3 and _CLAUSE_VERB.search(name):
         return "a clause, not a name"
     if _STATISTIC_START.match(name.strip()):
         return "a place, an industry or a statistic"

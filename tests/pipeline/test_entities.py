@@ -120,6 +120,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("a total of 42 key projects", "a batch of projects"),
         ("Specifically, 12 projects were signed with a total investment of 3 billion yuan",
          "a clause, not a name"),
+        ("projects have been advancing fast", "a clause, not a name"),
+        ("projects focus on leadership, demonstration and driving", "a clause, not a name"),
         ("Yibin City", "a place, an industry or a statistic"),
         ("solar cell industry", "a place, an industry or a statistic"),
         ("new energy vehicle production capacity", "a place, an industry or a statistic"),

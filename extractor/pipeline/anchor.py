@@ -242,6 +242,13 @@ _PROJECT_SENTENCE = re.compile(
 )
 
 
+_ONE_FACILITY = re.compile(
+    r"\b(?:the|this|that|its)\s+(?-i:(?:[a-z][\w-]*\s+){1,3})(?:project|plant|factory)\b(?!s)",
+    re.I,
+)
+_PROJECTS = re.compile(r"\bprojects\b", re.I)
+
+
 # A figure that bounds what is counted ("20 projects above 100 million yuan", "projects each
 # with an investment of more than 5 billion yuan"): the count is the statistic, not the bound.
 _THRESHOLD = re.compile(
@@ -315,12 +322,18 @@ _CONVERSION = re.compile(
 def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     """False for a figure the model calls an indicator that the guide does not: one that is
     ``no_indicator`` by its sentence, a conversion in brackets of the yuan figure before it,
-    or one the model names after one project ("planned investment of the project")."""
+    one the model names after one project ("planned investment of the project"), or one of a
+    sentence about one project ("the project received ...", "the battery manufacturing project
+    is expected to finish", where no batch of projects is spoken of)."""
     if no_indicator(sentence, figure) or _ONE_PROJECT.search(name) or names_one_facility(name):
         return False
     if _CONVERSION.search(sentence[: figure.start]) or is_rank(sentence, figure.start, figure.end):
         return False
-    return not _PROJECT_SENTENCE.search(sentence)
+    if _PROJECT_SENTENCE.search(sentence):
+        return False
+    # a sentence about one named facility ("the battery manufacturing project is expected to
+    # finish in 2025"), where no batch of projects is spoken of
+    return not (_ONE_FACILITY.search(sentence) and not _PROJECTS.search(sentence))
 
 
 _ORDINAL = re.compile(r"\d\s*(?:st|nd|rd|th)\b", re.IGNORECASE)

@@ -444,6 +444,19 @@ def test_a_bound_on_what_is_counted_and_a_difference_in_points_are_no_indicator(
             True,
         ),
         ("Investment in industrial projects grew 9.1% in 2023.", "9.1%", True),
+        # one facility named by what it is, where no batch of projects is spoken of
+        (
+            "With a total land area of 95.67 hectares, the battery manufacturing project is "
+            "expected to finish in 2025.",
+            "95.67 hectares",
+            False,
+        ),
+        (
+            "The other four projects were signed, with a total investment of 4.88 billion "
+            "yuan, including the tourism complex project in Yizhou.",
+            "4.88 billion yuan",
+            True,
+        ),
     ],
 )
 def test_a_figure_of_a_sentence_about_one_project_is_no_statistic(

@@ -243,7 +243,8 @@ _PROJECT_SENTENCE = re.compile(
 
 
 _ONE_FACILITY = re.compile(
-    r"\b(?:the|this|that|its)\s+(?-i:(?:[a-z][\w-]*\s+){1,3})(?:project|plant|factory)\b(?!s)",
+    r"\b(?:(?:the|this|that|its|of)\s+(?:[\w'’-]+\s+){1,5}project|"
+    r"(?:the|this|that|its)\s+(?-i:(?:[a-z][\w-]*\s+){1,3})(?:plant|factory))\b(?!s)",
     re.I,
 )
 _PROJECTS = re.compile(r"\bprojects\b", re.I)
@@ -324,7 +325,9 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     ``no_indicator`` by its sentence, a conversion in brackets of the yuan figure before it,
     one the model names after one project ("planned investment of the project"), or one of a
     sentence about one project ("the project received ...", "the battery manufacturing project
-    is expected to finish", where no batch of projects is spoken of)."""
+    is expected to finish", "the total investment of Guofang New Energy lithium battery Project
+    is ...", where no batch of projects is spoken of). A named plant or factory ("the Nanjing
+    factory's output value grew 20%") is its company's, whose figures are indicators."""
     if no_indicator(sentence, figure) or _ONE_PROJECT.search(name) or names_one_facility(name):
         return False
     if _CONVERSION.search(sentence[: figure.start]) or is_rank(sentence, figure.start, figure.end):

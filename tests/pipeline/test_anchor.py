@@ -457,6 +457,13 @@ def test_a_bound_on_what_is_counted_and_a_difference_in_points_are_no_indicator(
             "4.88 billion yuan",
             True,
         ),
+        # a named project's figure; a named factory's output is its company's statistic
+        (
+            "The total investment of Hexi New Energy lithium battery Project is 380 million yuan.",
+            "380 million yuan",
+            False,
+        ),
+        ("The Anxi factory's output value grew by 20% in May.", "20%", True),
     ],
 )
 def test_a_figure_of_a_sentence_about_one_project_is_no_statistic(

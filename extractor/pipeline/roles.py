@@ -10,7 +10,8 @@ supplying (row RW). "Put into operation" and "operational" say that a project ru
 runs it, so they are no operator's word (row OPR); a project "signed" is a status too, and a
 partner signs "with" someone (row PTN); "construction" and "development" name work, not who
 does it (row DEV); "leading" calls a company a leader only before what it is ("a leading
-carmaker"), not in "leading the county's growth" (row CLD). ``investor``, ``customer``,
+carmaker"), not in "leading the county's growth" (row CLD); "supplier" and "provider" say
+what a company trades in, and a supplier supplies or provides (row SUP). ``investor``, ``customer``,
 ``joint_venture_partner`` and ``other`` are not checked.
 """
 
@@ -40,7 +41,7 @@ _ROLE_WORDS: dict[Role, re.Pattern[str]] = {
         r"\b(?:partner\w*|cooperat\w*|agreements?|contracts?|sign\w*(?:\s+[\w-]+){0,4}\s+with)\b",
         re.I,
     ),
-    Role.SUPPLIER: re.compile(r"\b(?:suppl\w*|provid\w*)\b", re.I),
+    Role.SUPPLIER: re.compile(r"\b(?:suppl(?:y|ies|ied|ying)|provid(?:es|ed|ing))\b", re.I),
     Role.DEVELOPER: re.compile(
         r"\b(?:develop(?:s|ed|ing|ers?)?|buil(?:d|ds|t|ding|der|ders)|construct(?:s|ed|ing|ors?)?)\b",
         re.I,

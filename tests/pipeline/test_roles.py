@@ -59,6 +59,12 @@ def test_investor_and_other_roles_are_not_checked() -> None:
             "Construction of Contoso's plant in the development zone started.",
         ),
         (Role.SUPPLIER, "Contoso supplies glass to the plant.", "Contoso sells glass."),
+        # "supplier" says what a company trades in; a supplier supplies someone
+        (
+            Role.SUPPLIER,
+            "Contoso provided the batteries for the Hexi plant.",
+            "Major lithium supplier Contoso keeps investing.",
+        ),
     ],
 )
 def test_a_role_stands_only_with_a_word_of_it(role: Role, stated: str, unstated: str) -> None:

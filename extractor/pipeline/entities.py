@@ -132,7 +132,10 @@ def _titled_person(words: list[str]) -> bool:
 
 
 def _is_person(words: list[str]) -> bool:
-    """A pinyin surname and a given name of one or two syllables, and nothing else."""
+    """A pinyin surname and a given name of one or two syllables, and nothing else; or a
+    surname alone ("Zhang said ..."), as a text refers to a person it named before."""
+    if len(words) == 1:
+        return words[0] in _SURNAMES
     return len(words) == 2 and words[0] in _SURNAMES and bool(_GIVEN_NAME.fullmatch(words[1]))
 
 

@@ -64,6 +64,7 @@ def test_companies_are_enterprises(name: str) -> None:
         "Jiangxi Province",
         "Zhou Hongbin",  # a person: pinyin surname and given name
         "Gao Lin",
+        "Zhang",  # a person the text named before, by surname
         "Site Manager Zhou Ming",  # a person after a title that does not open the name
         "Xinhua Silk Road",  # media: a news agency, a news site, an expat magazine
         "Linhai Economic Net",

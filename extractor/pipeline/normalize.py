@@ -141,6 +141,8 @@ _COUNTED_UNIT = re.compile(
     rf"^\s*((?:(?:[A-Za-z]|{NAME_NUMBER})[\w'/-]*\s+){{0,4}}?)"
     r"(projects|enterprises|companies|firms)\b"
 )
+# Firms counted are `enterprises`, whatever the text calls them (guidelines V1).
+_FIRMS = {"companies": "enterprises", "firms": "enterprises"}
 _TIME_NOUNS = {
     "years", "months", "days", "weeks", "hours", "decades", "minutes", "seconds", "quarters",
     "consecutive", "year", "month", "day",
@@ -463,7 +465,7 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
             phrase = _count_phrase(rest) or (_count_phrase(after) if not rest.strip() else None)
             noun = None if phrase is None else phrase[0]
         if noun is not None:
-            unit = noun
+            unit = _FIRMS.get(noun, noun)
         elif scale >= 1e6:
             unit = "CNY"
     if unit is not None and unit not in CHANGE_UNITS | CURRENCY_CODES:

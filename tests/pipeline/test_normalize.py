@@ -255,7 +255,9 @@ def test_annual_only_when_the_text_says_so() -> None:
         ("1,221 projects", 1221, "projects"),
         ("292 mu", 292, "mu"),
         ("3.8 days", 3.8, "days"),
-        ("60 companies", 60, "companies"),
+        ("60 companies", 60, "enterprises"),  # firms counted are enterprises (V1)
+        ("1,200 big data companies", 1200, "enterprises"),
+        ("30 firms", 30, "enterprises"),
         ("seven areas", 7, "areas"),
         ("90,000-ton", 9e4, "t"),  # a unit hyphenated to its number
         ("4-million-kilowatt", 4e6, "kW"),  # ... after a scale word: no sum of money

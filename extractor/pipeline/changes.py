@@ -7,7 +7,9 @@ between say it is a change ("an increase of", "up", "down") and hold no other fi
 indicator of the chunk already states that percent of that sentence. When a record of the
 chunk states that percent alone for the same statistic (the model wrote "profit, 19.8 billion
 yuan" and "profit, 71.1 percent" for one statistic), the two are joined: the guide makes a level
-and its change stated together one record.
+and its change stated together one record. ``with_levels`` does the converse for a record
+that states a change alone: the level its sentence states for that change ("grew 11.2 percent
+year on year to 25.56 billion yuan", "exceeded 122.1 billion yuan in 2020, up 9.9%").
 """
 
 from __future__ import annotations
@@ -18,15 +20,17 @@ from collections.abc import Sequence
 from extractor.names import normalize_text
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.normalize import (
+    CHANGE_UNITS,
     FigureError,
     find_figures,
     is_percent,
     parse_figure,
     to_change,
+    to_quantity,
 )
 from extractor.records import Indicator
 
-__all__ = ["share_of_a_whole", "states_growth", "with_changes"]
+__all__ = ["share_of_a_whole", "states_growth", "with_changes", "with_levels"]
 
 _CHANGE_WORD = re.compile(
     r"\b(?:increase[sd]?|up|rise|rose|risen|grow(?:th|n)?|grew|decrease[sd]?|down|drop(?:ped)?|"
@@ -160,6 +164,78 @@ def _pair_split(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) 
                 out[out.index(level)] = _joined(level, partners[0])
                 out.remove(partners[0])
                 break
+    return out
+
+
+_TO_LEVEL = re.compile(r"^\s*(?:year[\s-]+on[\s-]+year\s+|yoy\s+)?to\s+(?:reach\s+)?$", re.I)
+"""The words between a change and the level it grew to: "grew 11.2 percent year on year to"."""
+
+
+_ITS_CHANGE = re.compile(
+    r"^(?:\s*\([^)]*\))?(?:\s+(?:in|during|from)\s+[^,;()]{1,40}?)?\s*,?\s*(?:which\s+marks\s+)?"
+    r"(?:an?\s+)?(?:year[\s-]+on[\s-]+year\s+)?"
+    r"(?:up|down|(?:increase|decrease|rise|growth|drop|decline)(?:\s+rate)?\s+of|"
+    r"(?:increas|ris|grow|grew|fell|fall|drop|declin)\w*(?:\s+by)?)\s*$",
+    re.IGNORECASE,
+)
+"""The words between a level and its change: ", up", " in 2020, up", " ($8.2 billion), a growth
+rate of", " from January to September, a year-on-year increase of"."""
+
+
+def _level_of(sentence: Sentence, raw: str) -> tuple[str, str, str] | None:
+    """The level that ``sentence`` states for the change ``raw``: the figure right after it
+    that it grew to ("grew 11.2 percent year on year to 25.56 billion yuan"), else the figure
+    whose change it is (``_change_after``: "exceeded 122.1 billion yuan, up 9.9%"); (figure,
+    text before it, text after it), or None."""
+    text = sentence.text
+    at = text.find(raw)
+    if at < 0:
+        return None
+    spans = find_figures(text)
+    after = [f for f in spans if f.start >= at + len(raw)]
+    if after and _TO_LEVEL.match(text[at + len(raw) : after[0].start]):
+        level = after[0]
+        return level.text, text[: level.start], text[level.end :]
+    for level in (f for f in spans if f.end <= at):
+        found = _change_after(sentence, level.text)
+        if found is not None and found[0] == raw and _ITS_CHANGE.match(text[level.end : at]):
+            return level.text, text[: level.start], text[level.end :]
+    return None
+
+
+def with_levels(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) -> list[Indicator]:
+    """``indicators`` with the level that a change-only record's sentence states for its
+    change filled in ("Investment in fixed assets grew 11.2 percent year on year to 25.56
+    billion yuan"), where no record of the chunk states that level."""
+    by_start = {s.start: s for s in sentences}
+    stated = {(e.start, i.value.raw) for i in indicators if i.value is not None for e in i.evidence}
+    out: list[Indicator] = []
+    for indicator in indicators:
+        change = indicator.change
+        if indicator.value is not None or change is None or not change.raw:
+            out.append(indicator)
+            continue
+        level = None
+        for evidence in indicator.evidence:
+            sentence = by_start.get(evidence.start)
+            found = None if sentence is None else _level_of(sentence, change.raw)
+            if found is not None and (evidence.start, found[0]) not in stated:
+                stated.add((evidence.start, found[0]))
+                level = found
+                break
+        if level is None:
+            out.append(indicator)
+            continue
+        raw, before, after = level
+        try:
+            figure = parse_figure(raw, before=before, after=after)
+        except FigureError:
+            out.append(indicator)
+            continue
+        if figure.unit is None or figure.unit in CHANGE_UNITS:
+            out.append(indicator)
+            continue
+        out.append(indicator.model_copy(update={"value": to_quantity(figure)}))
     return out
 
 

@@ -33,7 +33,12 @@ from functools import cached_property
 
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region, bounds_count, states_statistic
-from extractor.pipeline.changes import share_of_a_whole, states_growth, with_changes
+from extractor.pipeline.changes import (
+    share_of_a_whole,
+    states_growth,
+    with_changes,
+    with_levels,
+)
 from extractor.pipeline.chunk import Chunk, Sentence, is_page_furniture
 from extractor.pipeline.counts import project_counts, unstated
 from extractor.pipeline.entities import (
@@ -638,7 +643,9 @@ def ground_chunk(
     out.indicators.extend(project_counts(chunk.sentences, out.indicators))
     out.indicators.extend(sibling_statistics(chunk.sentences, out.indicators, out.projects))
     out.indicators = placed(
-        with_changes(out.indicators, chunk.sentences), chunk.sentences, document
+        with_levels(with_changes(out.indicators, chunk.sentences), chunk.sentences),
+        chunk.sentences,
+        document,
     )
     out.indicators = event_days(shared_periods(out.indicators, chunk.sentences), chunk.sentences)
     # a record that only page furniture states (a Chinese footer, a credit line) is the page's

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from fakes.articles import default_chunks
 
-from extractor.pipeline.changes import with_changes
+from extractor.pipeline.changes import with_changes, with_levels
 from extractor.pipeline.ground import ground_chunk
 from extractor.pipeline.wire import ChunkExtraction
 from extractor.records import Basis, Change, ChangeUnit, Evidence, Indicator, Qualifier, Quantity
@@ -190,3 +190,49 @@ def test_a_share_of_a_whole_the_model_gives_as_a_change_is_no_change() -> None:
     assert indicator.value.raw == "2.37 billion yuan"
     assert indicator.change is None
     assert any("share of a whole" in w for w in grounded.warnings)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "change", "level"),
+    [
+        # the level it grew to
+        (
+            "Investment in fixed assets grew 11.2 percent year on year to 25.56 billion yuan.",
+            "11.2 percent",
+            "25.56 billion yuan",
+        ),
+        # the level it is the change of
+        (
+            "Investment in Anxi exceeded 122.1 billion yuan in 2020, up 9.9%.",
+            "9.9%",
+            "exceeded 122.1 billion yuan",
+        ),
+        (
+            "Its output value was 79.67 billion yuan from January to September, a year-on-year "
+            "increase of 12 percent.",
+            "12 percent",
+            "79.67 billion yuan",
+        ),
+    ],
+)
+def test_a_change_alone_takes_the_level_its_sentence_states_for_it(
+    sentence: str, change: str, level: str
+) -> None:
+    growth = Change(value=1.0, unit=ChangeUnit.PERCENT, basis=Basis.YOY, raw=change)
+    alone = _level(sentence, "x", 0.0).model_copy(update={"value": None, "change": growth})
+    (chunk,) = default_chunks(sentence + "\n")
+    (filled,) = with_levels([alone], chunk.sentences)
+    assert filled.value is not None
+    assert level.endswith(filled.value.raw) or filled.value.raw.endswith(level)
+
+
+def test_a_level_another_statistic_drives_is_not_taken() -> None:
+    sentence = (
+        "The 7,200 projects, worth 1.24 trillion yuan, have driven the province's investment "
+        "growth to 10.6 percent."
+    )
+    growth = Change(value=10.6, unit=ChangeUnit.PERCENT, basis=Basis.YOY, raw="10.6 percent")
+    alone = _level(sentence, "x", 0.0).model_copy(update={"value": None, "change": growth})
+    (chunk,) = default_chunks(sentence + "\n")
+    (kept,) = with_levels([alone], chunk.sentences)
+    assert kept.value is None

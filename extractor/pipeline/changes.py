@@ -15,12 +15,13 @@ year on year to 25.56 billion yuan", "exceeded 122.1 billion yuan in 2020, up 9.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from extractor.names import normalize_text
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.normalize import (
     CHANGE_UNITS,
+    Figure,
     FigureError,
     find_figures,
     is_percent,
@@ -203,6 +204,39 @@ def _level_of(sentence: Sentence, raw: str) -> tuple[str, str, str] | None:
     return None
 
 
+_Found = tuple[str, str, str]
+"""A figure a sentence states, as written, with the text before and after it."""
+
+
+def _unstated(
+    indicator: Indicator,
+    by_start: dict[int, Sentence],
+    stated: set[tuple[int, str]],
+    find: Callable[[Sentence, str], _Found | None],
+    raw: str,
+) -> _Found | None:
+    """The first figure ``find`` reads for ``raw`` in one of the indicator's sentences that no
+    record states there yet (``stated``: sentence start and figure); it is then stated."""
+    for evidence in indicator.evidence:
+        sentence = by_start.get(evidence.start)
+        found = None if sentence is None else find(sentence, raw)
+        if found is not None and (evidence.start, found[0]) not in stated:
+            stated.add((evidence.start, found[0]))
+            return found
+    return None
+
+
+def _parsed(found: _Found | None) -> tuple[Figure, str, str] | None:
+    """A found figure parsed in its context, with that context; None when it does not parse."""
+    if found is None:
+        return None
+    raw, before, after = found
+    try:
+        return parse_figure(raw, before=before, after=after), before, after
+    except FigureError:
+        return None
+
+
 def with_levels(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) -> list[Indicator]:
     """``indicators`` with the level that a change-only record's sentence states for its
     change filled in ("Investment in fixed assets grew 11.2 percent year on year to 25.56
@@ -215,27 +249,11 @@ def with_levels(indicators: Sequence[Indicator], sentences: Sequence[Sentence]) 
         if indicator.value is not None or change is None or not change.raw:
             out.append(indicator)
             continue
-        level = None
-        for evidence in indicator.evidence:
-            sentence = by_start.get(evidence.start)
-            found = None if sentence is None else _level_of(sentence, change.raw)
-            if found is not None and (evidence.start, found[0]) not in stated:
-                stated.add((evidence.start, found[0]))
-                level = found
-                break
-        if level is None:
+        level = _parsed(_unstated(indicator, by_start, stated, _level_of, change.raw))
+        if level is None or level[0].unit is None or level[0].unit in CHANGE_UNITS:
             out.append(indicator)
             continue
-        raw, before, after = level
-        try:
-            figure = parse_figure(raw, before=before, after=after)
-        except FigureError:
-            out.append(indicator)
-            continue
-        if figure.unit is None or figure.unit in CHANGE_UNITS:
-            out.append(indicator)
-            continue
-        out.append(indicator.model_copy(update={"value": to_quantity(figure)}))
+        out.append(indicator.model_copy(update={"value": to_quantity(level[0])}))
     return out
 
 
@@ -252,24 +270,11 @@ def with_changes(indicators: Sequence[Indicator], sentences: Sequence[Sentence])
         if indicator.change is not None or indicator.value is None or not indicator.value.raw:
             out.append(indicator)
             continue
-        found = None
-        for evidence in indicator.evidence:
-            sentence = by_start.get(evidence.start)
-            if sentence is not None:
-                found = _change_after(sentence, indicator.value.raw)
-            if found is not None and (evidence.start, found[0]) not in stated:
-                stated.add((evidence.start, found[0]))
-                break
-            found = None
+        found = _parsed(_unstated(indicator, by_start, stated, _change_after, indicator.value.raw))
         if found is None:
             out.append(indicator)
             continue
-        raw, before, after = found
-        try:
-            figure = parse_figure(raw, before=before, after=after)
-        except FigureError:
-            out.append(indicator)
-            continue
+        figure, before, after = found
         change = to_change(figure, before=before, after=after)
         out.append(indicator.model_copy(update={"change": change}))
     return out

@@ -229,8 +229,9 @@ _AUTHORITY_HEADS = frozenset(
 """Heads of an authority's or a school's name ("equipment park management committee")."""
 _ZONE = re.compile(r"\b(industrial|cluster|development|demonstration) (area|zone)\b", re.I)
 _NAMED_ZONE = re.compile(
-    r"\b(?:development|high-tech|hi-tech|high\s+technology|economic|technological|new)\s+"
-    r"(?:zone|area|district)\s*(?:\([^)]*\))?\s*$",
+    r"(?:\b(?:development|high-tech|hi-tech|high\s+technology|economic|technological|new)\s+"
+    r"(?:zone|area|district)|\bfree\s+trade\s+(?:port|zone)|\bpilot\s+(?:free\s+trade\s+)?zone|"
+    r"\bFTZ|\bFTP)\s*(?:\([^)]*\))?\s*$",
     re.I,
 )
 _CLAUSE_VERB = re.compile(

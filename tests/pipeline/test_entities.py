@@ -163,6 +163,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("Zhangzhou Development Zone", "a zone: a location (guide §2)"),
         ("East Lake High-tech Development Zone (Optics Valley of China)",
          "a zone: a location (guide §2)"),
+        ("Xinjiang Pilot FTZ", "a zone: a location (guide §2)"),
+        ("Hainan Free Trade Port", "a zone: a location (guide §2)"),
     ],
 )  # fmt: skip
 def test_batches_clauses_places_industries_and_statistics_are_not_projects(

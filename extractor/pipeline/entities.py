@@ -228,6 +228,10 @@ _AUTHORITY_HEADS = frozenset(
 )  # fmt: skip
 """Heads of an authority's or a school's name ("equipment park management committee")."""
 _ZONE = re.compile(r"\b(industrial|cluster|development|demonstration) (area|zone)\b", re.I)
+_PERSON_HEADS = frozenset(
+    {"leader", "leaders", "manager", "director", "chairman", "official", "officials", "mayor",
+     "secretary", "engineer", "worker", "workers"}
+)  # fmt: skip
 _NAMED_ZONE = re.compile(
     r"(?:\b(?:development|high-tech|hi-tech|high\s+technology|economic|technological|new)\s+"
     r"(?:zone|area|district)|\bfree\s+trade\s+(?:port|zone)|\bpilot\s+(?:free\s+trade\s+)?zone|"
@@ -386,7 +390,7 @@ def not_a_project(name: str) -> str | None:
         return "a clause, not a name"
     if _STATISTIC_START.match(name.strip()):
         return "a place, an industry or a statistic"
-    if _titled_person(re.findall(r"[a-z]+", name.lower())):
+    if _titled_person(re.findall(r"[a-z]+", name.lower())) or head in _PERSON_HEADS:
         return "a person"
     if head in _AUTHORITY_HEADS and not LEGAL_FORM.search(name):
         return "a government or a school"

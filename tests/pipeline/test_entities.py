@@ -158,6 +158,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("on May 5, 2023", "a date: a time names no project"),
         ("Zhou Hongbin", "a person"),
         ("Director Zhao Min", "a person"),
+        ("project leader", "a person"),  # headed by a person's noun
+        ("general manager", "a person"),
         ("Linhai port management committee", "a government or a school"),
         # a development zone is a location (guide section 2)
         ("Zhangzhou Development Zone", "a zone: a location (guide §2)"),

@@ -216,7 +216,8 @@ _NOT_PROJECT_HEADS = frozenset(
     }
 )  # fmt: skip
 _STATISTIC_START = re.compile(
-    r"(?:the\s+)?(?:(?:number|share|proportion|total\s+investment|amount)\s+of|"
+    r"(?:the\s+)?(?:(?:number|share|proportion|total\s+investment|amount|(?:total\s+|annual\s+)?"
+    r"(?:sales\s+revenue|output\s+value|operating\s+income|revenue|added\s+value))\s+of|"
     r"investments?\s+(?:in|from|of|during|for))\s",
     re.I,
 )

@@ -148,7 +148,7 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
          "a place, an industry or a statistic"),
         ("Total Investment of 12.5 billion yuan", "a place, an industry or a statistic"),
         ("investment in Anxi", "a place, an industry or a statistic"),
-        ("total sales revenue of Anxi's biological industry", "a place, an industry or a statistic"),
+        ("total sales revenue of Anxi's biotech", "a place, an industry or a statistic"),
         ("output value of the Hexi park", "a place, an industry or a statistic"),
         ("investment from January to April", "a place, an industry or a statistic"),
         ("investment completion rate", "a place, an industry or a statistic"),

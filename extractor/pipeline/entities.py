@@ -211,6 +211,7 @@ _NOT_PROJECT_HEADS = frozenset(
         # industry ecosystem", "new type industrialization", "regional GDP", "joint venture")
         "chain", "chains", "ecosystem", "industrialization", "agglomeration", "supply",
         "support", "gdp", "economy", "venture", "restructuring", "sector",
+        "development", "boom", "layout", "optimization", "fund", "financing",
         # a statistic's head ("investment completion rate")
         "rate", "rates", "ratio", "share", "proportion", "growth",
     }

@@ -130,6 +130,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("NEV industry ecosystem", "a place, an industry or a statistic"),
         ("automotive sector", "a place, an industry or a statistic"),
         ("joint venture", "a place, an industry or a statistic"),
+        ("5G development", "a place, an industry or a statistic"),
+        ("large-scale industry fund", "a place, an industry or a statistic"),
         ("high-performance radial tires", PLURAL),
         # a plural head names a kind of facility or product, not one project
         ("factory buildings", PLURAL),

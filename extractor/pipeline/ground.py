@@ -83,6 +83,7 @@ from extractor.pipeline.periods import (
     stated_period,
 )
 from extractor.pipeline.products import fold_products
+from extractor.pipeline.rates import completion_rates
 from extractor.pipeline.roles import stated_role
 from extractor.pipeline.sector import listed_as_sector, name_sector, sentence_sector
 from extractor.pipeline.siblings import sibling_statistics
@@ -641,6 +642,7 @@ def ground_chunk(
     )
     out.indicators.extend(unstated(grounder.batch, out.indicators))
     out.indicators.extend(project_counts(chunk.sentences, out.indicators))
+    out.indicators = completion_rates(chunk.sentences, out.indicators)
     out.indicators.extend(sibling_statistics(chunk.sentences, out.indicators, out.projects))
     out.indicators = placed(
         with_levels(with_changes(out.indicators, chunk.sentences), chunk.sentences),

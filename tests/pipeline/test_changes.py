@@ -185,7 +185,12 @@ def test_a_share_of_a_whole_the_model_gives_as_a_change_is_no_change() -> None:
         }
     )
     grounded = ground_chunk(text, chunk, answer)
-    (indicator,) = grounded.indicators  # the change-only record has no figure left
+    # the change-only record has no figure left; the share is a completion rate of its own
+    indicator, rate = grounded.indicators
+    assert (rate.name, rate.value and rate.value.raw) == (
+        "investment completion rate",
+        "8.1 percent",
+    )
     assert indicator.value is not None
     assert indicator.value.raw == "2.37 billion yuan"
     assert indicator.change is None

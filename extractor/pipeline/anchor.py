@@ -228,7 +228,8 @@ def _name_key(name: str) -> str:
 
 _FUTURE = re.compile(
     r"\b(expected to|is expected|are expected|expects?|expecting|projected|forecasts?|forecasted"
-    r"|estimated|strive[sd]? to|aims? to|aiming to|will|by 20\d\d|target of|goal of|plans? to)\b",
+    r"|estimated|strive[sd]? to|aims? to|aiming to|aims? at|aiming at|targeting|poised to"
+    r"|seeks? to|seeking to|intends? to|will|by 20\d\d|target of|goal of|plans? to)\b",
     re.I,
 )
 _ONE_PROJECT = re.compile(r"\b(?:the|this|its) (?:project|plant|factory|base|line)\b", re.I)

@@ -507,6 +507,9 @@ def test_a_dollar_figure_in_brackets_after_a_yuan_figure_is_its_conversion(
         "We expect the annual output to hit 1.2 billion yuan.",
         "The total investment is projected to reach 1.5 billion yuan.",
         "The bureau forecasts output of 3 billion yuan next year.",
+        "The county is targeting annual output of 1.2 billion yuan.",
+        "The park aims at an annual output of 1.5 billion yuan.",
+        "The zone is poised to pass 3 billion yuan in output.",
     ],
 )
 def test_an_expectation_in_any_verb_form_is_no_statistic(sentence: str) -> None:

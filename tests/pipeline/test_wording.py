@@ -471,6 +471,35 @@ def test_a_later_verb_that_belongs_to_another_count_is_not_taken() -> None:
     assert count_wording(sentence, start, start + len("40 projects")) == "number of projects"
 
 
+@pytest.mark.parametrize(
+    ("sentence", "figure", "expected"),
+    [
+        # a verb whose object is a figure tells what the counted did
+        (
+            "Its 86 key projects attracted 4.1 billion yuan.",
+            "86 key projects",
+            "number of key projects",
+        ),
+        (
+            "In May, 12 new projects reached a total of 3 billion yuan.",
+            "12 new projects",
+            "number of new projects",
+        ),
+        # an adjective before a figure is no such verb: the qualifier reads on to its stop
+        (
+            "There are 30 projects worth a combined 9 billion yuan under construction.",
+            "30 projects",
+            "number of projects worth a combined 9 billion yuan under construction",
+        ),
+    ],
+)
+def test_a_verb_with_a_figure_for_its_object_ends_a_counts_qualifier(
+    sentence: str, figure: str, expected: str
+) -> None:
+    start = sentence.index(figure)
+    assert count_wording(sentence, start, start + len(figure)) == expected
+
+
 def test_a_name_keeps_the_number_that_is_part_of_it() -> None:
     sentence = "Liaoning accumulated over 110,000 5G base stations, up 20%."
     start = sentence.index("110,000")

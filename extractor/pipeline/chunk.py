@@ -31,7 +31,24 @@ _LINE_BREAK = re.compile(r"\n")
 # Where an over-long sentence is best cut: after a clause mark, else after white space.
 _CLAUSE = re.compile(r"[,;:，；：、]\s")
 _SPACE = re.compile(r"\s")
-_ABBREVIATIONS = ("Co.", "No.", "Mr.", "Ms.", "Dr.", "St.", "vs.", "e.g.", "i.e.", "Jan.", "Feb.")
+# A month cut short ("Oct. 31", "Sept. 13") ends no sentence, nor does "approx." before a sum.
+_MONTHS = tuple(
+    f"{m}."
+    for m in ["Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"]
+)
+_ABBREVIATIONS = (
+    "Co.",
+    "No.",
+    "Mr.",
+    "Ms.",
+    "Dr.",
+    "St.",
+    "vs.",
+    "e.g.",
+    "i.e.",
+    "approx.",
+    *_MONTHS,
+)
 # No sentence starts with the rest of a company's name: another legal form ("... Group Corp.
 # Ltd.") or a short alias in brackets before a comma ("... Co. Ltd. (JAC Group), BYD ...").
 _NAME_GOES_ON = re.compile(r"\s+(?:(?:Ltd|Limited|Inc|LLC)\b|\([^()]{1,40}\)\s*[,;])")

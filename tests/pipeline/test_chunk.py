@@ -59,6 +59,18 @@ def test_sentences_split_where_a_reader_would() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Work began on Sept. 13 in the new zone.",
+        "The deal was signed on Oct. 31 at the fair.",
+        "Investment reached 8.1 billion yuan (approx. US$1.2 billion) in the first half.",
+    ],
+)
+def test_a_month_cut_short_or_approx_ends_no_sentence(text: str) -> None:
+    assert [s.text for s in split_sentences(text)] == [text]
+
+
 def test_a_companys_legal_form_or_bracketed_alias_ends_no_sentence() -> None:
     text = (
         "It hosts makers including Hexi Motor Group Corp. Ltd. (Hexi Group), Binhe Co. Ltd., "

@@ -49,7 +49,9 @@ _YEARS = r"(?:(?:the\s+)?(?:annual|yearly|full[\s-]year|whole[\s-]year)\s+|this\
 # "of the annual plan", "of its annual target", "of this year's planned investment", "of the
 # total annual target", "of annual investment plans"
 _OF_PLAN = re.compile(
-    r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:total\s+)?(?P<year>" + _YEARS + r")?"
+    r"^\s*of\s+(?:the\s+|its\s+|their\s+)?(?:[\w-]+['’]s\s+)?(?:total\s+)?(?P<year>"
+    + _YEARS
+    + r")?"
     r"(?P<what>(?:planned\s+)?investment\s+plans?|planned\s+(?:investment|targets?)|plans?|"
     r"target(?:\s+tasks?)?)\b",
     re.IGNORECASE,

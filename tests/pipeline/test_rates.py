@@ -40,6 +40,12 @@ def test_a_percent_of_the_annual_plan_is_an_investment_completion_rate_of_the_le
     assert _rates(text, model) == [("investment completion rate", "41.5%", "January to May")]
 
 
+def test_a_percent_of_a_places_annual_target_is_a_completion_rate() -> None:
+    text = "Investment in Lishui reached 2 billion yuan, 38 percent of the city's annual target."
+    model = _model(text, "investment", value="2 billion yuan")
+    assert _rates(text, model) == [("investment completion rate", "38 percent", "January to May")]
+
+
 def test_a_percent_of_a_target_without_investment_is_a_completion_rate_of_the_target() -> None:
     text = "Exports reached 3.2 billion US dollars, completing 52.3 percent of its annual target."
     model = _model(text, "exports", value="3.2 billion US dollars")

@@ -51,7 +51,9 @@ __all__ = ["joint_venture_partners", "listed_as_company", "listed_companies", "l
 
 _LIST_START = re.compile(
     r"\b(?:including|namely|such\s+as|covering(?:\s+the)?|(?:were|are)\s+the\s+projects\s+of|"
-    r"had\s+a\s+total\s+of|(?:includes?|included)(?=\s+(?:the\s+)?(?-i:[A-Z])))\s+",
+    r"had\s+a\s+total\s+of|that\s+is,|(?:includes?|included)(?=\s+(?:the\s+)?(?-i:[A-Z])))\s+|"
+    # glued by the copy: "projects includingIntel Second Phase Project"
+    r"\bincluding(?=(?-i:[A-Z]))",
     re.IGNORECASE,
 )
 _COUNTED = re.compile(r"\bprojects\W*$", re.IGNORECASE)

@@ -34,6 +34,22 @@ def test_each_named_item_of_a_list_after_including_is_a_project() -> None:
     ]
 
 
+def test_a_list_after_that_is_or_a_glued_including_is_read() -> None:
+    text = (
+        "Of the 8 projects, there are 3 industrial projects, that is, Hexi Battery Project, "
+        "Anxi Glass Project and Lanling Resin Project.\n"
+        "The zone grew on projects includingQiaotou Steel Phase II Project and Ruida Paper "
+        "Project.\n"
+    )
+    assert _names(text) == [
+        "Hexi Battery Project",
+        "Anxi Glass Project",
+        "Lanling Resin Project",
+        "Qiaotou Steel Phase II Project",
+        "Ruida Paper Project",
+    ]
+
+
 def test_a_listed_name_ends_before_the_clause_about_it() -> None:
     text = (
         "Key projects, including the Hexi Headquarters advanced in an orderly manner, the "

@@ -78,7 +78,20 @@ def _items(text: str) -> list[str]:
     items: list[str] = []
     start = 0
     for split in _ITEM_SPLIT.finditer(text):
-        if split.group().strip() == "and" and _OPEN_OF.search(text, start, split.start()):
+        if (
+            split.group().strip() == "and"
+            and (
+                _OPEN_OF.search(text, start, split.start())
+                # in a list of names headed by a project's word, a part without one is no item:
+                # "..., Jilin Anyou Biological Project, Changchun Huizhi Printing and Packaging
+                # Production Project"
+                or (
+                    items
+                    and all(_HEAD.search(i.strip()) for i in items)
+                    and not _HEAD.search(text[start : split.start()].strip())
+                )
+            )
+        ):
             continue
         items.append(text[start : split.start()])
         start = split.end()

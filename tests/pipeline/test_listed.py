@@ -50,6 +50,18 @@ def test_a_list_after_that_is_or_a_glued_including_is_read() -> None:
     ]
 
 
+def test_and_inside_a_name_in_a_list_of_project_names_does_not_split_it() -> None:
+    text = (
+        "The 3 projects include Hexi Battery Project, Anxi Printing and Packaging Project and "
+        "Lanling Resin Project.\n"
+    )
+    assert _names(text) == [
+        "Hexi Battery Project",
+        "Anxi Printing and Packaging Project",
+        "Lanling Resin Project",
+    ]
+
+
 def test_a_listed_name_ends_before_the_clause_about_it() -> None:
     text = (
         "Key projects, including the Hexi Headquarters advanced in an orderly manner, the "

@@ -56,7 +56,7 @@ _PLACE_WORD = re.compile(
     re.I,
 )
 LEGAL_FORM = re.compile(
-    r"\b(co\.?|company|corp\.?|corporation|group|ltd\.?|limited|inc\.?|holdings?)(?!\w)", re.I
+    r"\b(co\.?|company|corp\.?|corporation|group|ltd\.?|limited|inc\.?|holdings?)(?![\w-])", re.I
 )
 """A company's legal form in its name ("Co., Ltd.", "Group")."""
 _PROVINCES = frozenset(

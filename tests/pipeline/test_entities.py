@@ -60,6 +60,7 @@ def test_companies_are_enterprises(name: str) -> None:
         "Linhai New Area Administration",  # an administration, an agency, an association
         "Yunnan Science and Technology Agency",
         "Linhai Investment Association",
+        "Linhai Economic Co-operation Office",  # "Co-" opens a word, no legal form
         "Jiangxi",
         "Jiangxi Province",
         "Zhou Hongbin",  # a person: pinyin surname and given name

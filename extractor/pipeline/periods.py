@@ -44,6 +44,7 @@ from extractor.records import Indicator
 
 __all__ = [
     "event_days",
+    "later_expectation",
     "names_a_period",
     "only_as_basis",
     "over_model",
@@ -150,10 +151,27 @@ _OWN_PHRASE = re.compile(
 )
 
 
+# Between a figure and a later time phrase, a word of expectation opens another clause:
+# "has reached 33.5 million kW and is expected to surpass 40 million kW by the end of this
+# year", "Thirty projects have started construction and 32 will start before the end of April".
+# The phrase dates what is expected, not the figure.
+_EXPECTED = re.compile(
+    r"\b(?:will|would|shall|expected|expects?|plans?\s+to|aims?\s+to|strives?\s+to|before)\b",
+    re.IGNORECASE,
+)
+
+
+def later_expectation(sentence: Sentence, at: int, phrase_start: int) -> bool:
+    """Whether a word of expectation stands between the figure at document offset ``at`` and
+    a time phrase at ``phrase_start`` of ``sentence`` (an offset into its text)."""
+    return _EXPECTED.search(sentence.text, at - sentence.start, phrase_start) is not None
+
+
 def sentence_period(sentence: Sentence, at: int) -> str | None:
     """The period that ``sentence`` itself states for the figure at document offset ``at``:
     a time phrase right after the figure ("135.27 billion yuan in 2020"), else the nearest
-    one before it, else the first after it; ``None`` when it has none."""
+    one before it, else the first after it unless it dates an expectation
+    (``later_expectation``); ``None`` when it has none."""
     own = time_phrases(sentence.text)
     offset = at - sentence.start
     after = [p for p in own if p[0] >= offset]
@@ -162,7 +180,9 @@ def sentence_period(sentence: Sentence, at: int) -> str | None:
     before = [p for p in own if p[1] <= offset]
     if before:
         return before[-1][2]
-    return after[0][2] if after else None
+    if after and not later_expectation(sentence, at, after[0][0]):
+        return after[0][2]
+    return None
 
 
 # What a model writes for period that names no time of the figure: a page's date stamp

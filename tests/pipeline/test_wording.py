@@ -613,6 +613,19 @@ def test_the_time_a_figure_is_compared_with_is_not_its_period() -> None:
     assert [p for _, _, p in time_phrases(text)] == ["the first quarter of 2020"]
 
 
+@pytest.mark.parametrize("period", [None, "by the end of this year"])
+def test_a_time_phrase_of_a_later_expectation_is_not_the_figures_period(
+    period: str | None,
+) -> None:
+    text = (
+        "Anxi's installed capacity of wind power has reached 3.5 million kW and is expected "
+        "to pass 4 million kW by the end of this year.\n"
+    )
+    fields = {"period": period} if period else {}
+    capacity = _figure(1, "installed capacity of wind power", "Anxi", "3.5 million kW", **fields)
+    assert _periods(text, capacity) == {"3.5 million kW": None}
+
+
 def test_a_time_phrase_right_after_a_figure_is_its_period() -> None:
     text = "Output grew from 86 billion yuan in 2015 to 135 billion yuan in 2020, up 9 percent."
     sentence = Sentence(0, len(text), text, 0)

@@ -256,8 +256,8 @@ _PROJECTS = re.compile(r"\bprojects\b", re.I)
 _THRESHOLD = re.compile(
     r"\b(?:projects?|enterprises?|companies|firms)\b(?:\s+(?:under\s+construction|in\s+total))?"
     r"\s+(?:each\s+(?:with\s+)?(?:an?\s+)?(?:total\s+)?(?:investment|value|output)\s+of\s+|"
-    r"(?:worth|valued\s+at|with\s+investment\s+of)\s+)?"
-    r"(?:above|over|more\s+than|exceeding|at\s+least|no\s+less\s+than)\s*$",
+    r"(?:worth|valued\s+at|with\s+investment\s+of|of)\s+)?"
+    r"(?:above|over|more\s+than|exceeding|topping|at\s+least|no\s+less\s+than)\s*$",
     re.I,
 )
 # "... are worth more than", and in a breakdown of a batch (``wording.BREAKDOWN``: "there

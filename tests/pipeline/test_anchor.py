@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from extractor.errors import ConfigError
 from extractor.pipeline.anchor import (
+    bounds_count,
     indicators_from_labels,
     is_change,
     is_statistic,
@@ -402,6 +403,19 @@ def test_targets_and_one_projects_figures_are_no_indicator_even_when_labelled_on
     )
     built = indicators_from_labels(sentences, list_figures(sentences), answer)
     assert [(i.name, i.change) for i in built] == [("exports", "9%")]
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        "The district signed 86 new projects of over",
+        "It started 20 projects topping",
+        "It started 20 projects above",
+        "There are 170 projects with a total investment of more than",
+    ],
+)
+def test_the_words_before_a_bound_on_each_counted_project_end_in_it(before: str) -> None:
+    assert bounds_count(before + " ")
 
 
 def test_a_bound_on_what_is_counted_and_a_difference_in_points_are_no_indicator() -> None:

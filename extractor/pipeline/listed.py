@@ -60,7 +60,7 @@ _COUNTED = re.compile(r"\bprojects\W*$", re.IGNORECASE)
 """Projects just before the list, counted or not: "18 projects, including", "Projects such as"."""
 # Items are split at commas, semicolons and "and", but not inside a name ("Co., Ltd.", "Science
 # and Technology", "Economic and Technological Development Zone", "Iron and Steel").
-_NOT_LEGAL_FORM = r"(?!\s*(?:Ltd|Inc|Limited|LLC)\b)"
+_NOT_LEGAL_FORM = r"(?!\s*(?i:Ltd|Inc|Limited|LLC)\b)"
 """After a comma: not the rest of a company's name ("Co., Ltd.")."""
 _ITEM_SPLIT = re.compile(
     rf"\s*[,;](?!\d){_NOT_LEGAL_FORM}\s*(?:and\s+|as\s+well\s+as\s+)?|"
@@ -233,7 +233,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
 _COMPANY_LIST = re.compile(
     r"\b(?P<head>(?:[\w-]+\s+){0,4}?(?:enterprises|companies|firms|manufacturers|makers|"
     r"automakers|carmakers|producers|groups|players|giants|developers))"
-    r"(?:\s*,?\s*(?:including|such\s+as|like|namely)\s+|"
+    r"(?:\s*,?\s*(?:including|such\s+as|like|namely|(?:include|included)(?=\s+(?-i:[A-Z])))\s+|"
     r"\s*(?P<bracket>\()\s*(?:(?:including|such\s+as|like|namely)\s+|(?-i:(?=[A-Z]))))",
     re.IGNORECASE,
 )
@@ -247,7 +247,7 @@ _VISIT = re.compile(
 _INVESTING = re.compile(r"\b(?:introduced|settled|signed|landed|invested)\b", re.I)
 # Companies a place cooperates or signs an agreement with are its partners (guide R5).
 _COOPERATING = re.compile(r"\b(?:cooperat\w*|agreements?|partnerships?)\b", re.I)
-MAX_COMPANY_WORDS = 8
+MAX_COMPANY_WORDS = 10
 _JOINING = frozenset({"of", "and", "&"})
 """Lower-case words inside a company's name ("Bank of China", "Li & Fung")."""
 

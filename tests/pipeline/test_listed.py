@@ -166,6 +166,18 @@ def test_each_company_a_list_names_gets_a_role_by_what_the_list_calls_them() -> 
     ]
 
 
+def test_a_company_list_after_include_with_long_names_and_upper_case_legal_forms_is_read() -> None:
+    text = (
+        "Registered enterprises include China Anxi Heavy Duty Machinery Group Binhe Gear Co., "
+        "LTD, Hexi Rail Co., LTD and Lishui Motor Group Co., Ltd.\n"
+    )
+    assert _roles(text) == [
+        ("China Anxi Heavy Duty Machinery Group Binhe Gear Co., LTD", "other"),
+        ("Hexi Rail Co., LTD", "other"),
+        ("Lishui Motor Group Co., Ltd", "other"),
+    ]
+
+
 def test_companies_a_place_attracted_or_lists_as_players_are_other_without_a_project() -> None:
     # the labellers' reading (decisions b11hub 18, b14northwest 6): companies a place has
     # attracted, named with no project of their own, are `other`, not investors

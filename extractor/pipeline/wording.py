@@ -240,15 +240,20 @@ MAX_QUALIFIER_WORDS = 8
 # with a total investment of more than 100 million yuan", "46 projects are worth more than 1
 # billion yuan each". It names the count (a bound or a range: without one, "with a total
 # investment of 9.88 billion yuan" is the batch's total); a leading "each" is left out.
-_BOUND = (
-    r"(?:(?:more\s+than|over|above|exceeding|at\s+least|no\s+less\s+than|less\s+than|below|"
-    r"under)\s+[$\u00a5]?[\d.,]+|[$\u00a5]?[\d.,]+\s*(?:-|–|to)\s*[$\u00a5]?[\d.,]+)"
+# an amount written in digits or in words ("three billion yuan", "1 billion yuan")
+_AMOUNT = (
+    r"(?:[$\u00a5]?[\d.,]+|one|two|three|four|five|six|seven|eight|nine|ten)"
     r"(?:\s+(?:hundred\s+million|billion|million|thousand|ten\s+thousand))?"
     r"(?:\s+(?:yuan|RMB|US\s+dollars|dollars))?"
 )
+_BOUND = (
+    r"(?:(?:more\s+than|over|above|exceeding|at\s+least|no\s+less\s+than|less\s+than|below|"
+    rf"under)\s+{_AMOUNT}|{_AMOUNT}\s*(?:-|–|to)\s*{_AMOUNT})"
+)
 _BOUND_QUALIFIER = re.compile(
     r"^\s+(?:(?:are|is|were|was)\s+)?(?:each\s+)?"
-    rf"(with\s+(?:an?\s+)?(?P<total>total\s+)?investments?\s+of\s+{_BOUND}"
+    rf"(with\s+(?:an?\s+)?(?P<total>total\s+)?investments?\s+(?:of\s+)?{_BOUND}"
+    rf"|with\s+{_BOUND}\s+in\s+(?:total\s+)?investment"
     rf"|(?:worth|valued\s+at)\s+(?!\d){_BOUND}(?:\s+each)?)",
     re.IGNORECASE,
 )

@@ -472,6 +472,32 @@ def test_a_later_verb_that_belongs_to_another_count_is_not_taken() -> None:
 
 
 @pytest.mark.parametrize(
+    ("figure", "expected"),
+    [
+        (
+            "two projects",
+            "number of projects with a total investment of more than three billion yuan",
+        ),
+        (
+            "13 projects",
+            "number of projects with a total investment of one billion yuan to 3 billion yuan",
+        ),
+        ("seven projects", "number of projects with more than 10 billion yuan in investment"),
+    ],
+)
+def test_a_bound_in_words_a_range_or_before_in_investment_names_the_count(
+    figure: str, expected: str
+) -> None:
+    sentence = (
+        "By scale, there are two projects with a total investment of more than three billion "
+        "yuan, 13 projects with a total investment of one billion yuan to 3 billion yuan, and "
+        "seven projects with more than 10 billion yuan in investment."
+    )
+    start = sentence.index(figure)
+    assert count_wording(sentence, start, start + len(figure)) == expected
+
+
+@pytest.mark.parametrize(
     ("sentence", "figure", "expected"),
     [
         # a verb whose object is a figure tells what the counted did

@@ -109,6 +109,9 @@ def project_counts(
     return unstated(found, indicators)
 
 
+_RANGE = re.compile(r"\s*(?:-|–|to)\s*(?:[$\u00a5]?\d|one|two|three|four|five|ten)", re.IGNORECASE)
+
+
 def _total(
     text: str, spans: Sequence[FigureSpan], count: FigureSpan, indicator: Indicator
 ) -> Indicator | None:
@@ -120,8 +123,10 @@ def _total(
     if not after or not _TOTAL_BEFORE.search(text[count.end : after[0].start]):
         return None
     money = after[0]
-    if bounds_count(text[: money.start]):
-        return None  # a bound on each counted project ("... with a total investment of over")
+    if bounds_count(text[: money.start]) or _RANGE.match(text[money.end :]):
+        # a bound on each counted project ("... with a total investment of over"), or the
+        # start of a range ("... of one billion yuan to 3 billion yuan")
+        return None
     try:
         figure = parse_figure(money.text, before=text[: money.start], after=text[money.end :])
     except FigureError:

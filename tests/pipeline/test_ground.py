@@ -516,6 +516,19 @@ def test_a_bound_in_a_breakdown_names_its_count_and_is_no_total() -> None:
     assert "1 billion yuan" not in named
 
 
+def test_a_range_in_a_breakdown_names_its_count_and_is_no_total() -> None:
+    text = (
+        "Cangzhou started 30 projects this year. Among them, there are 12 projects with a "
+        "total investment of one billion yuan to 3 billion yuan.\n"
+    )
+    grounded = ground({"indicators": []}, text=text)
+    named = {i.value.raw: i.name for i in grounded.indicators if i.value is not None}
+    assert named["12 projects"] == (
+        "number of projects with a total investment of one billion yuan to 3 billion yuan"
+    )
+    assert "one billion yuan" not in named
+
+
 def test_a_sum_after_a_batch_that_is_no_breakdown_stays_its_total() -> None:
     text = "Cangzhou signed 30 projects with a total investment of more than 20 billion yuan.\n"
     answer = {

@@ -65,7 +65,7 @@ _NOT_LEGAL_FORM = r"(?!\s*(?i:Ltd|Inc|Limited|LLC)\b)"
 _ITEM_SPLIT = re.compile(
     rf"\s*[,;](?!\d){_NOT_LEGAL_FORM}\s*(?:and\s+|as\s+well\s+as\s+)?|"
     r"\s+as\s+well\s+as\s+|"
-    r"\s+and\s+(?!Technolog|Development\b|Trade\b|Commerce\b|Steel\b|Gas\b|Industr|"
+    r"\s+and\s+(?!Technolog|Development\b|Trade\b|Commerce\b|Steel\b|Iron\b|Gas\b|Industr|"
     r"Environmental\b|Engineering\b|Investment\b|Equipment\b|Chemical)(?=[A-Z]|the\s)"
 )
 _OPEN_OF = re.compile(r"\bof\s+[A-Z][\w'’-]*$")

@@ -213,12 +213,13 @@ def test_a_company_list_in_brackets_ends_at_the_closing_bracket() -> None:
 def test_and_inside_a_companys_name_does_not_split_the_list() -> None:
     text = (
         "Anxi has signed deals with enterprises including Hexi Aerospace Science and Industry "
-        "Corporation, Binhe Energy Conservation and Environmental Protection Group and Yuanda "
-        "Group.\n"
+        "Corporation, Binhe Energy Conservation and Environmental Protection Group, Lishui "
+        "Steel and Iron Group and Yuanda Group.\n"
     )
     assert [name for name, _ in _roles(text)] == [
         "Hexi Aerospace Science and Industry Corporation",
         "Binhe Energy Conservation and Environmental Protection Group",
+        "Lishui Steel and Iron Group",
         "Yuanda Group",
     ]
 

@@ -48,7 +48,7 @@ _GOVERNMENT = re.compile(
     r"\b(government|authorities|bureau|committee|commission|ministry|department|office"
     r"|administration|agency|association"
     r"|people's congress|university|college|school|institute|academy|newspaper|daily|news"
-    r"|xinhua\w*|newswire|expat|net\s*$)\b",
+    r"|xinhua\w*|newswire|newsletter|magazine|expat|net\s*$|online\s*$)\b",
     re.I,
 )
 _PLACE_WORD = re.compile(

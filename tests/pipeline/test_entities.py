@@ -69,6 +69,8 @@ def test_companies_are_enterprises(name: str) -> None:
         "Site Manager Zhou Ming",  # a person after a title that does not open the name
         "Xinhua Silk Road",  # media: a news agency, a news site, an expat magazine
         "Linhai Economic Net",
+        "Linhai Online",
+        "Hexi Investment Newsletter",
         "Hangzhou Life / Hangzhou Expat",
         "Tongwei, Longi and Jinko",  # a list, not one company
         "polylactic acid",  # a product: a company's name is a proper name

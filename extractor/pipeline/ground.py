@@ -75,8 +75,8 @@ from extractor.pipeline.normalize import (
 )
 from extractor.pipeline.outputs import stated_output
 from extractor.pipeline.periods import (
+    dates_expectation,
     event_days,
-    later_expectation,
     names_a_period,
     only_as_basis,
     over_model,
@@ -328,17 +328,6 @@ class _Grounder:
             return measured_name(name, sentence.text[: loc.start - sentence.start])
         return name
 
-    @staticmethod
-    def dates_expectation(period: str, sentence: Sentence, at: int) -> bool:
-        """Whether the model's ``period`` is written in the figure's sentence only after it,
-        behind a word of expectation (``periods.later_expectation``): it dates another clause."""
-        found = locate(period, sentence.text, fuzzy=False)
-        return (
-            found is not None
-            and found.start >= at - sentence.start
-            and later_expectation(sentence, at, found.start)
-        )
-
     def period(self, record: _Record, wire: WireIndicator) -> str | None:
         """The indicator's period (the guide's rule I9, see ``periods``): the model's, unless
         the figure's own sentence states another (``periods.over_model``). Without the
@@ -355,7 +344,7 @@ class _Grounder:
             and self.written(wire.period)
             and names_a_period(wire.period)
             and not only_as_basis(wire.period, sentence.text)
-            and not self.dates_expectation(wire.period, sentence, loc.start)
+            and not dates_expectation(wire.period, sentence, loc.start)
         ):
             return over_model(wire.period, sentence, loc.start)
         return stated_period(self.text.chunk.sentences, sentence, loc.start)

@@ -43,8 +43,8 @@ from extractor.pipeline.locate import locate
 from extractor.records import Indicator
 
 __all__ = [
+    "dates_expectation",
     "event_days",
-    "later_expectation",
     "names_a_period",
     "only_as_basis",
     "over_model",
@@ -161,17 +161,28 @@ _EXPECTED = re.compile(
 )
 
 
-def later_expectation(sentence: Sentence, at: int, phrase_start: int) -> bool:
+def _later_expectation(sentence: Sentence, at: int, phrase_start: int) -> bool:
     """Whether a word of expectation stands between the figure at document offset ``at`` and
     a time phrase at ``phrase_start`` of ``sentence`` (an offset into its text)."""
     return _EXPECTED.search(sentence.text, at - sentence.start, phrase_start) is not None
+
+
+def dates_expectation(period: str, sentence: Sentence, at: int) -> bool:
+    """Whether a model's ``period`` for the figure at document offset ``at`` is written in the
+    figure's sentence only after it, behind a word of expectation: it dates another clause."""
+    found = locate(period, sentence.text, fuzzy=False)
+    return (
+        found is not None
+        and found.start >= at - sentence.start
+        and _later_expectation(sentence, at, found.start)
+    )
 
 
 def sentence_period(sentence: Sentence, at: int) -> str | None:
     """The period that ``sentence`` itself states for the figure at document offset ``at``:
     a time phrase right after the figure ("135.27 billion yuan in 2020"), else the nearest
     one before it, else the first after it unless it dates an expectation
-    (``later_expectation``); ``None`` when it has none."""
+    (``_later_expectation``); ``None`` when it has none."""
     own = time_phrases(sentence.text)
     offset = at - sentence.start
     after = [p for p in own if p[0] >= offset]
@@ -180,7 +191,7 @@ def sentence_period(sentence: Sentence, at: int) -> str | None:
     before = [p for p in own if p[1] <= offset]
     if before:
         return before[-1][2]
-    if after and not later_expectation(sentence, at, after[0][0]):
+    if after and not _later_expectation(sentence, at, after[0][0]):
         return after[0][2]
     return None
 

@@ -341,7 +341,8 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
 
 
 _ORDINAL = re.compile(r"\d\s*(?:st|nd|rd|th)\b", re.IGNORECASE)
-_TOP = re.compile(r"\btop\s*$", re.IGNORECASE)
+# "top 100", and the size of a named ranking: "Fortune 500", "Fortune Global 500", "Forbes 2000"
+_TOP = re.compile(r"\b(?:top|(?:fortune|forbes)(?:\s+global)?)\s*$", re.IGNORECASE)
 _TOP_FIRST = re.compile(r"\s*(?:top\s*\d|one\s+of\s+(?:the|[A-Z][\w'’-]*['’]s)\b)", re.IGNORECASE)
 
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from extractor.names import normalize_name
-from extractor.pipeline.anchor import as_region, bounds_count, states_statistic
+from extractor.pipeline.anchor import as_region, bounds_count, is_rank, states_statistic
 from extractor.pipeline.changes import (
     share_of_a_whole,
     states_growth,
@@ -490,8 +490,8 @@ class _Grounder:
                 if money
                 else count_wording(sentence.text, at, end)
             )
-            if name is None:
-                continue
+            if name is None or (not money and is_rank(sentence.text, at, end)):
+                continue  # a ranking's size ("national top 100 pharmaceutical companies")
             self.batch.append(
                 Indicator(
                     name=name,

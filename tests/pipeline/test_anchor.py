@@ -585,6 +585,10 @@ def test_a_figure_named_after_one_facility_is_no_statistic(name: str) -> None:
         ("Patent licensing has ranked top 3 in the province for years.", "top 3", False),
         ("Patent licensing has ranked top 3 in the province for years.", "3", False),
         ("It is one of China's largest automobile production areas.", "one of China's", False),
+        # the size of a named ranking is part of its name
+        ("Anxi attracted the settlement of Fortune 500 companies.", "500 companies", False),
+        ("It drew projects of Fortune Global 500 enterprises.", "500 enterprises", False),
+        ("Two firms are on the Forbes 2000 list.", "2000", False),
         # a count of the top companies, and a plain figure, are statistics
         ("Anxi attracted 12 Fortune 500 companies in 2023.", "12", True),
         ("Anxi signed 30 projects in 2023.", "30 projects", True),

@@ -516,6 +516,28 @@ def test_a_bound_in_a_breakdown_names_its_count_and_is_no_total() -> None:
     assert "1 billion yuan" not in named
 
 
+def test_a_rankings_size_in_a_batch_name_is_no_count() -> None:
+    """A project the model names after a ranking ("national top 100 pharmaceutical
+    companies") is a batch of companies, but its figure is the ranking's size, no count."""
+    text = (
+        "Seven medicine companies in Anxi are listed as national top 100 pharmaceutical "
+        "companies. Anxi signed 30 projects this year.\n"
+    )
+    answer = {
+        "projects": [
+            {
+                "sentences": [1],
+                "name": "national top 100 pharmaceutical companies",
+                "location": "Anxi",
+            },
+            {"sentences": [2], "name": "30 projects", "location": "Anxi"},
+        ]
+    }
+    values = [i.value.raw for i in ground(answer, text=text).indicators if i.value]
+    assert "100 pharmaceutical companies" not in values
+    assert "30 projects" in values
+
+
 def test_a_range_in_a_breakdown_names_its_count_and_is_no_total() -> None:
     text = (
         "Cangzhou started 30 projects this year. Among them, there are 12 projects with a "

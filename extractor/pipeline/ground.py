@@ -444,7 +444,11 @@ class _Grounder:
                 f"{record.label}: dropped, no figure, company or project word: not a project"
             )
             return
-        grounded = bool(figures) or self.anchored(record, wire.name, *enterprises)
+        # a capacity read from the name alone grounds nothing when no cited sentence exists
+        # (the model cites past the chunk's end): then the name itself must be found
+        grounded = (bool(figures) and bool(record.sentences)) or self.anchored(
+            record, wire.name, *enterprises
+        )
         if not self._keep(record, grounded, keep_ungrounded):
             return
         name = self.spelled(wire.name, record)

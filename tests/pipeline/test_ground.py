@@ -836,3 +836,21 @@ def test_a_project_location_drops_the_province_that_only_locates_it() -> None:
     }
     (project,) = ground(answer, text=text).projects
     assert project.location == "Wuhu"
+
+
+def test_a_capacity_in_the_name_of_a_project_cited_past_the_chunk_is_found_by_name() -> None:
+    """The model cites a sentence the chunk does not have, and the project's only figure is
+    in its name ("150 megawatt"): the name is looked for in the chunk and cited there, never
+    a record without evidence (which failed the whole document)."""
+    text = (
+        "Datong signed 17 projects on Friday. "
+        "At the summit, Datong launched Chindata Group's project to build a 150 megawatt "
+        "solar power station.\n"
+    )
+    name = "Chindata Group's project to build a 150 megawatt solar power station"
+    answer = {"projects": [{"sentences": [12], "name": name, "enterprises": ["Chindata Group"]}]}
+    grounded = ground(answer, text=text)
+    (project,) = [p for p in grounded.projects if p.name == name]
+    assert [e.text for e in project.evidence] == [text.split(". ", 1)[1].strip()]
+    assert project.capacity[0].raw == "150 megawatt"
+    assert_exact(text, grounded)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import time
 
+from extractor.errors import DocumentError, ExtractorError
 from extractor.llm.client import ModelClient
 from extractor.llm.transport import CallContext, UsageMeter, current_call
 from extractor.pipeline.chunk import Chunk, chunk_document
@@ -129,7 +130,23 @@ async def _with_figures(
 async def extract_document(
     client: ModelClient, prompt: AnyPrompt, document: Document, limit: asyncio.Semaphore
 ) -> DocumentRecord:
-    """Extract one document; raises the first chunk's error (the document then fails)."""
+    """Extract one document; raises the first chunk's error (the document then fails).
+
+    A fault of this code in one document's stages (a bug in grounding, say) is raised as a
+    ``DocumentError`` that names it: the document fails with its reason in the errors file,
+    and a batch goes on without it (one broken document never sinks a batch)."""
+    try:
+        return await _extract_document(client, prompt, document, limit)
+    except ExtractorError:
+        raise
+    except Exception as e:
+        reason = f"internal error, please report it: {type(e).__name__}: {e}"
+        raise DocumentError(document.doc_id, reason) from e
+
+
+async def _extract_document(
+    client: ModelClient, prompt: AnyPrompt, document: Document, limit: asyncio.Semaphore
+) -> DocumentRecord:
     started = time.perf_counter()
     config = client.config
     chunks = chunk_document(

@@ -36,6 +36,7 @@ from fakes.openai_server import (
 from extractor.config import ExtractorConfig, ModeChoice
 from extractor.errors import ConfigError, OutputError
 from extractor.pipeline.batch import BatchSummary, run_batch
+from extractor.pipeline.ground import ground_chunk
 from extractor.records import DocumentRecord, Role
 
 MALFORMED = '{"projects": [{"sentences": [1], "name": '
@@ -202,6 +203,28 @@ def test_an_answer_that_never_validates_fails_only_its_document(
     (error,) = read_errors(out)
     assert (error["doc_id"], error["error"]) == ("ningbo", "ResponseInvalid")
     assert "2 attempt" in error["message"]
+    assert list(read_records(out)) == ["zhaoqing"]
+
+
+def test_a_fault_of_ours_in_one_document_fails_only_that_document(
+    fake: FakeOpenAI, inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bug in a stage after the call (grounding raising on one answer) fails that
+    document, with the fault's type and message in the errors file; the batch goes on."""
+
+    def faulty(text: str, *args: Any, **kwargs: Any) -> Any:
+        if text == ARTICLES["ningbo"]:
+            raise ValueError("a record needs at least one evidence span")
+        return ground_chunk(text, *args, **kwargs)
+
+    monkeypatch.setattr("extractor.pipeline.document.ground_chunk", faulty)
+    out = tmp_path / "out.jsonl"
+    summary = run(make_config(fake.base_url, tmp_path), [inputs], out)
+    assert (summary.extracted, summary.failed) == (1, 1)
+    (error,) = read_errors(out)
+    assert (error["doc_id"], error["error"]) == ("ningbo", "DocumentError")
+    assert "internal error" in error["message"]
+    assert "ValueError: a record needs at least one evidence span" in error["message"]
     assert list(read_records(out)) == ["zhaoqing"]
 
 

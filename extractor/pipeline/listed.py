@@ -34,6 +34,7 @@ from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.entities import (
+    LEGAL_FORM,
     PLURAL,
     PROJECT_NOUN,
     is_enterprise_name,
@@ -47,7 +48,12 @@ from extractor.pipeline.status import stated_status
 from extractor.pipeline.subjects import acting_place
 from extractor.records import EnterpriseRole, Evidence, Project, Role
 
-__all__ = ["joint_venture_partners", "listed_as_company", "listed_companies", "listed_projects"]
+__all__ = [
+    "joint_venture_partners",
+    "listed_as_company",
+    "listed_companies",
+    "listed_projects",
+]
 
 _LIST_START = re.compile(
     r"\b(?:including|namely|such\s+as|covering(?:\s+the)?|(?:were|are)\s+the\s+projects\s+of|"
@@ -232,7 +238,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
 # brackets: "7 backbone enterprises (such as A, B, etc.)", "two leading enterprises (A and B)".
 _COMPANY_LIST = re.compile(
     r"\b(?P<head>(?:[\w-]+\s+){0,4}?(?:enterprises|companies|firms|manufacturers|makers|"
-    r"automakers|carmakers|producers|groups|players|giants|developers))"
+    r"automakers|carmakers|producers|groups|players|giants|developers|leaders))"
     r"(?:\s*,?\s*(?:including|such\s+as|like|namely|(?:include|included)(?=\s+(?-i:[A-Z])))\s+|"
     r"\s*(?P<bracket>\()\s*(?:(?:including|such\s+as|like|namely)\s+|(?-i:(?=[A-Z]))))",
     re.IGNORECASE,
@@ -291,6 +297,59 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
                 _list_roles(
                     sentence, listed.end(), role, _listed_company, end=end if end > 0 else None
                 )
+            )
+    return found + _trailing_companies(sentences)
+
+
+# A list that ends in its head: "Jiusan group, YIHAI KERRY, Coca Cola and other well-known
+# enterprises have settled in the zone".
+_TRAILING_HEAD = re.compile(
+    r",?\s+(?:and|as\s+well\s+as)\s+other\s+(?P<head>(?:[\w-]+\s+){0,3}?"
+    r"(?:enterprises|companies|firms|manufacturers|makers|groups|giants))\b",
+    re.IGNORECASE,
+)
+
+
+_NO_NAME_START = frozenset(
+    {"in", "at", "on", "by", "from", "for", "with", "the", "and", "also", "since", "as", "of"}
+)
+"""A capitalized first word that opens a phrase, no name ("In Lin-gang", "The zone")."""
+
+
+def _whole_name(item: str) -> str | None:
+    """``item`` when it is a company's name and nothing else: capitalized words, joining
+    words and legal forms only ("Jiusan group", "Budweiser InBev"); else None."""
+    item = item.strip()
+    words = item.split()
+    if not words or not words[0][:1].isupper() or words[0].lower() in _NO_NAME_START:
+        return None
+    for word in words:
+        if not (word[:1].isupper() or word in _JOINING or LEGAL_FORM.fullmatch(word)):
+            return None
+    return item if is_enterprise_name(item) else None
+
+
+def _trailing_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
+    """``listed_companies`` of a list that names its companies before its head ("A, B and
+    other leading enterprises"): each a ``chain_leader`` when the head calls them leaders,
+    else ``other``, with no project and its sentence as evidence. The list is read back from
+    its head while every item is a company's name alone."""
+    found: list[EnterpriseRole] = []
+    for sentence in sentences:
+        if _VISIT.search(sentence.text):
+            continue
+        for listed in _TRAILING_HEAD.finditer(sentence.text):
+            role = Role.CHAIN_LEADER if LEADER_WORDS.search(listed.group("head")) else Role.OTHER
+            names: list[str] = []
+            for item in reversed(re.split(r",\s*(?:and\s+)?", sentence.text[: listed.start()])):
+                name = _whole_name(item)
+                if name is None or len(name.split()) > MAX_COMPANY_WORDS:
+                    break
+                names.append(name)
+            evidence = Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
+            found.extend(
+                EnterpriseRole(enterprise=n, role=role, evidence=[evidence])
+                for n in reversed(names)
             )
     return found
 

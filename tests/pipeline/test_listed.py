@@ -166,6 +166,35 @@ def test_each_company_a_list_names_gets_a_role_by_what_the_list_calls_them() -> 
     ]
 
 
+def test_companies_a_list_calls_leaders_are_chain_leaders() -> None:
+    text = (
+        "Anxi houses renowned battery leaders such as Hexi Battery, BYD, Yuanda Power, and "
+        "Binhe Lithium Energy.\n"
+    )
+    assert _roles(text) == [
+        ("Hexi Battery", "chain_leader"),
+        ("BYD", "chain_leader"),
+        ("Yuanda Power", "chain_leader"),
+        ("Binhe Lithium Energy", "chain_leader"),
+    ]
+
+
+def test_a_list_that_ends_in_its_head_names_each_company_before_it() -> None:
+    text = (
+        "Anxi group, HEXI KERRY, Yuanda Motor and other well-known enterprises at home and "
+        "abroad have settled in the zone. "
+        "In Lishui, Binhe Copper, Qiaotou Steel and other leading enterprises opened plants. "
+        "The output of carpet, spinning and other light industry enterprises grew.\n"
+    )
+    assert _roles(text) == [
+        ("Anxi group", "other"),
+        ("HEXI KERRY", "other"),
+        ("Yuanda Motor", "other"),
+        ("Binhe Copper", "chain_leader"),
+        ("Qiaotou Steel", "chain_leader"),
+    ]
+
+
 def test_a_company_list_after_include_with_long_names_and_upper_case_legal_forms_is_read() -> None:
     text = (
         "Registered enterprises include China Anxi Heavy Duty Machinery Group Binhe Gear Co., "

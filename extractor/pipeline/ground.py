@@ -353,6 +353,22 @@ class _Grounder:
     def _chunk_words(self) -> frozenset[str]:
         return frozenset(_WORD.findall(" ".join(s.text for s in self.text.chunk.sentences).lower()))
 
+    def written_place(self, record: _Record, place: str | None) -> str | None:
+        """``place`` unless the document writes none of its names: a place the model copied
+        from the prompt's example ("Ningbo" in an article on Xi'an) is no place of the text,
+        and the text's own is found instead (``subjects.placed``)."""
+        if not place:
+            return None
+        names = [w for w in _WORD.findall(place) if w[:1].isupper()]
+        if not names or any(w.casefold() in self._document_words for w in names):
+            return place
+        record.warnings.append(f"{record.label}: place {place!r} is not in the text, dropped")
+        return None
+
+    @cached_property
+    def _document_words(self) -> frozenset[str]:
+        return frozenset(w.casefold() for w in _WORD.findall(self.text.document))
+
     def written(self, phrase: str) -> bool:
         """Whether the chunk writes every word of ``phrase`` (case aside)."""
         return set(_WORD.findall(phrase.lower())) <= self._chunk_words
@@ -459,7 +475,9 @@ class _Grounder:
             Project(
                 name=name,
                 # a company's name is no place
-                location=_located(as_region(wire.location), self.text.document),
+                location=_located(
+                    as_region(self.written_place(record, wire.location)), self.text.document
+                ),
                 sector=wire.sector
                 or name_sector(name, enterprises, wire.location)
                 or sentence_sector(s.text for s in record.sentences),
@@ -500,7 +518,7 @@ class _Grounder:
                 Indicator(
                     name=name,
                     region=acting_place(sentence)
-                    or as_region(wire.location)
+                    or as_region(self.written_place(record, wire.location))
                     or framing_place(self.text.chunk.sentences, sentence),
                     period=stated_period(self.text.chunk.sentences, sentence, loc.start),
                     value=value,
@@ -533,7 +551,7 @@ class _Grounder:
         self.out.indicators.append(
             Indicator(
                 name=count_name(self.indicator_name(record, wire), value.unit if value else None),
-                region=wire.region,
+                region=self.written_place(record, wire.region),
                 enterprise=self.spelled(wire.enterprise, record) if wire.enterprise else None,
                 period=self.period(record, wire),
                 value=value,

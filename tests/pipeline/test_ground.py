@@ -330,6 +330,7 @@ def test_an_indicator_whose_figure_the_guide_does_not_record_is_dropped_with_a_w
         "The county aims to reach 50 billion yuan of output in 2027.\n"
         "It signed 14 projects above 100 million yuan.\n"
         "The Dongfang battery project will add 9,000 tons of output.\n"
+        "These are the figures of Anxi county.\n"
     )
     indicators = [
         {
@@ -854,3 +855,42 @@ def test_a_capacity_in_the_name_of_a_project_cited_past_the_chunk_is_found_by_na
     assert [e.text for e in project.evidence] == [text.split(". ", 1)[1].strip()]
     assert project.capacity[0].raw == "150 megawatt"
     assert_exact(text, grounded)
+
+
+def test_a_place_the_document_never_writes_is_no_place_of_its_records() -> None:
+    """The prompt's invented example is about Ningbo, and the model copies it into articles
+    that never name Ningbo: such a region gives way to the text's own place, and such a
+    location is left empty. A place the text writes, in another spelling, stays."""
+    text = (
+        "Xi 'an High-tech Zone started 31 projects on February 8, with a total investment of "
+        "76.3 billion yuan, including the Hexi titanium alloy production base.\n"
+    )
+    answer = {
+        "indicators": [
+            {
+                "sentences": [1],
+                "name": "total investment of projects started",
+                "region": "Ningbo",
+                "value": "76.3 billion yuan",
+            },
+            {
+                "sentences": [1],
+                "name": "number of projects started",
+                "region": "Xi ‘an High-tech Zone",
+                "value": "31 projects",
+            },
+        ],
+        "projects": [
+            {
+                "sentences": [1],
+                "name": "Hexi titanium alloy production base",
+                "location": "Ningbo",
+            }
+        ],
+    }
+    grounded = ground(answer, text=text)
+    regions = {i.value.raw: i.region for i in grounded.indicators if i.value}
+    assert regions["76.3 billion yuan"] in {"Xi 'an High-tech Zone", "Xi ‘an High-tech Zone"}
+    assert regions["31 projects"] == "Xi ‘an High-tech Zone"
+    assert grounded.projects
+    assert all(p.location != "Ningbo" for p in grounded.projects)

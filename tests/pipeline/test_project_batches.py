@@ -20,6 +20,8 @@ SIGNED = (
     "In the first quarter, 12 projects were signed with a total investment of 3.4 billion "
     "yuan, and 9 projects were started with a total investment of 2.1 billion yuan."
 )
+PLACES = "The figures are those of Anting town in Yulin.\n"
+"""A closing line naming the places the answers give: a model's place must be the text's."""
 
 
 def _at(sentence: str, figure: str, nth: int = 0) -> tuple[int, int]:
@@ -123,7 +125,7 @@ def _batch_answer(
 
 
 def test_grounding_turns_a_batch_of_projects_into_its_count_and_total() -> None:
-    text = SIGNED + "\n"
+    text = SIGNED + "\n" + PLACES
     (chunk,) = default_chunks(text)
     grounded = ground_chunk(text, chunk, _batch_answer("2.1 billion yuan"))
     assert grounded.projects == []
@@ -148,7 +150,7 @@ def test_a_batch_placed_at_a_company_gives_no_indicator() -> None:
 
 
 def test_a_batch_adds_no_indicator_for_a_figure_the_model_already_states() -> None:
-    text = SIGNED + "\n"
+    text = SIGNED + "\n" + PLACES
     (chunk,) = default_chunks(text)
     stated: dict[str, object] = {
         "sentences": [1],
@@ -165,7 +167,7 @@ def test_a_batch_adds_no_indicator_for_a_figure_the_model_already_states() -> No
 
 
 def test_a_batch_investment_that_is_no_money_states_no_total() -> None:
-    text = "In 2024, 9 projects were started, up 12% year on year.\n"
+    text = "In 2024, 9 projects were started, up 12% year on year.\n" + PLACES
     (chunk,) = default_chunks(text)
     grounded = ground_chunk(text, chunk, _batch_answer("12%"))
     assert [i.name for i in grounded.indicators] == ["number of projects started"]
@@ -252,7 +254,11 @@ def test_grounding_adds_the_counts_of_projects_the_model_left_out() -> None:
 
 
 def test_grounding_names_a_bare_total_after_the_batch_of_projects_it_belongs_to() -> None:
-    text = SIGNED + "\nThe city made 80,000 vehicles with a total output value of 9 billion yuan.\n"
+    text = (
+        SIGNED
+        + "\nThe city made 80,000 vehicles with a total output value of 9 billion yuan.\n"
+        + PLACES
+    )
     (chunk,) = default_chunks(text)
     answer = ChunkExtraction.model_validate(
         {

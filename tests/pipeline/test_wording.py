@@ -156,7 +156,8 @@ def test_a_figure_takes_its_own_phrase_else_its_paragraphs_framing_one() -> None
 
 
 def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> None:
-    (chunk,) = default_chunks(DOC)
+    text = DOC + PLACES
+    (chunk,) = default_chunks(text)
     answer = ChunkExtraction.model_validate(
         {
             "indicators": [
@@ -176,7 +177,7 @@ def test_grounding_words_the_name_as_the_text_and_fills_a_missing_period() -> No
             ]
         }
     )
-    first, second = ground_chunk(DOC, chunk, answer).indicators[:2]
+    first, second = ground_chunk(text, chunk, answer).indicators[:2]
     assert first.period == "the first half of the year"
     # the model's phrase comes from another paragraph; the figure's own sentence states 2023
     assert second.period == "2023"
@@ -310,7 +311,7 @@ def test_a_count_without_a_noun_has_no_wording() -> None:
 
 
 def test_grounding_names_a_count_the_model_calls_number_of_from_the_text() -> None:
-    text = "In 2024, the district signed 12 projects above 10 million yuan.\n"
+    text = "In 2024, the district signed 12 projects above 10 million yuan.\n" + PLACES
     (chunk,) = default_chunks(text)
     answer = ChunkExtraction.model_validate(
         {
@@ -368,7 +369,7 @@ def test_a_count_the_model_names_by_what_it_counts_is_a_number_of(
 def test_a_level_named_by_its_industry_alone_takes_the_sentences_measure(
     sentence: str, name: str, value: str, expected: str
 ) -> None:
-    text = f"In 2023, {sentence}\n"
+    text = f"In 2023, {sentence}\n" + PLACES
     (chunk,) = default_chunks(text)
     key = "change" if value.endswith("%") else "value"
     answer = ChunkExtraction.model_validate(
@@ -396,6 +397,9 @@ def test_the_day_of_an_event_is_a_period_without_on() -> None:
     assert [p[2] for p in time_phrases(text)] == ["Oct 12", "Thursday", "May 6th, 2021"]
 
 
+PLACES = "These are the figures of Yulin and of Anxi.\n"
+"""A closing line naming the places the answers give: a model's place must be the text's."""
+
 EVENT = (
     "On June 3, the prefecture held a signing ceremony for investment projects. "
     "A total of 41 projects were signed, worth 26 billion yuan.\n"
@@ -403,7 +407,8 @@ EVENT = (
 
 
 def test_a_period_the_chunk_does_not_write_gives_way_to_the_texts() -> None:
-    (chunk,) = default_chunks(EVENT)
+    text = EVENT + PLACES
+    (chunk,) = default_chunks(text)
     answer = ChunkExtraction.model_validate(
         {
             "indicators": [
@@ -426,7 +431,7 @@ def test_a_period_the_chunk_does_not_write_gives_way_to_the_texts() -> None:
             ]
         }
     )
-    first, second = ground_chunk(EVENT, chunk, answer).indicators
+    first, second = ground_chunk(text, chunk, answer).indicators
     assert first.period == "June 3"
     assert second.period == "June"
 

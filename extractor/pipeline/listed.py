@@ -48,12 +48,7 @@ from extractor.pipeline.status import stated_status
 from extractor.pipeline.subjects import acting_place
 from extractor.records import EnterpriseRole, Evidence, Project, Role
 
-__all__ = [
-    "joint_venture_partners",
-    "listed_as_company",
-    "listed_companies",
-    "listed_projects",
-]
+__all__ = ["joint_venture_partners", "listed_as_company", "listed_companies", "listed_projects"]
 
 _LIST_START = re.compile(
     r"\b(?:including|namely|such\s+as|covering(?:\s+the)?|(?:were|are)\s+the\s+projects\s+of|"
@@ -273,10 +268,10 @@ def _proper(item: str) -> str:
 
 
 def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
-    """The companies the lists of ``sentences`` name ("manufacturers including A, B and C"),
-    each a ``chain_leader`` when the list calls them leaders ("leading aluminum makers like
-    ..."), an ``investor`` when it calls them introduced or settled, else ``other``, with no
-    project and its sentence as evidence."""
+    """The companies the lists of ``sentences`` name ("manufacturers including A, B and C",
+    "A, B, C and other enterprises"), each a ``chain_leader`` when the list calls them
+    leaders ("leading aluminum makers like ..."), an ``investor`` when it calls them
+    introduced or settled, else ``other``, with no project and its sentence as evidence."""
     found: list[EnterpriseRole] = []
     for sentence in sentences:
         if _VISIT.search(sentence.text):

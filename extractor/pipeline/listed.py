@@ -273,9 +273,11 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
     leaders ("leading aluminum makers like ..."), an ``investor`` when it calls them
     introduced or settled, else ``other``, with no project and its sentence as evidence."""
     found: list[EnterpriseRole] = []
+    trailing: list[EnterpriseRole] = []
     for sentence in sentences:
         if _VISIT.search(sentence.text):
             continue
+        trailing.extend(_trailing_roles(sentence))
         for listed in _COMPANY_LIST.finditer(sentence.text):
             head = listed.group("head")
             role = (
@@ -293,7 +295,7 @@ def listed_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
                     sentence, listed.end(), role, _listed_company, end=end if end > 0 else None
                 )
             )
-    return found + _trailing_companies(sentences)
+    return found + trailing
 
 
 # A list that ends in its head: "Jiusan group, YIHAI KERRY, Coca Cola and other well-known
@@ -324,29 +326,25 @@ def _whole_name(item: str) -> str | None:
     return item if is_enterprise_name(item) else None
 
 
-def _trailing_companies(sentences: Sequence[Sentence]) -> list[EnterpriseRole]:
-    """``listed_companies`` of a list that names its companies before its head ("A, B and
-    other leading enterprises"): each a ``chain_leader`` when the head calls them leaders,
-    else ``other``, with no project and its sentence as evidence. The list is read back from
-    its head while every item is a company's name alone."""
-    found: list[EnterpriseRole] = []
-    for sentence in sentences:
-        if _VISIT.search(sentence.text):
-            continue
-        for listed in _TRAILING_HEAD.finditer(sentence.text):
-            role = Role.CHAIN_LEADER if LEADER_WORDS.search(listed.group("head")) else Role.OTHER
-            names: list[str] = []
-            for item in reversed(re.split(r",\s*(?:and\s+)?", sentence.text[: listed.start()])):
-                name = _whole_name(item)
-                if name is None or len(name.split()) > MAX_COMPANY_WORDS:
-                    break
-                names.append(name)
-            evidence = Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
-            found.extend(
-                EnterpriseRole(enterprise=n, role=role, evidence=[evidence])
-                for n in reversed(names)
-            )
-    return found
+def _trailing_roles(sentence: Sentence) -> list[EnterpriseRole]:
+    """The roles of the lists in ``sentence`` that name their companies before their head
+    ("A, B and other leading enterprises"): each a ``chain_leader`` when the head calls them
+    leaders, else ``other``, with no project and the sentence as evidence. The list is read
+    back from its head while every item is a company's name alone."""
+    roles: list[EnterpriseRole] = []
+    for listed in _TRAILING_HEAD.finditer(sentence.text):
+        role = Role.CHAIN_LEADER if LEADER_WORDS.search(listed.group("head")) else Role.OTHER
+        names: list[str] = []
+        for item in reversed(re.split(r",\s*(?:and\s+)?", sentence.text[: listed.start()])):
+            name = _whole_name(item)
+            if name is None or len(name.split()) > MAX_COMPANY_WORDS:
+                break
+            names.append(name)
+        evidence = Evidence(start=sentence.start, end=sentence.end, text=sentence.text)
+        roles.extend(
+            EnterpriseRole(enterprise=n, role=role, evidence=[evidence]) for n in reversed(names)
+        )
+    return roles
 
 
 def listed_as_company(name: str, sentences: Sequence[Sentence]) -> bool:

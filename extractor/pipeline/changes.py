@@ -29,6 +29,7 @@ from extractor.pipeline.normalize import (
     to_change,
     to_quantity,
 )
+from extractor.pipeline.wording import NAME_STOP_WORDS
 from extractor.records import Indicator
 
 __all__ = ["share_of_a_whole", "states_growth", "with_changes", "with_levels"]
@@ -51,7 +52,6 @@ _SHARE_WORD = re.compile(
 )
 _LEVEL_REACHED = re.compile(r"\bto\s+(?:about\s+|nearly\s+|over\s+|more\s+than\s+)?$", re.I)
 _OF_A_WHOLE = re.compile(r"^\s*of\s", re.IGNORECASE)
-_STOP = frozenset({"of", "the", "in", "a", "an", "and", "for", "to", "by", "at", "on"})
 
 
 _OF_THE_WHOLE = re.compile(r"^\s*of\s+(?:the|its|this|their|all)\b", re.IGNORECASE)
@@ -110,7 +110,7 @@ def _change_after(sentence: Sentence, raw: str) -> tuple[str, str, str] | None:
 
 
 def _words(name: str) -> frozenset[str]:
-    return frozenset(w.removesuffix("s") for w in normalize_text(name).split()) - _STOP
+    return frozenset(w.removesuffix("s") for w in normalize_text(name).split()) - NAME_STOP_WORDS
 
 
 def _same_statistic(level: Indicator, change: Indicator) -> bool:

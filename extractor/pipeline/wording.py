@@ -26,6 +26,7 @@ from extractor.pipeline.normalize import (
 )
 
 __all__ = [
+    "NAME_STOP_WORDS",
     "batch_total_name",
     "count_name",
     "count_wording",
@@ -36,7 +37,8 @@ __all__ = [
 ]
 
 _WORD = re.compile(rf"(?:{NAME_NUMBER}|[A-Za-z][A-Za-z'\-]*)")
-_STOP = frozenset(
+# The words two names of one thing may differ in ("output of the industry", "industry output").
+NAME_STOP_WORDS = frozenset(
     {"of", "the", "in", "a", "an", "and", "for", "to", "by", "at", "on", "s", "its", "this", "that"}
 )
 # What may not lie inside a name: a figure, or the end of a clause.
@@ -84,7 +86,7 @@ def _stem_agrees(a: str, b: str) -> bool:
 
 
 def _content(words: Sequence[str]) -> list[str]:
-    return [w for w in words if w not in _STOP]
+    return [w for w in words if w not in NAME_STOP_WORDS]
 
 
 def _tokens(text: str) -> list[_Token]:

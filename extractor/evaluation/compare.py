@@ -60,8 +60,8 @@ Enterprise names. Two different companies of one city often differ in one short 
 fuzzy ratio never decides a company. A name's *distinctive* words are what is left after
 removing place names, legal suffixes and generic words (automobile, group, corporation,
 technology, electric, new material, ...; ``enterprise_words``). Two names agree
-leniently when the distinctive words of one are all among the other's ("Junjia" in "Ningbo
-Junjia Electric Appliance Co., Ltd.", "Huayi" in "Shanghai Huayi Holding Group"), or when
+leniently when the distinctive words of one are all among the other's ("Tianrun" in "Songhe
+Tianrun Machinery Co., Ltd.", "Huayi" in "Shanghai Huayi Holding Group"), or when
 they are the same letters written apart or together ("Sun Paper", "Sunpaper";
 "Chang'an", "Changan"); names with no distinctive word ("Shenzhen Energy") compare all their
 words that way. For alignment, ``text_similarity`` caps at 0.5 a pair of enterprise names
@@ -426,7 +426,7 @@ def text_similarity(
     """Best rapidfuzz ``token_sort_ratio`` (0..1) over the variants of two names.
 
     Normalized equality is 1.0; for enterprises, names whose distinctive words agree
-    ("Junjia Electric", "Ningbo Junjia Electric Appliance") score at least 0.9 and names
+    ("Tianrun Machinery", "Songhe Tianrun Machinery Co., Ltd.") score at least 0.9 and names
     whose distinctive words disagree ("Huaxing", "Huaxin") at most 0.5. Two names with
     different numbers ("Phase I", "Phase II") score at most 0.5 so that they are never taken
     for the same thing by accident.

@@ -289,7 +289,7 @@ _POST_MODIFIER = re.compile(
 
 
 def _headed(name: str) -> str:
-    """``name`` without its post-modifier ("base for chemical new materials": "base")."""
+    """``name`` without its post-modifier ("base for new building materials": "base")."""
     return _POST_MODIFIER.sub("", name.strip())
 
 

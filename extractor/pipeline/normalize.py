@@ -1,10 +1,10 @@
 """Stage 6: turn figures as written into numbers, in code rather than by model arithmetic.
 
-``parse_figure("about 5.8 billion yuan")`` gives value 5.8e9, unit ``CNY``, qualifier
+``parse_figure("about 6.4 billion yuan")`` gives value 6.4e9, unit ``CNY``, qualifier
 ``about``. The sentence around the figure may be passed as ``before``/``after`` so that a
-qualifier or unit stated next to the quoted figure ("more than 30 production lines",
-"annual output of 40,000 tons") and split numbers from translation ("34 percent
-year-on-year9%") are read too. ``find_figures`` lists every figure a sentence writes (money,
+qualifier or unit stated next to the quoted figure ("more than 20 assembly lines",
+"annual output of 24,000 tons") and split numbers from translation ("27 percent
+year-on-year6%") are read too. ``find_figures`` lists every figure a sentence writes (money,
 quantities, percentages, multiples and counts), spelled as written, for prompts that hand the
 model the figures to classify instead of asking it to find them.
 """
@@ -309,9 +309,9 @@ _COMPOUND = re.compile(
 def find_figures(text: str) -> list[FigureSpan]:
     """Every figure ``text`` writes, in order: a number (digits, or a number word followed by
     a unit or counted noun) with its currency, scale word and unit or counted noun ("RMB 5
-    billion", "120.3 billion yuan", "15.4%", "1.82 times", "40,000 tons", "12 projects").
-    Years, dates and bare numbers are not figures. A figure split by translation ("34 percent
-    year-on-year9%") is listed as written; ``parse_figure`` repairs it."""
+    billion", "86.4 billion yuan", "13.6%", "2.4 times", "24,000 tons", "12 projects").
+    Years, dates and bare numbers are not figures. A figure split by translation ("27 percent
+    year-on-year6%") is listed as written; ``parse_figure`` repairs it."""
     numbers = [*_NUMBER.finditer(text), *_WORDS.finditer(text)]
     spans: list[FigureSpan] = []
     for m in sorted(numbers, key=lambda n: n.start()):
@@ -337,7 +337,7 @@ def find_figures(text: str) -> list[FigureSpan]:
         if m.re is _NUMBER and _NAMED_NUMBER.match(text, m.end()):
             continue  # "5G base stations", "3D printing": a number that is part of a name
         if m.re is _NUMBER and _GLUED_DECIMAL.match(text, max(0, m.start() - 1)):
-            continue  # "34 percent year-on-year9%": the decimals of a split number
+            continue  # "27 percent year-on-year6%": the decimals of a split number
         if _MONTH_BEFORE.search(text[max(0, start - 12) : start]):
             continue  # "March 15 projects" is a date before a noun
         if (

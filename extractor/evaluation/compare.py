@@ -263,14 +263,13 @@ _PLACES = _word_set(
     """
     china chinese beijing shanghai tianjin chongqing guangzhou shenzhen hangzhou ningbo nanjing
     suzhou wuxi changzhou nantong xuzhou yangzhou wuhan chengdu xian changsha zhengzhou jinan
-    qingdao yantai weifang hefei fuzhou xiamen quanzhou nanning guilin liuzhou qinzhou beihai
-    fangchenggang yulin zhaoqing foshan dongguan zhuhai huizhou zhongshan jiangmen shantou
+    qingdao weifang hefei fuzhou xiamen quanzhou nanning guilin liuzhou qinzhou beihai
+    fangchenggang yulin foshan dongguan zhuhai huizhou zhongshan jiangmen shantou
     kunming guiyang lanzhou xining yinchuan urumqi harbin changchun shenyang dalian
     shijiazhuang taiyuan hohhot nanchang haikou lhasa wenzhou jiaxing shaoxing jinhua taizhou
     huzhou guangdong guangxi zhejiang jiangsu fujian shandong henan hebei hubei hunan sichuan
     yunnan guizhou shaanxi shanxi gansu qinghai ningxia xinjiang tibet xizang mongolia
-    heilongjiang jilin liaoning anhui jiangxi hainan hong kong macau macao taiwan yong yinzhou
-    qianwan gaoyao duanzhou huaiji qingxiu yongning pingxiang dawang asean
+    heilongjiang jilin liaoning anhui jiangxi hainan hong kong macau macao taiwan
     """
 )
 """Place words removed from enterprise names before their distinctive words are compared."""

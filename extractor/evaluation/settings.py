@@ -35,7 +35,7 @@ __all__ = [
     "Tolerances",
 ]
 
-SCORER_VERSION = "2.3.0"
+SCORER_VERSION = "2.3.1"
 """Version of the scoring rules; bump it whenever a change can move a score (what each
 version changed, and how it moved the committed baseline: ``VERSIONS.md`` beside this
 module)."""

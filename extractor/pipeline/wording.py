@@ -187,8 +187,7 @@ _COUNT_STOP = re.compile(
     r"\s(?:worth|valued\s+at)\s+(?=[$\u00a5]?\d)|"
     # a verb whose object is a figure says what the counted did, not what they are: "115 major
     # projects reached 15.5 billion yuan", "nine projects attracted 8 billion yuan"
-    r"\s(?!(?:combined|estimated|accumulated|cumulated|planned|expected|registered|contracted|"
-    r"agreed|committed|fixed|added|listed)\s)(?:[a-z]+ed|hit|drew|grew|rose|won)\s+"
+    r"\s(?:[a-z]+ed|hit|drew|grew|rose|won)\s+"
     r"(?=(?:(?:a\s+total\s+of|about|around|nearly|"
     r"over|more\s+than|almost)\s+)?(?:RMB|CNY|USD|US)?\s*[$\u00a5]?\d)|"
     r"\s(?:in|since|by|during)\s+(?:(?:19|20)\d\d|the\s+first|this|last)|"

@@ -2,7 +2,7 @@
 
 from extractor import Extractor, extract_text
 
-record = extract_text("Ningbo's industrial investment rose 15.4% ...")
+record = extract_text("Songhe's fixed-asset investment grew 9.2% ...")
 async with Extractor(base_url="http://127.0.0.1:8080/v1") as ex:
     record = await ex.aextract_text(text)
     summary = await ex.aextract_to(["articles/"], "out.jsonl", resume=True)  # what `extract` does

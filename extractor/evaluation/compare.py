@@ -43,7 +43,7 @@ statistic (``standard_indicator``: "industrial added value" is the guide's
 "industrial added value above designated size", "added value of industries above designated
 size"). It still rejects a name that adds a word the other lacks on both sides: "industrial
 added value" is not "added value of the mining industry" (a sector's statistic), and
-"industrial investment" is not "investment in the automobile industry". Strict names stay
+"industrial investment" is not "investment in the textile industry". Strict names stay
 normalized-equal.
 
 Periods. "first quarter", "Q1", "first season" (a common mistranslation), "January to
@@ -61,9 +61,9 @@ fuzzy ratio never decides a company. A name's *distinctive* words are what is le
 removing place names, legal suffixes and generic words (automobile, group, corporation,
 technology, electric, new material, ...; ``enterprise_words``). Two names agree
 leniently when the distinctive words of one are all among the other's ("Tianrun" in "Songhe
-Tianrun Machinery Co., Ltd.", "Huayi" in "Shanghai Huayi Holding Group"), or when
-they are the same letters written apart or together ("Sun Paper", "Sunpaper";
-"Chang'an", "Changan"); names with no distinctive word ("Shenzhen Energy") compare all their
+Tianrun Machinery Co., Ltd.", "Ruifeng" in "Ruifeng Holding Group"), or when
+they are the same letters written apart or together ("Tian Run", "Tianrun";
+"Chang'an", "Changan"); names with no distinctive word ("Guangzhou Energy") compare all their
 words that way. For alignment, ``text_similarity`` caps at 0.5 a pair of enterprise names
 whose distinctive words disagree, so another company's role is never paired.
 """
@@ -294,7 +294,7 @@ class EnterpriseWords:
 
     @property
     def glued(self) -> str:
-        """The distinctive words written together ("Sun Paper" and "Sunpaper" agree)."""
+        """The distinctive words written together ("Tian Run" and "Tianrun" agree)."""
         return "".join(self.distinctive)
 
 

@@ -32,7 +32,7 @@ they agree in lenient mode and 0 otherwise; an enum 1 or 0; a role's project 1 w
 the aligned project. The thresholds (``MatchThresholds``) are set so that a pair needs its
 name plus roughly one more key field to agree. A role pair whose enterprise names score
 under ``MatchThresholds.role_enterprise`` (0.8) has similarity 0: character overlap between
-two short unrelated names ("Nanning Chuxin", "Huaxin Zhenbang": 0.69) must not let one
+two short unrelated names ("Xinhe Chuanrun", "Huaxin Chuanfeng": 0.67) must not let one
 enterprise's role stand in for another's.
 
 Alignment. One-to-one, by optimal assignment (``scipy.optimize.linear_sum_assignment``).

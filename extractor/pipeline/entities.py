@@ -4,7 +4,7 @@ people as enterprises, and batches, places, industries, statistics, companies an
 clauses as projects.
 
 ``is_enterprise_name`` judges a name alone: governments, schools and media are not companies
-unless the name also says it is one ("Nanning Industrial Investment Group"), and a name whose
+unless the name also says it is one ("Songhe Industrial Investment Group"), and a name whose
 last word is a park, zone or place noun ("Yanshan Industrial Park") is a place whatever
 precedes it, and a name that starts with a person's title ("Mayor Yu Hongsheng") is a
 person. ``named_as_place`` needs the text too: a bare name it writes as a place's ("Wuxi" beside
@@ -145,7 +145,7 @@ _NUMERAL = re.compile(r"\(?[IVXivx]{1,4}[.)]?")
 def is_enterprise_name(name: str) -> bool:
     """False for names of governments, schools, media, places, parks, people and lists.
     A government or school is a company only with a legal form ("... Group", "... Co., Ltd."),
-    a place-like name also with a word of trade ("Nanning Industrial Investment Group")."""
+    a place-like name also with a word of trade ("Songhe Industrial Investment Group")."""
     words = re.findall(r"[a-z]+", name.lower())
     if not words or _PLACE_HEAD.search(name) or _TITLE_FIRST.search(name.strip()):
         return False
@@ -294,8 +294,8 @@ def _headed(name: str) -> str:
 
 
 def _head(name: str) -> str:
-    """The noun that heads ``name``: its last word before a post-modifier ("base for chemical
-    new materials" is headed by "base"); "" for no word."""
+    """The noun that heads ``name``: its last word before a post-modifier ("base for new
+    building materials" is headed by "base"); "" for no word."""
     words = re.findall(r"[\w'-]+", _headed(name))
     return words[-1] if words else ""
 

@@ -75,7 +75,7 @@ _QUALIFIER_DOC = (
 _RAW_DOC = "The figure exactly as written in the text, copied character for character."
 _REPAIRED_DOC = (
     "True only when a number split by translation was put back together from the text's own "
-    "digits ('34 percent year-on-year9%' means 34.9%)."
+    "digits ('27 percent year-on-year6%' means 27.6%)."
 )
 
 
@@ -118,7 +118,7 @@ class Evidence(RecordModel):
 
 
 class Money(RecordModel):
-    """An amount of money, scale applied ("1.21 trillion yuan" -> 1210000000000)."""
+    """An amount of money, scale applied ("1.36 trillion yuan" -> 1360000000000)."""
 
     amount: Number = Field(ge=0, description="The amount as a plain number with scale applied.")
     currency: str = Field(

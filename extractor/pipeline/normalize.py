@@ -382,7 +382,7 @@ def first_number(text: str) -> float | None:
 
 
 def is_percent(text: str) -> bool:
-    """Whether the figure ``text`` reads as a percent ("15.4%", "8.1 percent", "3 per cent";
+    """Whether the figure ``text`` reads as a percent ("13.6%", "8.1 percent", "3 per cent";
     not "2.7 percentage points")."""
     try:
         return parse_figure(text).unit == "%"

@@ -157,7 +157,7 @@ def figure_hints(sentences: Sequence[str]) -> list[tuple[str, int]]:
 
 def figures_question(sentences: Sequence[str]) -> str:
     """The figure pass's question: the numbered sentences, then each figure with its letter,
-    sentence and context: ``a: "15.4%" in [2] "...added value grew 15.4% year-on-year..."``."""
+    sentence and context: ``a: "13.6%" in [2] "...added value grew 13.6% year-on-year..."``."""
     lines = [
         f'{f.label}: "{f.text}" in [{f.sentence}] "{figure_context(sentences[f.sentence - 1], f)}"'
         for f in list_figures(sentences)
@@ -172,7 +172,7 @@ def projects_question(sentences: Sequence[str]) -> str:
 
 def indicators_question(sentences: Sequence[str]) -> str:
     """The indicators pass's question: the numbered sentences, then every figure in them
-    with an id and its sentence number, one a line ("(a) 15.4% [s4]")."""
+    with an id and its sentence number, one a line ("(a) 13.6% [s4]")."""
     hints = figure_hints(sentences)
     listed = "\n".join(f"({letter(i)}) {text} [s{n}]" for i, (text, n) in enumerate(hints))
     return f"Sentences:\n{_numbered(sentences)}\n\nFigures:\n{listed or 'none'}"

@@ -17,6 +17,7 @@ from extractor.cli.extract import app
 from extractor.config import ExtractorConfig
 from extractor.llm.client import ModelClient
 from extractor.pipeline.batch import run_batch
+from extractor.pipeline.prompt import load_prompt
 from extractor.records import DocumentRecord
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +55,13 @@ def test_manifest_names_model_hash_date_and_prompt() -> None:
     )
     assert manifest["prompt_version"] == "extract.v1"
     assert manifest["date"]
+
+
+def test_manifest_names_the_hash_of_the_default_prompt() -> None:
+    """Recordings of another prompt cannot pass for the default's: a changed prompt file means
+    recording again (the recorded requests would also go unused, below)."""
+    manifest = json.loads((RECORDINGS / "MANIFEST.json").read_text(encoding="utf-8"))
+    assert manifest["prompt_sha256"] == load_prompt().sha256
 
 
 def test_replay_reproduces_the_recorded_run(replayed: Path) -> None:

@@ -49,7 +49,7 @@ half holds 6 projects, 14 indicators and 10 roles, and most chunks hold none or 
 and role: the caps bound a runaway answer without being a count the model aims for."""
 
 _SENTENCES_DOC = "Numbers of the sentences that state this record, e.g. [3] or [3, 4]."
-_FIGURE_DOC = "The figure exactly as written, number and unit, e.g. 'about 5 billion yuan'."
+_FIGURE_DOC = "The figure exactly as written, number and unit, e.g. 'about 6.4 billion yuan'."
 
 
 class _Wire(BaseModel):
@@ -106,7 +106,7 @@ class WireIndicator(_Wire):
     enterprise: str | None = Field(default=None, description="Only for one company's figure.")
     period: str | None = Field(default=None, description="The time as written.")
     value: str | None = Field(default=None, description="The level, " + _FIGURE_DOC)
-    change: str | None = Field(default=None, description="The change as written, e.g. '15.4%'.")
+    change: str | None = Field(default=None, description="The change as written, e.g. '13.6%'.")
 
     _absent = field_validator("region", "enterprise", "period", "value", "change", mode="before")(
         _absent_as_none

@@ -672,6 +672,7 @@ def ground_chunk(
         with_levels(with_changes(out.indicators, chunk.sentences), chunk.sentences),
         chunk.sentences,
         document,
+        out.warnings,
     )
     out.indicators = event_days(shared_periods(out.indicators, chunk.sentences), chunk.sentences)
     # a record that only page furniture states (a Chinese footer, a credit line) is the page's

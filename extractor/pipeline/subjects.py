@@ -294,7 +294,10 @@ def referred_place(region: str, sentence: str, before: str) -> str | None:
 
 
 def placed(
-    indicators: Sequence[Indicator], sentences: Sequence[Sentence], document: str
+    indicators: Sequence[Indicator],
+    sentences: Sequence[Sentence],
+    document: str,
+    warnings: list[str] | None = None,
 ) -> list[Indicator]:
     """``indicators`` (a chunk's, ``sentences`` its sentences, of ``document``) with a place
     for each that names neither a region nor an enterprise, or only a place noun ("the
@@ -302,9 +305,11 @@ def placed(
     acts first in the document. A figure is always some place's or some company's (the guide
     sets region null only for a company's figure, and resolves "the city" to the place the
     text makes plain), so one that no place can be found for could not be right, and is left
-    out. A province written only to locate a smaller place gives way to it (``narrower_place``),
-    and so does one given to a figure whose sentence speaks of "the city" or "the county"
-    named before it (``referred_place``)."""
+    out, with a line in ``warnings`` (EXPERIMENTS row NPL: the commonest region of the
+    document's other figures is not its place either). A province written only to locate a
+    smaller place gives way to it (``narrower_place``), and so does one given to a figure
+    whose sentence speaks of "the city" or "the county" named before it
+    (``referred_place``)."""
     indicators = [_company_out_of_region(i) for i in indicators]
     out: list[Indicator] = []
     for indicator in indicators:
@@ -335,6 +340,10 @@ def placed(
             company := acting_company(sentence.text, document, sentence.start)
         ):
             out.append(_the_companys(indicator, company))
+        elif warnings is not None:
+            warnings.append(
+                f"indicator {indicator.name!r}: no place or company found for it, dropped"
+            )
     return out
 
 

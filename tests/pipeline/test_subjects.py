@@ -88,12 +88,15 @@ def test_a_figure_of_no_place_takes_the_place_that_acts_first_in_the_document() 
     assert placed_figure.region == "Anxi county"
 
 
-def test_a_figure_no_place_can_be_found_for_is_left_out_and_a_companys_is_kept() -> None:
+def test_a_figure_no_place_can_be_found_for_is_left_out_with_a_warning_a_companys_kept() -> None:
     text = "Industrial investment reached 12 yuan.\n"
     (chunk,) = default_chunks(text)
     sentence = chunk.sentences[0]
     company = _figure(sentence, "12 yuan", enterprise="Hengrui Group")
-    assert placed([_figure(sentence, "12 yuan"), company], chunk.sentences, text) == [company]
+    warnings: list[str] = []
+    figures = [_figure(sentence, "12 yuan"), company]
+    assert placed(figures, chunk.sentences, text, warnings) == [company]
+    assert warnings == [f"indicator {figures[0].name!r}: no place or company found for it, dropped"]
 
 
 def test_a_place_noun_alone_is_resolved_and_never_lends_itself_to_another_figure() -> None:

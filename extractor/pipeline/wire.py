@@ -53,7 +53,8 @@ _FIGURE_DOC = "The figure exactly as written, number and unit, e.g. 'about 6.4 b
 
 
 class _Wire(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # the model may open a string with a space (" Ningbo"): a place or name never does
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     sentences: list[int] = Field(min_length=1, max_length=3, description=_SENTENCES_DOC)
 

@@ -62,12 +62,15 @@ async def _chunk(
                 # never more re-asks than instructor makes: a complaint then fails the chunk
                 reasks = min(1, client.config.max_reasks)
                 check = GroundingCheck(prompt.reask, document.text, chunk, reasks=reasks)
+            context: dict[str, object] = {}
+            if check is not None:
+                context["check"] = check
+            if prompt.marks is not None:
+                context["marks"] = (prompt.marks.open, prompt.marks.close)
             async with limit:
                 messages = prompt.messages(chunk, document.text_sha256)
                 answer = await client.extract(
-                    messages,
-                    ChunkExtraction,
-                    validation_context=None if check is None else {"check": check},
+                    messages, ChunkExtraction, validation_context=context or None
                 )
             reasked = [
                 f"chunk {chunk.index}: re-asked for {n} indicator figure(s) not in the text"

@@ -38,6 +38,7 @@ from extractor.pipeline.anchor import figure_context, labels_model, letter, list
 from extractor.pipeline.chunk import Chunk
 from extractor.pipeline.nearest import ExampleBank
 from extractor.pipeline.nearest import numbered as _numbered
+from extractor.pipeline.normalize import find_figures
 from extractor.pipeline.reask import parse_templates
 from extractor.pipeline.wire import ChunkExtraction, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
 
@@ -45,6 +46,7 @@ __all__ = [
     "DEFAULT_PROMPT",
     "PASSES",
     "AnyPrompt",
+    "Marks",
     "PassPrompt",
     "Prompt",
     "TypedPrompt",
@@ -87,6 +89,7 @@ class Prompt:
     missed: str | None = None  # a follow-up turn's template (``missed.v1``), ``$figures`` in it
     reask: dict[str, Template] | None = None  # complaints that re-ask (``reask.v1``)
     window: WindowPart | None = None  # a second look at uncovered figures (``window.v1``)
+    marks: Marks | None = None  # what the sentences' figures are wrapped in (``extract.v2``)
 
     def messages(self, chunk: Chunk, text_sha256: str | None = None) -> list[dict[str, str]]:
         """The chat messages for one chunk: instructions, the bank's nearest example as a
@@ -98,8 +101,28 @@ class Prompt:
         return [
             {"role": "system", "content": self.system},
             *(example.turns() if example is not None else ()),
-            {"role": "user", "content": "Sentences:\n" + number_sentences(chunk)},
+            {"role": "user", "content": "Sentences:\n" + number_sentences(chunk, self.marks)},
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """What a prompt wraps every figure of the sentences in (``NAME.VERSION.marks.json``):
+    "... output value reached «48.6 billion yuan», up «6.5%»". Code finds the figures
+    (``normalize.find_figures``), so the model sees each one it might list (EXPERIMENTS row
+    MK); the answer's strings are read without the marks (``wire``)."""
+
+    open: str
+    close: str
+
+    def wrap(self, sentence: str) -> str:
+        """``sentence`` with each of its figures between the marks."""
+        out: list[str] = []
+        at = 0
+        for span in find_figures(sentence):
+            out.append(f"{sentence[at : span.start]}{self.open}{span.text}{self.close}")
+            at = span.end
+        return "".join(out) + sentence[at:]
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,9 +168,9 @@ class TypedPrompt:
 AnyPrompt = Prompt | TypedPrompt
 
 
-def number_sentences(chunk: Chunk) -> str:
-    """One sentence a line, numbered from 1 within the chunk."""
-    return _numbered([s.text for s in chunk.sentences])
+def number_sentences(chunk: Chunk, marks: Marks | None = None) -> str:
+    """One sentence a line, numbered from 1 within the chunk, figures wrapped in ``marks``."""
+    return _numbered([marks.wrap(s.text) if marks else s.text for s in chunk.sentences])
 
 
 def figure_hints(sentences: Sequence[str]) -> list[tuple[str, int]]:
@@ -209,13 +232,14 @@ def _json(raw: str, what: str) -> Any:
         raise ConfigError(f"{what} are not JSON: {e}") from e
 
 
-def _render_examples(raw: str, prompt_id: str) -> str:
+def _render_examples(raw: str, prompt_id: str, marks: Marks | None = None) -> str:
     examples: Any = _json(raw, f"examples of prompt {prompt_id}")
     blocks = []
     for example in examples:
         # The examples must be valid answers: a broken example teaches a broken format.
         output = ChunkExtraction.model_validate(example["output"])
-        lines = _numbered(example["sentences"])
+        sentences = [str(s) for s in example["sentences"]]
+        lines = _numbered([marks.wrap(s) for s in sentences] if marks else sentences)
         answer = output.model_dump_json(exclude_defaults=True)
         blocks.append(f"Sentences:\n{lines}\nJSON:\n{answer}")
     return "\n\n".join(blocks)
@@ -368,6 +392,9 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
     )
     if not isinstance(loaded, Prompt):  # parts[0] has no "+": nothing is joined to it yet
         raise ConfigError(usage)
+    if loaded.marks is not None:
+        # the parts' own questions and answers know no marks (yet)
+        raise ConfigError(f"prompt {prompt_id!r}: {parts[0]} marks figures and joins no part")
     figures: PassPrompt | None = None
     bank: ExampleBank | None = None
     missed: str | None = None
@@ -414,6 +441,31 @@ def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> 
         return _load_typed(prompt_id, folder)
     system_raw = _read(folder, f"{prompt_id}.system.md")
     examples_raw = _read(folder, f"{prompt_id}.examples.json")
-    digest = hashlib.sha256(system_raw.encode() + b"\0" + examples_raw.encode()).hexdigest()
-    system = Template(system_raw).substitute(examples=_render_examples(examples_raw, prompt_id))
-    return Prompt(prompt_id=prompt_id, system=system.strip(), sha256=digest)
+    hashed = system_raw.encode() + b"\0" + examples_raw.encode()
+    marks = None
+    if _exists(folder, f"{prompt_id}.marks.json"):
+        marks_raw = _read(folder, f"{prompt_id}.marks.json")
+        marks = _load_marks(marks_raw, prompt_id)
+        hashed += b"\0" + marks_raw.encode()
+    examples = _render_examples(examples_raw, prompt_id, marks)
+    system = Template(system_raw).substitute(examples=examples)
+    return Prompt(
+        prompt_id=prompt_id,
+        system=system.strip(),
+        sha256=hashlib.sha256(hashed).hexdigest(),
+        marks=marks,
+    )
+
+
+def _load_marks(raw: str, prompt_id: str) -> Marks:
+    """A prompt's marks: two different, non-empty strings without a space."""
+    body: Any = _json(raw, f"marks of prompt {prompt_id}")
+    try:
+        marks = Marks(open=str(body["open"]), close=str(body["close"]))
+    except (KeyError, TypeError) as e:
+        raise ConfigError(f"prompt {prompt_id}: marks need an open and a close: {e!r}") from e
+    if not marks.open or not marks.close or marks.open == marks.close:
+        raise ConfigError(f"prompt {prompt_id}: marks must be two different, non-empty strings")
+    if any(c.isspace() for c in marks.open + marks.close):
+        raise ConfigError(f"prompt {prompt_id}: marks hold no space")
+    return marks

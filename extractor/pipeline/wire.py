@@ -58,6 +58,28 @@ class _Wire(BaseModel):
 
     sentences: list[int] = Field(min_length=1, max_length=3, description=_SENTENCES_DOC)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _unmarked(cls, data: object, info: ValidationInfo) -> object:
+        """A prompt that marks the sentences' figures («...») hands its marks in the
+        validation context (``marks``: the two strings); the model copies them, and a
+        string of the text never holds them, so they are read away."""
+        context = info.context if isinstance(info.context, dict) else {}
+        marks = context.get("marks")
+        if not marks or not isinstance(data, dict):
+            return data
+        return {key: _without(value, tuple(marks)) for key, value in data.items()}
+
+
+def _without(value: object, marks: tuple[str, ...]) -> object:
+    if isinstance(value, str):
+        for mark in marks:
+            value = value.replace(mark, "")
+        return value
+    if isinstance(value, list):
+        return [_without(v, marks) for v in value]
+    return value
+
 
 PLACEHOLDERS = frozenset({"", "unknown", "none", "null", "n/a", "na", "not stated", "-", "?"})
 """What small models write for a key they have nothing for (compared lower-cased, stripped)."""

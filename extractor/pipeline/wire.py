@@ -62,8 +62,9 @@ class _Wire(BaseModel):
     @classmethod
     def _unmarked(cls, data: object, info: ValidationInfo) -> object:
         """A prompt that marks the sentences' figures («...») hands its marks in the
-        validation context (``marks``: the two strings); the model copies them, and a
-        string of the text never holds them, so they are read away."""
+        validation context (``marks``: the two strings); the model copies them, so they
+        are read away (a text that itself writes a mark loses it from what the model
+        copies: grounding then finds the rest of the string)."""
         context = info.context if isinstance(info.context, dict) else {}
         marks = context.get("marks")
         if not marks or not isinstance(data, dict):

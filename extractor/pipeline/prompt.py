@@ -5,7 +5,9 @@ Two kinds of prompt live in ``extractor/prompts/`` (or in a folder the user name
 - A one-call prompt (``extract.v1``, the default) is a pair of files:
   ``NAME.VERSION.system.md``, the instructions with a ``$examples`` placeholder, and
   ``NAME.VERSION.examples.json``, the few-shot examples rendered into it. One call per chunk
-  asks for all three record types (``ChunkExtraction``).
+  asks for all three record types (``ChunkExtraction``). An optional third file,
+  ``NAME.VERSION.marks.json`` (``extract.v2``), has every figure of the sentences, the
+  examples' included, shown between two marks (``Marks``).
 - A one-pass-per-type prompt (``typed.v1``) is three such pairs,
   ``NAME.VERSION.PASS.system.md`` and ``NAME.VERSION.PASS.examples.json`` for the passes
   ``projects``, ``indicators`` and ``roles``. Each pass has its own small answer model

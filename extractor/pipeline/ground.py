@@ -5,7 +5,9 @@ here. Each figure and name the model wrote is looked up in the chunk (module ``l
 the cited sentences first, then the rest). A located figure takes the document's own
 spelling as ``raw`` and is parsed in code (stage 6); names take the document's spelling
 too. A record the entity rules reject (a name that is no project, a role for no company) is
-dropped with a warning. When the cited sentences hold none of a record's figures and names,
+dropped with a warning, as is a company the model lists as its own project ("NGC" by "NGC")
+where no figure is given and none of its sentences tells of building, investing, settling or
+signing. When the cited sentences hold none of a record's figures and names,
 the citation moves to the sentences that do; a record whose anchor is found nowhere is
 ungrounded (dropped, or kept with a flag on request). An indicator's name takes the text's
 own wording (module ``wording``) and, when the model gave no period, the one the text states
@@ -455,6 +457,13 @@ class _Grounder:
             and written_name(e, self.text.document)
             and (c := company_of(e))
         ]
+        if (
+            not figures
+            and _its_own_company(wire.name, enterprises)
+            and not any(_UNDERTAKING.search(s.text) for s in record.sentences)
+        ):
+            record.warnings.append(f"{record.label}: dropped, a company listed as its own project")
+            return
         if not (figures or enterprises or PROJECT_NOUN.search(wire.name)):
             record.warnings.append(
                 f"{record.label}: dropped, no figure, company or project word: not a project"
@@ -699,3 +708,24 @@ def _located(location: str | None, document: str) -> str | None:
     if not location:
         return None
     return spelled_out(location, document) or without_province(location) or location
+
+
+_UNDERTAKING = re.compile(
+    r"\b(?:projects?|plants?|factor(?:y|ies)|facilit(?:y|ies)|bases?|lines?|parks?|cent(?:er|re)s?"
+    r"|headquarters|campus|workshops?|phases?|invest(?:s|ed|ing|ments?)?|build(?:s|ing)?|built"
+    r"|construct(?:s|ed|ing|ion)?|settl(?:e|es|ed|ing)|sign(?:s|ed|ing)?|land(?:s|ed)"
+    r"|introduc(?:e|es|ed|ing)|sets?\s+up|establish(?:es|ed|ing)?|expan(?:d|ds|ded|ding|sion)"
+    r"|broke\s+ground|groundbreaking|put\s+into|commenc(?:e|es|ed|ing))\b",
+    re.IGNORECASE,
+)
+"""Words of a sentence that tells of something built, invested in, settled or signed."""
+
+
+def _its_own_company(name: str, enterprises: Iterable[str]) -> bool:
+    """Whether a project's name is only one of its own enterprises' ("NGC" built by "NGC"): a
+    company the text mentions, not something it builds. A name with a project's word keeps
+    ("Haichen Lithium Battery Phase II" of "Haichen Lithium Battery")."""
+    if PROJECT_NOUN.search(name):
+        return False
+    key = normalize_name(name)
+    return any(normalize_name(e) == key for e in enterprises)

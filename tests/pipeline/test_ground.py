@@ -755,6 +755,32 @@ def test_a_company_the_text_lists_among_companies_is_no_project_and_keeps_the_li
     }
 
 
+_OWN = (
+    "Qiyuan Motors Co., Ltd., the region's largest carmaker, shared its export plans on Monday.\n"
+    "Hongshan Solar will build a wafer plant in the Qianwan New District.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "enterprise", "kept"),
+    [
+        (1, "Qiyuan Motors", "Qiyuan Motors", False),
+        (1, "Qiyuan Motors", "Qiyuan Motors Co., Ltd.", False),  # legal forms aside
+        (2, "Hongshan Solar", "Hongshan Solar", True),  # its sentence builds something
+    ],
+)
+def test_a_company_listed_as_its_own_project_is_one_only_where_its_sentences_build(
+    sentence: int, name: str, enterprise: str, kept: bool
+) -> None:
+    grounded = ground(
+        {"projects": [{"sentences": [sentence], "name": name, "enterprises": [enterprise]}]},
+        text=_OWN,
+    )
+    assert [p.name for p in grounded.projects] == ([name] if kept else [])
+    dropped = "a company listed as its own project" in "\n".join(grounded.warnings)
+    assert dropped is not kept
+
+
 @pytest.mark.parametrize(
     ("sentence", "name", "figure", "expected"),
     [

@@ -122,6 +122,8 @@ form ("... Enterprises Co., Ltd.")."""
 
 
 _TITLE_LAST = re.compile(rf"\b(?:{_TITLES})$", re.I)
+_HONORIFIC = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Madam|Dr)\.?\s+(?P<name>[A-Z].*)$")
+"""A courtesy title before a name: "Mr He", "Ms Chen Li" (``_courtesy``)."""
 
 
 def _titled_person(words: list[str]) -> bool:
@@ -129,6 +131,17 @@ def _titled_person(words: list[str]) -> bool:
     if _is_person(words):
         return True
     return _TITLE_LAST.search(" ".join(words[:-2])) is not None and _is_person(words[-2:])
+
+
+def _courtesy(name: str) -> bool:
+    """A person named the way fluent English names one: a courtesy title and a surname ("Mr
+    He", "Dr. Wang") or a Chinese full name ("Ms Chen Li"); "Dr. Reddy's Laboratories" is a
+    company."""
+    found = _HONORIFIC.match(name.strip())
+    if found is None:
+        return False
+    words = found.group("name").split()
+    return len(words) == 1 or _is_person([w.lower() for w in words])
 
 
 def _is_person(words: list[str]) -> bool:
@@ -156,6 +169,8 @@ def is_enterprise_name(name: str) -> bool:
     if not any(c.isupper() for c in name) and not LEGAL_FORM.search(name):
         return False  # a company's name is a proper name: "polylactic acid" is a product
     if set(words) <= _PROVINCES | {"province", "the", "of"} or _titled_person(words):
+        return False
+    if _courtesy(name):
         return False
     if _LIST.search(name) or (_GROUP.search(name) and not LEGAL_FORM.search(name)):
         return False

@@ -40,6 +40,8 @@ from extractor.pipeline.wire import ChunkExtraction
         "Hengyuan Enterprises Co., Ltd.",  # a plural with a legal form is one company
         "Vix Co",  # roman-numeral letters inside a name
         "XCMG",
+        "Dr. Reddy's Laboratories",  # a courtesy title inside a company's name
+        "Mr Tea Group",
     ],
 )
 def test_companies_are_enterprises(name: str) -> None:
@@ -67,6 +69,9 @@ def test_companies_are_enterprises(name: str) -> None:
         "Gao Lin",
         "Zhang",  # a person the text named before, by surname
         "Site Manager Zhou Ming",  # a person after a title that does not open the name
+        "Mr He",  # a person after a courtesy title, as fluent English writes one
+        "Ms. Chen Li",
+        "Dr Liu",
         "Xinhua Silk Road",  # media: a news agency, a news site, an expat magazine
         "Linhai Economic Net",
         "Linhai Online",

@@ -241,9 +241,11 @@ _STATISTIC_START = re.compile(
 "investment from January to April") names no undertaking."""
 _AUTHORITY_HEADS = frozenset(
     {"committee", "commission", "government", "bureau", "office", "department", "ministry",
-     "authorities", "university", "college", "school", "institute", "academy"}
+     "authorities", "university", "college", "school", "institute", "academy", "administration",
+     "agency", "association", "federation", "chamber", "council"}
 )  # fmt: skip
-"""Heads of an authority's or a school's name ("equipment park management committee")."""
+"""Heads of an authority's, a trade body's or a school's name ("equipment park management
+committee", "China Construction Machinery Industry Association")."""
 _ZONE = re.compile(r"\b(industrial|cluster|development|demonstration) (area|zone)\b", re.I)
 _PERSON_HEADS = frozenset(
     {"leader", "leaders", "manager", "director", "chairman", "official", "officials", "mayor",
@@ -410,7 +412,7 @@ def not_a_project(name: str) -> str | None:
     if _titled_person(re.findall(r"[a-z]+", name.lower())) or head in _PERSON_HEADS:
         return "a person"
     if head in _AUTHORITY_HEADS and not LEGAL_FORM.search(name):
-        return "a government or a school"
+        return "a government, a trade body or a school"
     if set(words) <= _GENERIC_WORDS:
         return GENERIC
     noun = _head(name)

@@ -172,7 +172,8 @@ def test_single_undertakings_may_be_projects(name: str) -> None:
         ("Director Zhao Min", "a person"),
         ("project leader", "a person"),  # headed by a person's noun
         ("general manager", "a person"),
-        ("Linhai port management committee", "a government or a school"),
+        ("Linhai port management committee", "a government, a trade body or a school"),
+        ("Linhai Machinery Industry Association", "a government, a trade body or a school"),
         # a development zone is a location (guide section 2)
         ("Zhangzhou Development Zone", "a zone: a location (guide §2)"),
         ("East Lake High-tech Development Zone (Optics Valley of China)",

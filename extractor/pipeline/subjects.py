@@ -78,12 +78,25 @@ _NOT_PLACES = frozenset(
 )  # fmt: skip
 
 
+_OPENERS = frozenset(
+    {
+        "new", "newly", "last", "next", "other", "many", "some", "most", "several", "local",
+        "major", "key", "foreign", "domestic", "total", "also", "then", "now", "recently",
+        "currently", "previously", "later", "earlier", "so", "thus", "together", "jointly",
+    }
+)  # fmt: skip
+"""Words that open a sentence with a capital but name no place ("New invested ... had put
+into production")."""
+
+
 def _subject(text: str) -> str | None:
     match = _SUBJECT.match(text.strip())
     if match is None:
         return None
     name = match.group("name")
     if name.split()[0].lower() in _NOT_PLACES or LEGAL_FORM.search(name):
+        return None
+    if name.lower() in _OPENERS:  # a capital only because it opens the sentence
         return None
     return name
 

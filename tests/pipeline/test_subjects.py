@@ -33,6 +33,8 @@ def _place(text: str, nth: int = 0) -> str | None:
         ("Hengrui Group signed eleven projects in the county.", None),
         ("Although Lishui signed eleven projects, investment fell.", None),
         ("Which completed 40 projects above designated size.", None),
+        ("New invested projects had started production by May.", None),  # a capital opener
+        ("Recently signed projects number 40.", None),
         # a place that does not act on projects
         ("Lishui is a city in Zhejiang with 2.5 million people.", None),
     ],

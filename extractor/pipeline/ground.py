@@ -718,7 +718,10 @@ _UNDERTAKING = re.compile(
     r"|broke\s+ground|groundbreaking|put\s+into|commenc(?:e|es|ed|ing))\b",
     re.IGNORECASE,
 )
-"""Words of a sentence that tells of something built, invested in, settled or signed."""
+"""Words of a sentence that tells of something built, invested in, settled or signed. Not
+``PROJECT_NOUN`` and a list of verbs: "hub", "station" or "mill" also name no undertaking in a
+feature's prose (with them, an Economist section's name, "Technology Quarterly", listed as a
+project of itself, is kept)."""
 
 
 def _its_own_company(name: str, enterprises: Iterable[str]) -> bool:

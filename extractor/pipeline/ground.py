@@ -434,6 +434,12 @@ class _Grounder:
             if quantity.unit == UNITLESS:
                 record.warnings.append(f"{record.label}: capacity {text!r} has no unit, dropped")
                 continue
+            if _NO_CAPACITY.match(quantity.unit):
+                record.warnings.append(
+                    f"{record.label}: capacity {text!r} counts people or firms or is a share, "
+                    "dropped"
+                )
+                continue
             capacity.append(quantity)
         reason = not_a_project(wire.name)
         sentences = [s.text for s in record.sentences]
@@ -708,6 +714,16 @@ def _located(location: str | None, document: str) -> str | None:
     if not location:
         return None
     return spelled_out(location, document) or without_province(location) or location
+
+
+_NO_CAPACITY = re.compile(
+    r"^(?:%|workers?|staff|employees?|people|persons?|jobs?|businesses|shops|enterprises"
+    r"|compan(?:y|ies)|firms?|factories|households)(?:/\w+)?$",
+    re.IGNORECASE,
+)
+"""Units of a figure that is no production capacity or size (the guide: "not jobs"): a count
+of people or firms ("200 workers", "300,000 small businesses") or a share ("20 per cent of the
+city's factories")."""
 
 
 _UNDERTAKING = re.compile(

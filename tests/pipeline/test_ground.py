@@ -755,6 +755,28 @@ def test_a_company_the_text_lists_among_companies_is_no_project_and_keeps_the_li
     }
 
 
+def test_a_capacity_that_counts_people_or_firms_or_is_a_share_is_no_capacity() -> None:
+    text = (
+        "The Qiyuan Motors plant in Hefei employs 200 workers, holds 20% of the city's output "
+        "and makes 40,000 tons a year.\n"
+    )
+    grounded = ground(
+        {
+            "projects": [
+                {
+                    "sentences": [1],
+                    "name": "Qiyuan Motors plant",
+                    "capacity": ["200 workers", "20%", "40,000 tons a year"],
+                }
+            ]
+        },
+        text=text,
+    )
+    (project,) = grounded.projects
+    assert [c.raw for c in project.capacity] == ["40,000 tons a year"]
+    assert "counts people or firms or is a share" in "\n".join(grounded.warnings)
+
+
 _OWN = (
     "Qiyuan Motors Co., Ltd., the region's largest carmaker, shared its export plans on Monday.\n"
     "Hongshan Solar will build a wafer plant in the Qianwan New District.\n"

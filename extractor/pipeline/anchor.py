@@ -41,6 +41,7 @@ __all__ = [
     "indicators_from_labels",
     "labels_model",
     "letter",
+    "lettered_model",
     "list_figures",
     "no_indicator",
     "settled",
@@ -147,16 +148,33 @@ def labels_model(figures: tuple[str, ...], settled: tuple[bool, ...] = ()) -> ty
     in order, each required, each repeating its figure, so that the grammar a server derives
     from it asks about every figure in turn. A ``settled`` figure (aligned with ``figures``;
     empty: none) gets a ``SettledLabel``: no indicator, and no name to write."""
-    fields: dict[str, Any] = {}
+    bases = [
+        SettledLabel if i < len(settled) and settled[i] else FigureLabel
+        for i in range(len(figures))
+    ]
+    return lettered_model(
+        "FigureLabels", "Figure", "figure", list(zip(bases, figures, strict=True))
+    )
+
+
+def lettered_model(
+    title: str, item: str, key: str, items: Sequence[tuple[type[BaseModel], str]]
+) -> type[BaseModel]:
+    """An answer (named ``title`` and the count) with keys a, b, c ... in order, each
+    required: item i's model (named ``item`` and its letter) with its ``key`` fixed to item
+    i's text, so that the grammar a server derives from it asks about every listed thing in
+    turn and has the model repeat it (``labels_model``'s figures, ``verify.verdicts_model``'s
+    project names)."""
     constant: Any = Literal  # a Literal of a value known only at run time
-    for i, text in enumerate(figures):
-        base = SettledLabel if i < len(settled) and settled[i] else FigureLabel
-        label = create_model(f"Figure_{letter(i)}", __base__=base, figure=(constant[text], ...))
-        fields[letter(i)] = (label, ...)
+    fields: dict[str, Any] = {}
+    for i, (base, text) in enumerate(items):
+        fixed: dict[str, Any] = {key: (constant[text], ...)}
+        one = create_model(f"{item}_{letter(i)}", __base__=base, **fixed)
+        fields[letter(i)] = (one, ...)
     model: type[BaseModel] = create_model(
-        f"FigureLabels{len(figures)}",
+        f"{title}{len(items)}",
         __config__=ConfigDict(extra="forbid"),
-        __doc__="A label for every listed figure, by its letter.",
+        __doc__=f"A label for every listed {key}, by its letter.",
         **fields,
     )
     return model

@@ -9,7 +9,9 @@ write is re-asked (``extractor.pipeline.reask``); joined with a second look
 (``extract.v1+window.v1``) each sentence that still holds a figure no record writes is asked
 again alone (``extractor.pipeline.windows``); a
 one-pass-per-type prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and
-implies no roles from projects' enterprises when merging.
+implies no roles from projects' enterprises when merging. Joined with a project check
+(``extract.v1+verify.v1``), one more call after merging labels the document's projects and
+drops those it calls no project (``extractor.pipeline.verify``).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from extractor.pipeline.missed import with_missed
 from extractor.pipeline.passes import extract_chunk_passes, figure_indicators
 from extractor.pipeline.prompt import AnyPrompt, PassPrompt, Prompt, TypedPrompt
 from extractor.pipeline.reask import GroundingCheck
+from extractor.pipeline.verify import verify_projects
 from extractor.pipeline.windows import second_look
 from extractor.pipeline.wire import ChunkAnswer, ChunkExtraction
 from extractor.records import FORMAT_VERSION, DocumentRecord, RunMeta, Usage
@@ -172,6 +175,19 @@ async def _extract_document(
         implied_roles=not isinstance(prompt, TypedPrompt),
     )
     warnings.extend(merged.warnings)
+    projects, roles = merged.projects, merged.roles
+    if isinstance(prompt, Prompt) and prompt.verify is not None:
+        # after every chunk: the check labels the document's merged projects in one call
+        token = current_call.set(
+            CallContext(doc_id=document.doc_id, chunk=len(chunks), meter=meter)
+        )
+        try:
+            projects, roles, checked = await verify_projects(
+                client, limit, prompt.verify, projects, roles
+            )
+        finally:
+            current_call.reset(token)
+        warnings.extend(checked)
     meta = RunMeta(
         model=model,
         backend=client.backend.value,
@@ -194,8 +210,8 @@ async def _extract_document(
     return DocumentRecord(
         doc_id=document.doc_id,
         text_sha256=document.text_sha256,
-        projects=merged.projects,
+        projects=projects,
         indicators=merged.indicators,
-        enterprise_roles=merged.roles,
+        enterprise_roles=roles,
         meta=meta,
     )

@@ -42,6 +42,7 @@ from extractor.pipeline.nearest import ExampleBank
 from extractor.pipeline.nearest import numbered as _numbered
 from extractor.pipeline.normalize import find_figures
 from extractor.pipeline.reask import parse_templates
+from extractor.pipeline.verify import LABELS, VerifyPart, verdicts_model, verify_question
 from extractor.pipeline.wire import ChunkExtraction, IndicatorsAnswer, ProjectsAnswer, RolesAnswer
 
 __all__ = [
@@ -80,7 +81,8 @@ class Prompt:
     or the follow-up turn that asks for the figures its answer left out
     (``extract.v1+missed.v1``, ``extractor.pipeline.missed``) or the complaints that re-ask
     for an answer whose indicators' figures the text does not write (``extract.v1+reask.v1``,
-    ``extractor.pipeline.reask``).
+    ``extractor.pipeline.reask``), and the project check that labels a document's merged
+    projects (``extract.v1+verify.v1``, ``extractor.pipeline.verify``).
     """
 
     prompt_id: str
@@ -92,6 +94,7 @@ class Prompt:
     reask: dict[str, Template] | None = None  # complaints that re-ask (``reask.v1``)
     window: WindowPart | None = None  # a second look at uncovered figures (``window.v1``)
     marks: Marks | None = None  # what the sentences' figures are wrapped in (``extract.v2``)
+    verify: VerifyPart | None = None  # the merged projects labelled (``verify.v1``)
 
     def messages(self, chunk: Chunk, text_sha256: str | None = None) -> list[dict[str, str]]:
         """The chat messages for one chunk: instructions, the bank's nearest example as a
@@ -382,6 +385,46 @@ def _load_window(prompt_id: str, folder: Path | None) -> tuple[WindowPart, str]:
     return part, hashlib.sha256(raw.encode()).hexdigest()
 
 
+def _load_verify(prompt_id: str, folder: Path | None) -> tuple[VerifyPart, str]:
+    """A project check (``verify.v1``): its instructions, its example turns (each answer
+    validated by the answer model the check uses) and its settings, and their hash."""
+    system_raw = _read(folder, f"{prompt_id}.system.md")
+    examples_raw = _read(folder, f"{prompt_id}.examples.json")
+    settings_raw = _read(folder, f"{prompt_id}.verify.json")
+    label = f"prompt {prompt_id}"
+    try:
+        settings = json.loads(settings_raw)
+        drop = frozenset(str(x) for x in settings["drop"])
+        drop_roles = bool(settings["drop_roles"])
+    except (ValueError, KeyError, TypeError) as e:
+        raise ConfigError(f"{label}: the check's settings: {e!r}") from e
+    if unknown := drop - set(LABELS):
+        raise ConfigError(f"{label}: no such label to drop: {', '.join(sorted(unknown))}")
+    if "project" in drop:
+        raise ConfigError(f"{label}: the check cannot drop what it calls a project")
+    examples: Any = _json(examples_raw, f"examples of {label}")
+    turns: list[dict[str, str]] = []
+    for i, example in enumerate(examples, start=1):
+        try:
+            names = [str(n) for n in example["names"]]
+            evidence = [[str(s) for s in texts] for texts in example["evidence"]]
+            output = {
+                letter(j): {"name": name, "label": given}
+                for j, (name, given) in enumerate(zip(names, example["labels"], strict=True))
+            }
+            answer = verdicts_model(names).model_validate(output)
+            question = verify_question(names, evidence)
+        except (KeyError, TypeError, ValueError, ValidationError) as e:
+            raise ConfigError(f"example {i} of {label} is not a valid example: {e}") from e
+        turns.append({"role": "user", "content": question})
+        turns.append({"role": "assistant", "content": answer.model_dump_json()})
+    digest = hashlib.sha256(
+        b"\0".join(raw.encode() for raw in (system_raw, examples_raw, settings_raw))
+    ).hexdigest()
+    part = VerifyPart(system_raw.strip(), tuple(turns), drop, drop_roles)
+    return part, digest
+
+
 def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
     """The one-call prompt ``parts[0]`` joined with an example bank, and with a figure pass,
     a follow-up turn or re-ask complaints."""
@@ -390,7 +433,7 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
         f"prompt {prompt_id!r}: a one-call prompt joins at most one example bank and one "
         "figure pass, follow-up turn, re-ask or second look, as in extract.v1+figures.v1, "
         "extract.v1+missed.v1, extract.v1+reask.v1, extract.v1+window.v1 or "
-        "extract.v1+nearest.v1"
+        "extract.v1+nearest.v1, and at most one project check (extract.v1+verify.v1)"
     )
     if not isinstance(loaded, Prompt):  # parts[0] has no "+": nothing is joined to it yet
         raise ConfigError(usage)
@@ -402,6 +445,7 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
     missed: str | None = None
     reask: dict[str, Template] | None = None
     window: WindowPart | None = None
+    verify: VerifyPart | None = None
     combined = loaded.sha256
     for part in parts[1:]:
         if not part:
@@ -410,6 +454,10 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
             if bank is not None:
                 raise ConfigError(usage)
             bank, digest = _load_bank(part, folder)
+        elif _exists(folder, f"{part}.verify.json"):
+            if verify is not None:
+                raise ConfigError(usage)
+            verify, digest = _load_verify(part, folder)
         elif any(p is not None for p in (figures, missed, reask, window)):
             raise ConfigError(usage)
         elif _exists(folder, f"{part}.window.json"):
@@ -421,7 +469,9 @@ def _join(prompt_id: str, parts: Sequence[str], folder: Path | None) -> Prompt:
         else:
             figures, digest = _load_figures(part, folder)
         combined = hashlib.sha256(f"{combined}+{digest}".encode()).hexdigest()
-    return Prompt(prompt_id, loaded.system, combined, figures, bank, missed, reask, window)
+    return Prompt(
+        prompt_id, loaded.system, combined, figures, bank, missed, reask, window, verify=verify
+    )
 
 
 def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> AnyPrompt:
@@ -433,7 +483,9 @@ def load_prompt(prompt_id: str = DEFAULT_PROMPT, folder: Path | None = None) -> 
     (``reask.v1``: an answer whose indicators' figures the text does not write is re-asked
     once), a second look (``window.v1``: each sentence with a figure no record writes is asked
     again alone) or an example bank (``nearest.v1``: each chunk's nearest labelled window goes
-    before it as an example), or a bank and one of the others (``MAIN+FIGURES+BANK``)."""
+    before it as an example), or a bank and one of the others (``MAIN+FIGURES+BANK``); any
+    of these may also join a project check (``verify.v1``: after merging, one more call labels
+    each of a document's projects, and those it calls no project are dropped)."""
     parts = prompt_id.split("+")
     if len(parts) > 1:
         return _join(prompt_id, parts, folder)

@@ -10,8 +10,9 @@ write is re-asked (``extractor.pipeline.reask``); joined with a second look
 again alone (``extractor.pipeline.windows``); a
 one-pass-per-type prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and
 implies no roles from projects' enterprises when merging. Joined with a project check
-(``extract.v1+verify.v1``), one more call after merging labels the document's projects and
-drops those it calls no project (``extractor.pipeline.verify``).
+(``extract.v1+verify.v1``, the default), one more call after merging labels the projects of
+a document of three chunks or more and drops those it calls no project
+(``extractor.pipeline.verify``).
 """
 
 from __future__ import annotations
@@ -176,7 +177,11 @@ async def _extract_document(
     )
     warnings.extend(merged.warnings)
     projects, roles = merged.projects, merged.roles
-    if isinstance(prompt, Prompt) and prompt.verify is not None:
+    if (
+        isinstance(prompt, Prompt)
+        and prompt.verify is not None
+        and len(chunks) >= prompt.verify.min_chunks
+    ):
         # after every chunk: the check labels the document's merged projects in one call
         token = current_call.set(
             CallContext(doc_id=document.doc_id, chunk=len(chunks), meter=meter)

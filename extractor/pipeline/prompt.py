@@ -35,6 +35,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from extractor.config import DEFAULT_PROMPT
 from extractor.errors import ConfigError
 from extractor.pipeline.anchor import figure_context, labels_model, letter, list_figures, settled
 from extractor.pipeline.chunk import Chunk
@@ -63,7 +64,6 @@ __all__ = [
     "roles_question",
 ]
 
-DEFAULT_PROMPT = "extract.v1"
 
 PASSES: dict[str, type[BaseModel]] = {
     "projects": ProjectsAnswer,
@@ -396,8 +396,11 @@ def _load_verify(prompt_id: str, folder: Path | None) -> tuple[VerifyPart, str]:
         settings = json.loads(settings_raw)
         drop = frozenset(str(x) for x in settings["drop"])
         drop_roles = bool(settings["drop_roles"])
+        min_chunks = int(settings["min_chunks"])
     except (ValueError, KeyError, TypeError) as e:
         raise ConfigError(f"{label}: the check's settings: {e!r}") from e
+    if min_chunks < 1:
+        raise ConfigError(f"{label}: min_chunks must be 1 or more")
     if unknown := drop - set(LABELS):
         raise ConfigError(f"{label}: no such label to drop: {', '.join(sorted(unknown))}")
     if "project" in drop:
@@ -421,7 +424,7 @@ def _load_verify(prompt_id: str, folder: Path | None) -> tuple[VerifyPart, str]:
     digest = hashlib.sha256(
         b"\0".join(raw.encode() for raw in (system_raw, examples_raw, settings_raw))
     ).hexdigest()
-    part = VerifyPart(system_raw.strip(), tuple(turns), drop, drop_roles)
+    part = VerifyPart(system_raw.strip(), tuple(turns), drop, drop_roles, min_chunks)
     return part, digest
 
 

@@ -8,7 +8,10 @@ as a project (EXPERIMENTS rows B29, B30, LNN). A 1.5B model classifies better th
 enumerates: one more call per document shows it every merged project with the sentences
 that state it and asks what each name is (a project, a company, a product, a batch of
 projects, an event, a place, something else). Code then drops the projects whose label the
-part's settings name, with the roles tied to them.
+part's settings name, with the roles tied to them. Only a document of ``min_chunks`` chunks or
+more is checked (the built-in settings: 3, about 600 words): the padding grows with the
+chunks, while a short document's projects are mostly right, and there the labels, right two
+times in three, remove as many right projects as wrong ones (EXPERIMENTS rows VF, VFL).
 
 The answer model asks about every project in turn by its letter and repeats its name (as the
 figure pass does for figures), so the grammar a server derives from it leaves none out. A
@@ -54,12 +57,14 @@ EVIDENCE_SHOWN = 2
 @dataclass(frozen=True, slots=True)
 class VerifyPart:
     """A project check (``verify.v1``): its instructions, its example turns, the labels whose
-    projects are dropped and whether the roles tied to a dropped project go with it."""
+    projects are dropped, whether the roles tied to a dropped project go with it, and the
+    fewest chunks a document must have to be checked."""
 
     system: str
     examples: tuple[dict[str, str], ...]
     drop: frozenset[str]
     drop_roles: bool
+    min_chunks: int
 
     def messages(self, question: str) -> list[dict[str, str]]:
         """Instructions, the example turns, then ``question`` (``verify_question``)."""

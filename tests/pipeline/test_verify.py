@@ -111,9 +111,16 @@ def _prompts(tmp_path: Path, settings: str) -> Path:
 @pytest.mark.parametrize(
     ("settings", "complaint"),
     [
-        ('{"drop": ["product"]}', "check's settings"),
-        ('{"drop": ["gadget"], "drop_roles": true}', "no such label to drop: gadget"),
-        ('{"drop": ["project"], "drop_roles": true}', "cannot drop what it calls a project"),
+        ('{"drop": ["product"], "drop_roles": true}', "check's settings"),
+        ('{"drop": [], "drop_roles": true, "min_chunks": 0}', "min_chunks must be 1 or more"),
+        (
+            '{"drop": ["gadget"], "drop_roles": true, "min_chunks": 1}',
+            "no such label to drop: gadget",
+        ),
+        (
+            '{"drop": ["project"], "drop_roles": true, "min_chunks": 1}',
+            "cannot drop what it calls a project",
+        ),
     ],
 )
 def test_unusable_check_settings_are_a_config_error(
@@ -124,7 +131,7 @@ def test_unusable_check_settings_are_a_config_error(
 
 
 def test_an_example_whose_labels_do_not_fit_its_names_is_a_config_error(tmp_path: Path) -> None:
-    folder = _prompts(tmp_path, '{"drop": ["product"], "drop_roles": true}')
+    folder = _prompts(tmp_path, '{"drop": ["product"], "drop_roles": true, "min_chunks": 1}')
     example = {"names": ["a plant"], "evidence": [[PLANT]], "labels": ["factory"]}
     (folder / "verify.v1.examples.json").write_text(json.dumps([example]), "utf-8")
     with pytest.raises(ConfigError, match=re.escape("example 1 of prompt verify.v1")):
@@ -151,9 +158,16 @@ def _labels(caliper: str) -> object:
     return reply
 
 
+EVERY = (
+    '{"drop": ["product", "batch", "event", "place", "other"], "drop_roles": true, "min_chunks": 1}'
+)
+"""The built-in settings, but every document checked (the built-in check skips short ones)."""
+
+
 def _run(
     tmp_path: Path, text: str, reply: object, prompts: Path | None = None
 ) -> tuple[list[Seen], DocumentRecord]:
+    prompts = prompts or _prompts(tmp_path, EVERY)
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "hengtai.txt").write_text(text, "utf-8")
     with running_fake(reply) as fake:  # type: ignore[arg-type]
@@ -191,10 +205,25 @@ def test_a_project_the_check_labels_a_project_is_kept(tmp_path: Path) -> None:
 
 
 def test_roles_of_a_dropped_project_lose_only_their_project_when_set_so(tmp_path: Path) -> None:
-    prompts = _prompts(tmp_path, '{"drop": ["product"], "drop_roles": false}')
+    prompts = _prompts(tmp_path, '{"drop": ["product"], "drop_roles": false, "min_chunks": 1}')
     _, record = _run(tmp_path, TEXT, _labels("product"), prompts)
     assert [p.name for p in record.projects] == ["brake disc plant"]
     assert (COMPANY, "investor", None) in _roles(record)
+
+
+def test_a_document_of_fewer_chunks_than_the_settings_ask_is_not_checked(tmp_path: Path) -> None:
+    prompts = _prompts(tmp_path, EVERY.replace('"min_chunks": 1', '"min_chunks": 2'))
+    seen, record = _run(tmp_path, TEXT, _labels("product"), prompts)
+    assert len(seen) == 1
+    assert [p.name for p in record.projects] == ["brake disc plant", "HT-5 brake caliper"]
+
+
+def test_the_built_in_check_is_for_documents_of_three_chunks_or_more() -> None:
+    # a 300-word excerpt makes two chunks; the padding the check removes is a long article's
+    joined = load_prompt(PROMPT)
+    assert isinstance(joined, Prompt)
+    assert joined.verify is not None
+    assert joined.verify.min_chunks == 3
 
 
 def test_a_document_without_projects_makes_no_check(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ from extractor.errors import ConfigError
 
 __all__ = [
     "DEFAULT_HOME",
+    "DEFAULT_PROMPT",
     "Backend",
     "ExtractorConfig",
     "ModeChoice",
@@ -116,6 +117,12 @@ def _first(*values: str | None) -> str | None:
     return next((v for v in values if v), None)
 
 
+DEFAULT_PROMPT = "extract.v1+verify.v1"
+"""The default prompt: the one-call prompt, then one more call that labels the projects of a
+document of three chunks or more (EXPERIMENTS rows VF, VFL; ``extract.v1`` alone until
+2026-12-05)."""
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractorConfig:
     """Everything a run needs; build it with ``ExtractorConfig.resolve`` to apply the
@@ -140,7 +147,7 @@ class ExtractorConfig:
     chunk_tokens: int = 400  # 250 and 600 measured (CK, C6, C6S): neither is better overall
     overlap_tokens: int = 50  # 0 measured (OL0): indicators lean worse, no call saved
     keep_ungrounded: bool = False
-    prompt: str = "extract.v1"
+    prompt: str = DEFAULT_PROMPT
     prompts_dir: Path | None = None
     temperature: float = 0.0
     frequency_penalty: float = 0.3  # 0, 0.15 tried (FP0, FP15): roles lose more than figures gain

@@ -249,8 +249,9 @@ def run(
                 "conversation, naming the figures its answer left out; "
                 "extract.v1+nearest.v1 shows each chunk's most similar "
                 "labelled window of the dev set's tune half as an example first; "
-                "extract.v1+verify.v1 then has the model label each of a document's "
-                "projects (one more call) and drops those it calls no project.",
+                "extract.v1+verify.v1 (the default) then has the model label each project "
+                "of a document of three chunks or more (one more call) and drops those it "
+                "calls no project.",
                 "prompt",
             ),
             rich_help_panel=_CHUNK,

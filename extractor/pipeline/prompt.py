@@ -424,7 +424,8 @@ def _load_verify(prompt_id: str, folder: Path | None) -> tuple[VerifyPart, str]:
     digest = hashlib.sha256(
         b"\0".join(raw.encode() for raw in (system_raw, examples_raw, settings_raw))
     ).hexdigest()
-    part = VerifyPart(system_raw.strip(), tuple(turns), drop, drop_roles, min_chunks)
+    asks = PassPrompt(name="verify", system=system_raw.strip(), examples=tuple(turns))
+    part = VerifyPart(asks, drop, drop_roles, min_chunks)
     return part, digest
 
 

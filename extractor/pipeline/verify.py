@@ -26,7 +26,7 @@ import asyncio
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict
 
@@ -35,6 +35,9 @@ from extractor.llm.client import ModelClient
 from extractor.pipeline.anchor import letter, lettered_model
 from extractor.pipeline.nearest import numbered
 from extractor.records import EnterpriseRole, Project
+
+if TYPE_CHECKING:  # prompt.py loads the check, so it imports this module
+    from extractor.pipeline.prompt import PassPrompt
 
 __all__ = [
     "LABELS",
@@ -56,23 +59,14 @@ EVIDENCE_SHOWN = 2
 
 @dataclass(frozen=True, slots=True)
 class VerifyPart:
-    """A project check (``verify.v1``): its instructions, its example turns, the labels whose
+    """A project check (``verify.v1``): its instructions and example turns, the labels whose
     projects are dropped, whether the roles tied to a dropped project go with it, and the
     fewest chunks a document must have to be checked."""
 
-    system: str
-    examples: tuple[dict[str, str], ...]
+    prompt: PassPrompt  # asks ``verify_question``
     drop: frozenset[str]
     drop_roles: bool
     min_chunks: int
-
-    def messages(self, question: str) -> list[dict[str, str]]:
-        """Instructions, the example turns, then ``question`` (``verify_question``)."""
-        return [
-            {"role": "system", "content": self.system},
-            *(dict(turn) for turn in self.examples),
-            {"role": "user", "content": question},
-        ]
 
 
 class _Verdict(BaseModel):
@@ -124,7 +118,7 @@ async def verify_projects(
     question = verify_question(names, [[e.text for e in p.evidence] for p in projects])
     try:
         async with limit:
-            answer = await client.extract(part.messages(question), verdicts_model(names))
+            answer = await client.extract(part.prompt.messages(question), verdicts_model(names))
     except (ResponseInvalid, ResponseTruncated) as e:
         return projects, roles, [f"projects not checked, the check's answer failed: {e}"]
     labels = labels_of(answer, len(names))

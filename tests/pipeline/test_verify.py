@@ -87,7 +87,7 @@ def test_the_check_joins_a_one_call_prompt_and_changes_its_hash() -> None:
     assert "project" not in joined.verify.drop
     assert joined.sha256 != load_prompt("extract.v1").sha256
     # its example turns are a question and the answer's JSON
-    question, answer = joined.verify.examples
+    question, answer = joined.verify.prompt.examples
     assert question["content"].startswith("Sentences:\n[1] ")
     assert json.loads(answer["content"])["a"]["label"] == "project"
 

@@ -122,12 +122,9 @@ async def verify_projects(
     except (ResponseInvalid, ResponseTruncated) as e:
         return projects, roles, [f"projects not checked, the check's answer failed: {e}"]
     labels = labels_of(answer, len(names))
-    warnings = [
-        f"project {name!r}: dropped, the check labels it {label!r}"
-        for name, label in zip(names, labels, strict=True)
-        if label in part.drop
-    ]
-    dropped = {n for n, label in zip(names, labels, strict=True) if label in part.drop}
+    verdicts = [(n, label) for n, label in zip(names, labels, strict=True) if label in part.drop]
+    warnings = [f"project {n!r}: dropped, the check labels it {label!r}" for n, label in verdicts]
+    dropped = {n for n, _ in verdicts}
     kept = [p for p in projects if p.name not in dropped]
     if part.drop_roles:
         roles = [r for r in roles if r.project not in dropped]

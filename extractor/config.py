@@ -117,10 +117,11 @@ def _first(*values: str | None) -> str | None:
     return next((v for v in values if v), None)
 
 
-DEFAULT_PROMPT = "extract.v1+verify.v1"
-"""The default prompt: the one-call prompt, then one more call that labels the projects of a
-document of three chunks or more (EXPERIMENTS rows VF, VFL; ``extract.v1`` alone until
-2026-12-05)."""
+DEFAULT_PROMPT = "extract.v1+verify.v1+window.v2"
+"""The default prompt: the one-call prompt; a second look, indicators only, at each sentence
+that still holds a figure no record writes (EXPERIMENTS rows WIN3, WT); and one more call
+that labels the projects of a document of three chunks or more (rows VF, VFL). ``extract.v1``
+alone until 2026-12-05, then ``extract.v1+verify.v1``."""
 
 
 @dataclass(frozen=True, slots=True)

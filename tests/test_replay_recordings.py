@@ -53,7 +53,7 @@ def test_manifest_names_model_hash_date_and_prompt() -> None:
     assert manifest["model_sha256"] == (
         "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
     )
-    assert manifest["prompt_version"] == "extract.v1+verify.v1"
+    assert manifest["prompt_version"] == "extract.v1+verify.v1+window.v2"
     assert manifest["date"]
 
 

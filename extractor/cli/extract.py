@@ -249,9 +249,11 @@ def run(
                 "conversation, naming the figures its answer left out; "
                 "extract.v1+nearest.v1 shows each chunk's most similar "
                 "labelled window of the dev set's tune half as an example first; "
-                "extract.v1+verify.v1 (the default) then has the model label each project "
-                "of a document of three chunks or more (one more call) and drops those it "
-                "calls no project.",
+                "extract.v1+window.v2 asks again, for indicators only, about each sentence "
+                "that still holds a figure no record writes; extract.v1+verify.v1 has the "
+                "model label each project of a document of three chunks or more (one more "
+                "call) and drops those it calls no project; the default, "
+                "extract.v1+verify.v1+window.v2, does both.",
                 "prompt",
             ),
             rich_help_panel=_CHUNK,

@@ -7,12 +7,13 @@ left out, and adds the indicators among them; joined with a follow-up turn
 complaints (``extract.v1+reask.v1``) an answer whose indicators' figures the text does not
 write is re-asked (``extractor.pipeline.reask``); joined with a second look
 (``extract.v1+window.v1``) each sentence that still holds a figure no record writes is asked
-again alone (``extractor.pipeline.windows``); a
+again alone (``extractor.pipeline.windows``; ``window.v2``, indicators only, is part of the
+default); a
 one-pass-per-type prompt (``typed.v1``) asks in three (``extractor.pipeline.passes``) and
 implies no roles from projects' enterprises when merging. Joined with a project check
-(``extract.v1+verify.v1``, the default), one more call after merging labels the projects of
-a document of three chunks or more and drops those it calls no project
-(``extractor.pipeline.verify``).
+(``extract.v1+verify.v1``), one more call after merging labels the projects of a document of
+three chunks or more and drops those it calls no project (``extractor.pipeline.verify``).
+The default, ``extract.v1+verify.v1+window.v2``, joins both the second look and the check.
 """
 
 from __future__ import annotations

@@ -119,7 +119,7 @@ def test_a_batch_writes_one_grounded_line_per_document(
             "endpoint",
             mode.value,
         )
-        assert record.meta.prompt_version == "extract.v1+verify.v1"
+        assert record.meta.prompt_version == "extract.v1+verify.v1+window.v2"
         assert record.meta.format_version == "1.1"
         assert record.meta.usage is not None
         assert record.meta.usage.calls == 1
@@ -339,7 +339,7 @@ def test_recordings_replay_a_run_without_the_model(
     assert all(e["model"] == MODEL and e["status"] == 200 for e in entries)
     manifest = json.loads((recordings / "MANIFEST.json").read_text(encoding="utf-8"))
     assert manifest["model"] == MODEL
-    assert manifest["prompt_version"] == "extract.v1+verify.v1"
+    assert manifest["prompt_version"] == "extract.v1+verify.v1+window.v2"
     assert manifest["format_version"] == "1.1"
     assert manifest["date"]
 

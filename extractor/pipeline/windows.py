@@ -12,7 +12,8 @@ answer only the indicators that cite the sentence and write one of its uncovered
 kept, less those whose region names a facility ("... Water Conservancy Project"): a project's
 own figure. Each such sentence is one more call (EXPERIMENTS rows WIN, WIN2). With
 ``indicators_only`` (``window.v2``) the window's answer holds indicators alone: shorter answers
-(a third of the tokens), and no projects or roles padded beside them (row WIN3).
+(a third of the tokens), and no projects or roles padded beside them (row WIN3). Since
+2026-12-05 ``window.v2`` is part of the default prompt (``config.DEFAULT_PROMPT``, row WT).
 """
 
 from __future__ import annotations

@@ -252,8 +252,7 @@ def run(
                 "extract.v1+window.v2 asks again, for indicators only, about each sentence "
                 "that still holds a figure no record writes; extract.v1+verify.v1 has the "
                 "model label each project of a document of three chunks or more (one more "
-                "call) and drops those it calls no project; the default, "
-                "extract.v1+verify.v1+window.v2, does both.",
+                "call) and drops those it calls no project; the default does both.",
                 "prompt",
             ),
             rich_help_panel=_CHUNK,

@@ -370,8 +370,12 @@ def listed_figures(text: str) -> bool:
 
 
 def figure_numbers(text: str) -> list[float]:
-    """Every plain number written in ``text`` with digits (scale words not applied)."""
-    return [float(m.group(1).replace(",", "") + (m.group(2) or "")) for m in _NUMBER.finditer(text)]
+    """Every plain number written in ``text`` with digits (scale words not applied); a
+    decimal split by a line break ("33.\n498") is read whole, as ``parse`` reads it."""
+    return [
+        float(m.group(1).replace(",", "") + (m.group(2) or "").replace("\n", ""))
+        for m in _NUMBER.finditer(text)
+    ]
 
 
 def first_number(text: str) -> float | None:

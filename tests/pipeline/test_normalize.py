@@ -373,6 +373,12 @@ def test_figure_numbers_reads_every_written_number() -> None:
     ]
 
 
+def test_figure_numbers_reads_a_decimal_split_by_a_line_break_whole() -> None:
+    # list_figures finds "33.\n498 billion yuan" in "reached33.\n498 billion yuan" (the
+    # decimal point ends a line); reading its number raised ValueError.
+    assert figure_numbers("reached33.\n498 billion yuan") == [33.498]
+
+
 # ---- properties -------------------------------------------------------------------------
 
 SCALES = {

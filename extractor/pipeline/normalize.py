@@ -371,7 +371,7 @@ def listed_figures(text: str) -> bool:
 
 def figure_numbers(text: str) -> list[float]:
     """Every plain number written in ``text`` with digits (scale words not applied); a
-    decimal split by a line break ("33.\n498") is read whole, as ``parse`` reads it."""
+    decimal split by a line break ("33.\\n498") is read whole, as ``parse_figure`` reads it."""
     return [
         float(m.group(1).replace(",", "") + (m.group(2) or "").replace("\n", ""))
         for m in _NUMBER.finditer(text)

@@ -369,13 +369,16 @@ def listed_figures(text: str) -> bool:
     return any(_LIST_GAP.match(text[end:start]) for (_, end), (start, _) in pairwise(spans))
 
 
+def _number_value(number: re.Match[str]) -> float:
+    """The value of a ``_NUMBER`` match, its fraction's denominator aside: thousands commas
+    dropped, a decimal split by a line break ("33.\\n498") read whole."""
+    return float(number.group(1).replace(",", "") + (number.group(2) or "").replace("\n", ""))
+
+
 def figure_numbers(text: str) -> list[float]:
-    """Every plain number written in ``text`` with digits (scale words not applied); a
-    decimal split by a line break ("33.\\n498") is read whole, as ``parse_figure`` reads it."""
-    return [
-        float(m.group(1).replace(",", "") + (m.group(2) or "").replace("\n", ""))
-        for m in _NUMBER.finditer(text)
-    ]
+    """Every plain number written in ``text`` with digits (scale words not applied), read as
+    ``parse_figure`` reads it."""
+    return [_number_value(m) for m in _NUMBER.finditer(text)]
 
 
 def first_number(text: str) -> float | None:
@@ -432,9 +435,8 @@ def parse_figure(raw: str, *, before: str = "", after: str = "") -> Figure:
     number = _NUMBER.search(text)
     if number:
         whole = number.group(1).replace(",", "")
-        decimals = (number.group(2) or "").replace("\n", "")
         repaired = "\n" in (number.group(2) or "")
-        value = float(whole + decimals)
+        value = _number_value(number)
         if number.group(3):
             denominator = float(number.group(3))
             if denominator == 0:

@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 
+from extractor.pipeline.abroad import is_abroad
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence, earlier_in_paragraph, split_sentences
 from extractor.pipeline.entities import (
@@ -322,7 +323,8 @@ def placed(
     document's other figures is not its place either). A province written only to locate a
     smaller place gives way to it (``narrower_place``), and so does one given to a figure
     whose sentence speaks of "the city" or "the county" named before it
-    (``referred_place``)."""
+    (``referred_place``). A figure whose region is another country ("Japan", "the US") is
+    no statistic of a place in China and is left out too (``abroad``)."""
     indicators = [_company_out_of_region(i) for i in indicators]
     out: list[Indicator] = []
     for indicator in indicators:
@@ -357,7 +359,20 @@ def placed(
             warnings.append(
                 f"indicator {indicator.name!r}: no place or company found for it, dropped"
             )
-    return out
+    return [i for i in out if not _foreign(i, warnings)]
+
+
+def _foreign(indicator: Indicator, warnings: list[str] | None) -> bool:
+    """Whether ``indicator`` is another country's figure (``abroad.is_abroad``), with a line
+    in ``warnings`` when it is."""
+    if not indicator.region or not is_abroad(indicator.region):
+        return False
+    if warnings is not None:
+        warnings.append(
+            f"indicator {indicator.name!r}: a figure of {indicator.region}, not of a place in "
+            "China, dropped"
+        )
+    return True
 
 
 _COMPANY_LEAD = re.compile(

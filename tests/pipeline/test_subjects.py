@@ -290,3 +290,17 @@ def test_a_figure_whose_subject_is_a_company_is_the_companys(
     )
     (out,) = placed([figure], chunk.sentences, text)
     assert (out.name, out.region, out.enterprise) == expected
+
+
+def test_another_countrys_figure_is_left_out_with_a_warning_chinas_are_kept() -> None:
+    text = (
+        "Britain has pledged loans worth 15 yuan. Anxi county signed 12 projects worth 30 yuan.\n"
+    )
+    (chunk,) = default_chunks(text)
+    foreign = _figure(chunk.sentences[0], "15 yuan", region="Britain")
+    local = _figure(chunk.sentences[1], "30 yuan", region="Anxi county")
+    warnings: list[str] = []
+    assert placed([foreign, local], chunk.sentences, text, warnings) == [local]
+    assert warnings == [
+        f"indicator {foreign.name!r}: a figure of Britain, not of a place in China, dropped"
+    ]

@@ -157,6 +157,7 @@ class _Record:
     cited: list[Sentence] = field(default_factory=list)
     found: list[Sentence] = field(default_factory=list)
     hits: dict[str, tuple[Sentence, Location]] = field(default_factory=dict)
+    by_value: bool = False  # its figures may be found by what they read as (``find_figure``)
 
     def in_sentence(self, figure: str | None) -> tuple[Sentence, int, int] | None:
         """Where ``figure`` was found: its sentence and its span in that sentence's text."""
@@ -198,7 +199,7 @@ class _Grounder:
         self.products: list[Project] = []
 
     def _figure_location(self, record: _Record, figure: str) -> tuple[Sentence, Location] | None:
-        hit = self.text.find_figure(figure, record.sentences)
+        hit = self.text.find_figure(figure, record.sentences, by_value=record.by_value)
         if hit is None:
             record.warnings.append(f"{record.label}: figure {figure!r} not found in the text")
             return None
@@ -408,6 +409,7 @@ class _Grounder:
 
     def project(self, wire: WireProject, keep_ungrounded: bool) -> None:
         record = self._start(wire.sentences, f"project {wire.name!r}")
+        record.by_value = True  # its figures are fields of it, not the record (row VAL)
         investment = self.money(record, wire.investment)
         if investment is not None and self.batch_total(record, wire):
             record.warnings.append(

@@ -112,12 +112,17 @@ class ChunkText:
         return None
 
     def find_figure(
-        self, figure: str, preferred: list[Sentence]
+        self, figure: str, preferred: list[Sentence], *, by_value: bool = False
     ) -> tuple[Sentence, Location] | None:
         """Like ``find``, but an exact or folded match anywhere in the chunk comes before any
         fuzzy one, and a fuzzy match must state the same numbers as the model's figure: a
         figure the text does not write ("5.8" for "5.9") is not found. Last, a percent the
-        text writes in words is found by what it reads as ("10.4%" for "10.4 percent")."""
+        text writes in words is found by what it reads as ("10.4%" for "10.4 percent"), and
+        with ``by_value`` so is any figure: the text's "7.3 billion" for the model's "7.3
+        billion yuan", "45billion" for "45 billion yuan", "74-billion-yuan" for "74 billion
+        yuan". A project's figures are only fields of it, and the model often writes one with
+        the currency or unit its sentence leaves to context (EXPERIMENTS row VAL); an
+        indicator's figure is the record itself, and found this way it loses (the same row)."""
         ordered = self._ordered(preferred)
         for sentence in ordered:
             found = locate(figure, sentence.text, sentence.start, fuzzy=False)
@@ -131,20 +136,20 @@ class ChunkText:
                 and figure_numbers(self.document[found.start : found.end]) == wanted
             ):
                 return sentence, found
-        return self._same_figure(figure, ordered)
+        return self._same_figure(figure, ordered, by_value=by_value)
 
     def _same_figure(
-        self, figure: str, ordered: list[Sentence]
+        self, figure: str, ordered: list[Sentence], *, by_value: bool
     ) -> tuple[Sentence, Location] | None:
         """The first percent of ``ordered`` sentences that reads as the percent ``figure``
-        ("10.4 percent" for "10.4%": the answer format asks for "%", texts write both);
-        ``None`` for any other figure. Money is not read this way: "10-billion-level" reads
-        as 10 billion yuan but names a class, not an amount."""
+        ("10.4 percent" for "10.4%": the answer format asks for "%", texts write both); with
+        ``by_value`` the first figure that reads as ``figure``, whatever it is; else ``None``
+        for any other figure."""
         try:
             wanted = parse_figure(figure)
         except FigureError:
             return None
-        if wanted.unit != "%":
+        if wanted.unit != "%" and not by_value:
             return None
         return _first_reading(wanted, ordered, "parsed")
 

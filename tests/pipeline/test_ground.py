@@ -871,6 +871,30 @@ def test_a_projects_own_investment_beside_a_count_of_its_phases_stays() -> None:
     assert project.investment.raw == "51.7 billion yuan"
 
 
+def test_a_projects_sum_with_a_currency_its_text_leaves_to_context_is_found_by_value() -> None:
+    text = (
+        "Yuxi signed the Hexi resin project and the Hexi film project. "
+        "The resin project will cost 7.3 billion, and the film project 45billion.\n"
+    )
+    answer = {
+        "projects": [
+            {"sentences": [2], "name": "Hexi resin project", "investment": "7.3 billion yuan"},
+            {"sentences": [2], "name": "Hexi film project", "investment": "45 billion yuan"},
+        ],
+        "indicators": [
+            {"sentences": [2], "name": "investment", "region": "Yuxi", "value": "7.3 billion yuan"}
+        ],
+    }
+    grounded = ground(answer, text=text)
+    assert [(p.investment.raw, p.investment.amount) for p in grounded.projects if p.investment] == [
+        ("7.3 billion", 7.3e9),
+        ("45billion", 45e9),
+    ]
+    # an indicator's figure is the record itself: one the text does not write stays unfound
+    assert grounded.indicators == []
+    assert_exact(text, grounded)
+
+
 def test_a_project_location_drops_the_province_that_only_locates_it() -> None:
     text = "The Hexi resin facility in Wuhu started construction on May 6.\n"
     answer = {

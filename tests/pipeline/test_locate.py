@@ -117,3 +117,14 @@ def test_a_percent_the_text_writes_in_words_is_found_by_its_value() -> None:
     # a value the text does not state is still not found, nor a money figure by its value
     assert chunk_text.find_figure("10.5%", cited) is None
     assert chunk_text.find_figure("RMB 5 billion", []) is None
+
+
+def test_by_value_any_figure_is_found_by_what_it_reads_as() -> None:
+    text = "The base will cost 1.5 billion and produce 40,000 tons a year.\n"
+    (chunk,) = chunk_document(text, max_tokens=400, overlap_tokens=50)
+    chunk_text = ChunkText(text, chunk)
+    assert chunk_text.find_figure("1.5 billion yuan", []) is None
+    hit = chunk_text.find_figure("1.5 billion yuan", [], by_value=True)
+    assert hit is not None
+    assert (text[hit[1].start : hit[1].end], hit[1].how) == ("1.5 billion", "parsed")
+    assert chunk_text.find_figure("1.6 billion yuan", [], by_value=True) is None

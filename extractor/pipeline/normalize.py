@@ -102,10 +102,12 @@ _QUALIFIERS = (
     (r"about|around|approximately|nearly|almost|roughly|close to|some|approx\.?", Qualifier.ABOUT),
 )
 _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\bper annum\b|/year|/yr", re.I)
-# A number may be glued to a lower-case word by translation ("reached33.8 billion") but not to
-# a capital ("G20", "CO2", "Q1"); a decimal point may be followed by a line break ("33.\n498").
+# A number may be glued to a lower-case word by translation ("reached33.8 billion") or to a
+# currency code ("RMB845.24 billion", "CNY618 million") but not to another capital ("G20",
+# "CO2", "Q1"); a decimal point may be followed by a line break ("33.\n498").
 _NUMBER = re.compile(
-    r"(?<![\d.,A-Z])(\d{1,3}(?:,\d{3})+|\d+)(\.\n?\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?"
+    rf"(?:(?<={'|'.join(sorted(CURRENCY_CODES | {'RMB'}))})|(?<![\d.,A-Z]))"
+    r"(\d{1,3}(?:,\d{3})+|\d+)(\.\n?\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?"
 )
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _ONES = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")

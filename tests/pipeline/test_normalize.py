@@ -566,6 +566,11 @@ def test_a_scale_word_with_odd_unicode_letters_is_not_a_scale(raw: str) -> None:
             ["350 key industrial projects", "three National Industrial Parks"],
         ),
         ("Output had reached33.\n498 billion yuan.", ["33.\n498 billion yuan"]),
+        # a currency code glued to its number (a capital before a number is otherwise a name)
+        (
+            "Output amounted to RMB845.24 billion, revenue CNY618 million (USD84.7 million).",
+            ["RMB845.24 billion", "CNY618 million", "USD84.7 million"],
+        ),
         ("Fourteen major provincial projects started.", ["Fourteen major provincial projects"]),
         ("Forty-eight major projects were signed.", ["Forty-eight major projects"]),
         ("Wujin has reserved 165 major/key projects.", ["165 major/key projects"]),

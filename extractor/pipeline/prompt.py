@@ -139,6 +139,9 @@ class WindowPart:
     context_sentences: int
     facility_regions: tuple[str, ...]
     indicators_only: bool = False  # the window's answer holds indicators only (``window.v2``)
+    # a window that keeps indicators is asked again with this many sentences of context, and
+    # only the figures both answers give stay (``window.v3``); None: no such check
+    confirm_sentences: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,11 +380,18 @@ def _load_window(prompt_id: str, folder: Path | None) -> tuple[WindowPart, str]:
             context_sentences=int(body["context_sentences"]),
             facility_regions=tuple(str(w) for w in body["facility_regions"]),
             indicators_only=bool(body.get("indicators_only", False)),
+            confirm_sentences=None
+            if body.get("confirm_sentences") is None
+            else int(body["confirm_sentences"]),
         )
     except (ValueError, KeyError, TypeError) as e:
         raise ConfigError(f"prompt {prompt_id}: the second look's settings: {e!r}") from e
     if part.context_sentences < 0:
         raise ConfigError(f"prompt {prompt_id}: context_sentences must be 0 or more")
+    if part.confirm_sentences is not None and part.confirm_sentences <= part.context_sentences:
+        raise ConfigError(
+            f"prompt {prompt_id}: confirm_sentences must be more than context_sentences"
+        )
     return part, hashlib.sha256(raw.encode()).hexdigest()
 
 

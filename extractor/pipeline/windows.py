@@ -14,6 +14,12 @@ own figure. Each such sentence is one more call (EXPERIMENTS rows WIN, WIN2). Wi
 ``indicators_only`` (``window.v2``) the window's answer holds indicators alone: shorter answers
 (a third of the tokens), and no projects or roles padded beside them (row WIN3). Since
 2026-12-05 ``window.v2`` is part of the default prompt (``config.DEFAULT_PROMPT``, row WT).
+
+``window.v3`` checks what a window keeps: the sentence is asked once more with more context
+(``confirm_sentences`` sentences of its paragraph before it, where the paragraph has them), and
+only the indicators whose figure that answer also gives stay. Two readings that agree are
+right more often than one (row WX); a window that keeps nothing, or whose paragraph has no more
+sentences to show, costs no second call.
 """
 
 from __future__ import annotations
@@ -69,12 +75,17 @@ def _facility_region(part: WindowPart) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{'|'.join(map(re.escape, part.facility_regions))})$", re.I)
 
 
+def _numbers(indicator: Indicator) -> set[float | None]:
+    """The numbers an indicator's level and change write."""
+    return {first_number(f.raw) for f in (indicator.value, indicator.change) if f and f.raw}
+
+
 def _kept(
     grounded: Grounded, sentence: Sentence, wanted: frozenset[float], facility: re.Pattern[str]
 ) -> list[Indicator]:
     kept: list[Indicator] = []
     for indicator in grounded.indicators:
-        numbers = {first_number(f.raw) for f in (indicator.value, indicator.change) if f and f.raw}
+        numbers = _numbers(indicator)
         if not numbers & wanted or not any(e.start == sentence.start for e in indicator.evidence):
             continue
         if indicator.region and facility.search(indicator.region.strip()):
@@ -97,8 +108,7 @@ async def second_look(
     (the chunk's grounded answer); one call per such sentence, none when there is none."""
     facility = _facility_region(part)
 
-    async def one(number: int, wanted: frozenset[float]) -> Sequence[Indicator]:
-        window = window_of(chunk, number, part.context_sentences)
+    async def ask(window: Chunk, wanted: frozenset[float]) -> list[Indicator]:
         messages = prompt.messages(window, text_sha256)
         answer: ChunkExtraction | ChunkAnswer
         async with limit:
@@ -109,6 +119,17 @@ async def second_look(
                 answer = await client.extract(messages, ChunkExtraction)
         grounded_window = ground_chunk(document, window, answer)
         return _kept(grounded_window, window.sentences[-1], wanted, facility)
+
+    async def one(number: int, wanted: frozenset[float]) -> Sequence[Indicator]:
+        window = window_of(chunk, number, part.context_sentences)
+        kept = await ask(window, wanted)
+        if not kept or part.confirm_sentences is None:
+            return kept
+        wider = window_of(chunk, number, part.confirm_sentences)
+        if len(wider.sentences) == len(window.sentences):
+            return kept  # no more context to read: the same question, the same answer
+        confirmed = frozenset(n for i in await ask(wider, wanted) for n in _numbers(i))
+        return [i for i in kept if _numbers(i) & confirmed]
 
     found = await asyncio.gather(*(one(n, w) for n, w in uncovered(chunk, grounded).items()))
     return [indicator for kept in found for indicator in kept]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -137,3 +138,55 @@ def test_the_indicators_only_second_look_asks_for_indicators_alone(tmp_path: Pat
     assert [_schema(s) for s in seen] == ["ChunkExtraction", "IndicatorsAnswer"]
     names = sorted(i.name for i in record.indicators)
     assert names == ["industrial output value", "share of industrial output value"]
+
+
+LEAD = "Linhai grew fast. Its industry led the province."
+SHARE = {"name": "share of industrial output value", "region": "Linhai", "value": "38.2 percent"}
+
+
+def _confirming(wider_agrees: bool) -> Callable[[Seen], Reply]:
+    """The chunk's answer states the level; the window (one sentence of context) states the
+    share; the wider window (two) states it again only when ``wider_agrees``."""
+
+    def model(seen: Seen) -> Reply:
+        if FAIR in seen.user_text:
+            return chat_completion(seen, {"indicators": [{**LEVEL, "sentences": [4]}]})
+        if "Linhai grew fast" in seen.user_text:
+            shares = [{**SHARE, "sentences": [3]}] if wider_agrees else []
+            return chat_completion(seen, {"indicators": shares})
+        return chat_completion(seen, {"indicators": [{**SHARE, "sentences": [2]}]})
+
+    return model
+
+
+@pytest.mark.parametrize("wider_agrees", [True, False])
+def test_a_window_whose_wider_reading_disagrees_keeps_nothing(
+    tmp_path: Path, wider_agrees: bool
+) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "linhai.txt").write_text(f"{FAIR}\n\n{LEAD} {OUTPUT}\n", "utf-8")
+    with running_fake(_confirming(wider_agrees)) as fake:
+        summary, [record] = run_prompt(fake.base_url, tmp_path, "extract.v1+window.v3")
+        seen = list(fake.chat_requests)
+    assert summary.failed == 0
+    # the chunk, the window, then the same sentence with two sentences before it
+    assert len(seen) == 3
+    assert seen[2].user_text.startswith("Sentences:\n[1] Linhai grew fast.")
+    names = sorted(i.name for i in record.indicators)
+    shares = ["share of industrial output value"] if wider_agrees else []
+    assert names == sorted(["industrial output value", *shares])
+
+
+def test_a_window_with_no_more_context_is_not_asked_twice(tmp_path: Path) -> None:
+    seen, record = _run(tmp_path, TEXT, "extract.v1+window.v3")
+    assert len(seen) == 2  # the paragraph has no sentence before the asked one
+    assert "share of industrial output value" in {i.name for i in record.indicators}
+
+
+def test_a_confirming_window_no_wider_than_the_first_is_a_config_error(tmp_path: Path) -> None:
+    folder = tmp_path / "prompts"
+    shutil.copytree(Path(str(resources.files("extractor.prompts"))), folder)
+    settings = '{"context_sentences": 2, "confirm_sentences": 2, "facility_regions": []}'
+    (folder / "window.v3.window.json").write_text(settings, "utf-8")
+    with pytest.raises(ConfigError, match="confirm_sentences must be more"):
+        load_prompt("extract.v1+window.v3", folder)

@@ -75,18 +75,14 @@ def _facility_region(part: WindowPart) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{'|'.join(map(re.escape, part.facility_regions))})$", re.I)
 
 
-def _numbers(indicator: Indicator) -> set[float | None]:
-    """The numbers an indicator's level and change write."""
-    return {first_number(f.raw) for f in (indicator.value, indicator.change) if f and f.raw}
-
-
 def _kept(
     grounded: Grounded, sentence: Sentence, wanted: frozenset[float], facility: re.Pattern[str]
 ) -> list[Indicator]:
     kept: list[Indicator] = []
     for indicator in grounded.indicators:
-        numbers = _numbers(indicator)
-        if not numbers & wanted or not any(e.start == sentence.start for e in indicator.evidence):
+        if not written_numbers([indicator], ()) & wanted:
+            continue
+        if not any(e.start == sentence.start for e in indicator.evidence):
             continue
         if indicator.region and facility.search(indicator.region.strip()):
             continue
@@ -128,8 +124,8 @@ async def second_look(
         wider = window_of(chunk, number, part.confirm_sentences)
         if len(wider.sentences) == len(window.sentences):
             return kept  # no more context to read: the same question, the same answer
-        confirmed = frozenset(n for i in await ask(wider, wanted) for n in _numbers(i))
-        return [i for i in kept if _numbers(i) & confirmed]
+        confirmed = written_numbers(await ask(wider, wanted), ())
+        return [i for i in kept if written_numbers([i], ()) & confirmed]
 
     found = await asyncio.gather(*(one(n, w) for n, w in uncovered(chunk, grounded).items()))
     return [indicator for kept in found for indicator in kept]

@@ -105,8 +105,10 @@ _ANNUAL = re.compile(r"\bannual(?:ly)?\b|\bper year\b|\ba year\b|\bper annum\b|/
 # A number may be glued to a lower-case word by translation ("reached33.8 billion") or to a
 # currency code ("RMB845.24 billion", "CNY618 million") but not to another capital ("G20",
 # "CO2", "Q1"); a decimal point may be followed by a line break ("33.\n498").
+_CURRENCY_LETTERS = ("RMB", "CNY", "USD", "HKD", "EUR")
+"""The currency codes a figure is written with, letters only (``_CURRENCY_BEFORE`` adds signs)."""
 _NUMBER = re.compile(
-    rf"(?:(?<={'|'.join(sorted(CURRENCY_CODES | {'RMB'}))})|(?<![\d.,A-Z]))"
+    rf"(?:(?<={'|'.join(_CURRENCY_LETTERS)})|(?<![\d.,A-Z]))"
     r"(\d{1,3}(?:,\d{3})+|\d+)(\.\n?\d+)?(?:\s*/\s*(\d+(?:\.\d+)?))?"
 )
 _TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
@@ -252,7 +254,7 @@ class FigureSpan:
 
 _NAMED_NUMBER = re.compile(r"[GD](?![A-Za-z0-9])")
 """After a number, the letter that makes it a ``NAME_NUMBER``: "5G", "4G", "3D"."""
-_CURRENCY_BEFORE = re.compile(r"(?:rmb|cny|usd|us\$|hk\$|hkd|eur|\$|€|¥)\s*$", re.I)
+_CURRENCY_BEFORE = re.compile(rf"(?:{'|'.join(_CURRENCY_LETTERS)}|us\$|hk\$|\$|€|¥)\s*$", re.I)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _MONTH_BEFORE = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.I

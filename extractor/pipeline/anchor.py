@@ -267,6 +267,18 @@ _ONE_FACILITY = re.compile(
     re.I,
 )
 _PROJECTS = re.compile(r"\bprojects\b", re.I)
+# A figure stated right after one facility as its investment ("Shinsun Group's town project,
+# with an investment of 20 billion yuan", "the production base -- with an investment of 200
+# million yuan --"): that facility's, unless a batch of projects was spoken of before it ("15
+# projects have been set up in the park, with a total investment of").
+_FACILITY_INVESTMENT = re.compile(
+    r"\b(?:project|base|plant|factory|cent(?:er|re)|park|line|facility)\b[\s,(\u2013\u2014-]*"
+    r"(?:(?:which\s+)?(?:has|had|having|with|boasts?)\s+)?(?:an?\s+|the\s+|its\s+)?"
+    r"(?:(?:total|planned|estimated|combined|designed|registered)\s+){0,2}investment\s+"
+    r"(?:of\s+|(?:is|was|reached|totall?ed|stood\s+at)\s+)?(?:(?:about|around|approximately|"
+    r"nearly|over|some|more\s+than|roughly)\s+)?$",
+    re.I,
+)
 
 
 # A figure that bounds what is counted ("20 projects above 100 million yuan", "projects each
@@ -352,6 +364,9 @@ def is_statistic(sentence: str, figure: ListedFigure, name: str) -> bool:
     if _CONVERSION.search(sentence[: figure.start]) or is_rank(sentence, figure.start, figure.end):
         return False
     if _PROJECT_SENTENCE.search(sentence):
+        return False
+    before = sentence[: figure.start]
+    if _FACILITY_INVESTMENT.search(before) and not _PROJECTS.search(before):
         return False
     # a sentence about one named facility ("the battery manufacturing project is expected to
     # finish in 2025"), where no batch of projects is spoken of

@@ -486,6 +486,41 @@ def test_a_figure_of_a_sentence_about_one_project_is_no_statistic(
     assert _total_is_statistic(sentence, figure) is expected
 
 
+@pytest.mark.parametrize(
+    ("sentence", "figure", "expected"),
+    [
+        # the investment stated right after one facility is that facility's
+        (
+            "Meanwhile, Hexi Group's logistics project, with an investment of 3 billion yuan, "
+            "sits on the east bank.",
+            "3 billion yuan",
+            False,
+        ),
+        (
+            "The Lanxi production base -- with a total investment of 450 million yuan -- "
+            "started in May.",
+            "450 million yuan",
+            False,
+        ),
+        ("The new plant has a total investment of about 800 million yuan.", "800 million yuan",
+         False),
+        # a batch spoken of before the facility's word: the batch's investment
+        (
+            "Twelve projects have settled in the park, with a total investment of 2.6 billion "
+            "yuan.",
+            "2.6 billion yuan",
+            True,
+        ),
+        ("Industrial investment in the county reached 2.6 billion yuan.", "2.6 billion yuan",
+         True),
+    ],
+)  # fmt: skip
+def test_an_investment_stated_right_after_one_facility_is_no_statistic(
+    sentence: str, figure: str, expected: bool
+) -> None:
+    assert _total_is_statistic(sentence, figure) is expected
+
+
 def _total_is_statistic(sentence: str, figure: str) -> bool:
     listed = next(f for f in list_figures([sentence]) if f.text == figure)
     return is_statistic(sentence, listed, "total investment")

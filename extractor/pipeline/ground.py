@@ -59,6 +59,7 @@ from extractor.pipeline.listed import (
     listed_as_company,
     listed_companies,
     listed_projects,
+    named_projects,
 )
 from extractor.pipeline.locate import ChunkText, Location, locate
 from extractor.pipeline.normalize import (
@@ -665,6 +666,7 @@ def ground_chunk(
         grounder.project(project, keep_ungrounded)
     out.projects = fold_products(out.projects, grounder.products, out.warnings)
     out.projects.extend(listed_projects(chunk.sentences))
+    out.projects.extend(named_projects(chunk.sentences, out.projects))
     for indicator in answer.indicators:
         grounder.indicator(indicator, keep_ungrounded)
     for role in answer.roles:

@@ -19,6 +19,13 @@ location is the place its item names, else the place that acts in or frames its 
 the one status the list's sentence states ("broke ground on 12 projects, including ...") is
 each item's (``status.stated_status``; none where it states two).
 
+``named_projects`` reads the same out of any list: a proper name ending in "Project",
+"Plant", "Factory" or "Base" ("the Datang Gas Power Plant") is a project the chunk's other
+projects do not already hold under a like name, unless its words name a programme, a meeting
+or a rank ("Strategic Cooperation Project", "Provincial Government's Major Project"). Parks
+and centres are left to the model: they are places or offices more often than projects
+(EXPERIMENTS row NPJ).
+
 ``listed_companies`` does the same for a list of companies ("five automobile manufacturers
 including FAW-Hongqi, FAW-Jiefang ..."): each named company gets a role with no project, a
 ``chain_leader`` when the list calls them leading, an ``investor`` when they were introduced
@@ -29,6 +36,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+
+from rapidfuzz import fuzz
 
 from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region
@@ -48,7 +57,13 @@ from extractor.pipeline.status import stated_status
 from extractor.pipeline.subjects import acting_place
 from extractor.records import EnterpriseRole, Evidence, Project, Role
 
-__all__ = ["joint_venture_partners", "listed_as_company", "listed_companies", "listed_projects"]
+__all__ = [
+    "joint_venture_partners",
+    "listed_as_company",
+    "listed_companies",
+    "listed_projects",
+    "named_projects",
+]
 
 _LIST_START = re.compile(
     r"\b(?:including|namely|such\s+as|covering(?:\s+the)?|(?:were|are)\s+the\s+projects\s+of|"
@@ -225,6 +240,69 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                         ],
                     )
                 )
+    return found
+
+
+# A project a sentence names by a proper name and a facility's word, in or out of a list:
+# "the Datang Gas Power Plant", "Linyi Lingang Quality Steel Production Base". A park or a
+# centre is more often a place or an office than a project, so only these heads count.
+_NAMED = re.compile(
+    r"(?<![\w.])(?:[A-Z][\w&'’-]*|\d[\w,.-]*)(?:[ \t]+(?:[A-Z][\w&'’()-]*|\d[\w,.-]*|of|and|for))*"
+    r"[ \t]+(?:Project|Plant|Factory|Base)\b(?!s)"
+)
+_SENTENCE_WORDS = re.compile(
+    r"^(?:(?:The|A|An|As|In|On|At|Of|Among|And|For|With|By|From|To|Its|This|That|Both|Meanwhile)"
+    r"\s+)+"
+)
+# A programme, a meeting, an agreement or a rank named in title case, not a facility: "Provincial
+# Government's Major Project", "Strategic Cooperation Project", "Three-Year Action Plan for
+# Harbin's Industrial Project".
+_PROGRAMME_WORDS = frozenset(
+    {
+        "major", "key", "deputy", "strategic", "cooperation", "government", "provincial",
+        "national", "best", "level", "action", "plan", "meeting", "fund", "surge",
+    }
+)  # fmt: skip
+_SAME_NAME = 85.0
+"""Least rapidfuzz token-set ratio at which a named project is one the chunk already has."""
+
+
+def named_projects(sentences: Sequence[Sentence], known: Sequence[Project]) -> list[Project]:
+    """The projects ``sentences`` name by a proper name ending in "Project", "Plant",
+    "Factory" or "Base" (guide P1: a project is named when the text names it) that ``known``
+    (the chunk's projects so far) does not already hold under a like name. A small model
+    leaves many of these out when a sentence names several things; each found one gets its
+    sentence as evidence and the facts its name and sentence state, as a list's item does."""
+    names = [normalize_name(p.name) for p in known]
+    found: list[Project] = []
+    for sentence in sentences:
+        status = stated_status(sentence.text)
+        for match in _NAMED.finditer(sentence.text):
+            name = _SENTENCE_WORDS.sub("", match.group()).strip()
+            words = {w.lower().strip("'’s") for w in re.findall(r"[\w'’]+", name)}
+            if (
+                len(name.split()) < MIN_WORDS
+                or not_a_project(name) is not None
+                or words & _PROGRAMME_WORDS
+                or name.count(")") != name.count("(")
+            ):
+                continue
+            key = normalize_name(name)
+            if any(fuzz.token_set_ratio(key, other) >= _SAME_NAME for other in names):
+                continue
+            names.append(key)
+            owner = named_company(name)
+            found.append(
+                Project(
+                    name=name,
+                    sector=_plain_sector(name, owner),
+                    location=acting_place(sentence) or _frame(sentence.text),
+                    capacity=named_capacity(name),
+                    enterprises=[owner] if owner else [],
+                    status=status,
+                    evidence=[Evidence(start=sentence.start, end=sentence.end, text=sentence.text)],
+                )
+            )
     return found
 
 

@@ -4,11 +4,13 @@ or the check half."""
 
 from __future__ import annotations
 
+import pytest
 from fakes.articles import default_chunks
 
 from extractor.pipeline.ground import ground_chunk
-from extractor.pipeline.listed import listed_companies, listed_projects
+from extractor.pipeline.listed import listed_companies, listed_projects, named_projects
 from extractor.pipeline.wire import ChunkExtraction
+from extractor.records import Status
 
 
 def _names(text: str) -> list[str]:
@@ -406,3 +408,52 @@ def test_a_glued_sentence_after_a_listed_name_is_no_part_of_it() -> None:
         "utilization project.Editor/Ma Xue\n"
     )
     assert _names(text) == ["Hexi smart grid project", "Anxi stone utilization project"]
+
+
+def _named(text: str) -> list[str]:
+    (chunk,) = default_chunks(text)
+    return [p.name for p in named_projects(chunk.sentences, [])]
+
+
+def test_a_proper_name_ending_in_a_facility_word_is_a_project_out_of_any_list() -> None:
+    text = (
+        "Work on the Qiaotou Gas Power Plant and the Lanxi Resin Production Base went on "
+        "in May, and the Hexi Battery Project was signed.\n"
+    )
+    assert _named(text) == [
+        "Qiaotou Gas Power Plant",
+        "Lanxi Resin Production Base",
+        "Hexi Battery Project",
+    ]
+
+
+def test_a_named_project_the_chunk_has_under_a_like_name_is_not_added_again() -> None:
+    text = "The Qiaotou Gas Power Plant of Hexi Energy started construction in May.\n"
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {"projects": [{"sentences": [1], "name": "Qiaotou gas power plant"}]}
+    )
+    names = [p.name for p in ground_chunk(text, chunk, answer).projects]
+    assert names == ["Qiaotou Gas Power Plant"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Provincial Government's Major Project list grew in May.\n",
+        "The Strategic Cooperation Project was discussed at the meeting.\n",
+        "Anxi Industrial Park and the Hexi Science Park host 40 firms.\n",
+        "The Anxi Resin Plants employ 900 people.\n",
+    ],
+)
+def test_a_programme_a_park_or_a_plural_is_no_named_project(text: str) -> None:
+    assert _named(text) == []
+
+
+def test_grounding_adds_a_named_project_the_model_left_out() -> None:
+    text = "The Qiaotou Gas Power Plant started construction in May.\n"
+    (chunk,) = default_chunks(text)
+    projects = ground_chunk(text, chunk, ChunkExtraction()).projects
+    assert [(p.name, p.status) for p in projects] == [
+        ("Qiaotou Gas Power Plant", Status.UNDER_CONSTRUCTION)
+    ]

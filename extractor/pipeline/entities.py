@@ -30,6 +30,7 @@ from extractor.pipeline.wire import PLACEHOLDERS
 __all__ = [
     "EVENT_NOUNS",
     "FRAME_LEAD",
+    "GENERIC_WORDS",
     "LEGAL_FORM",
     "PROJECTS_WORD",
     "PROJECT_NOUN",
@@ -264,7 +265,7 @@ _CLAUSE_VERB = re.compile(
 )
 
 
-_GENERIC_WORDS = frozenset(
+GENERIC_WORDS = frozenset(
     {
         "project", "projects", "construction", "investment", "investments", "implementation",
         "landing", "new", "major", "key", "big", "large", "the", "this", "that", "these",
@@ -413,7 +414,7 @@ def not_a_project(name: str) -> str | None:
         return "a person"
     if head in _AUTHORITY_HEADS and not LEGAL_FORM.search(name):
         return "a government, a trade body or a school"
-    if set(words) <= _GENERIC_WORDS:
+    if set(words) <= GENERIC_WORDS:
         return GENERIC
     noun = _head(name)
     if _plural(noun):

@@ -43,6 +43,7 @@ from extractor.names import normalize_name
 from extractor.pipeline.anchor import as_region
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.entities import (
+    GENERIC_WORDS,
     LEGAL_FORM,
     PLURAL,
     PROJECT_NOUN,
@@ -247,7 +248,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
 # "the Datang Gas Power Plant", "Linyi Lingang Quality Steel Production Base". A park or a
 # centre is more often a place or an office than a project, so only these heads count.
 _NAMED = re.compile(
-    r"(?<![\w.])(?:[A-Z][\w&'’-]*|\d[\w,.-]*)(?:[ \t]+(?:[A-Z][\w&'’()-]*|\d[\w,.-]*|of|and|for))*"
+    r"(?<![\w.])[A-Z][\w&'’-]*(?:[ \t]+(?:[A-Z][\w&'’()-]*|\d[\w,.-]*|of|and|for))*"
     r"[ \t]+(?:Project|Plant|Factory|Base)\b(?!s)"
 )
 _SENTENCE_WORDS = re.compile(
@@ -263,6 +264,28 @@ _PROGRAMME_WORDS = frozenset(
         "national", "best", "level", "action", "plan", "meeting", "fund", "surge",
     }
 )  # fmt: skip
+_UNNAMED_WORDS = frozenset(
+    {
+        "phase",
+        "i",
+        "ii",
+        "iii",
+        "iv",
+        "v",
+        "ppp",
+        "epc",
+        "bot",
+        "belt",
+        "road",
+        "for",
+        "and",
+        "plant",
+        "factory",
+        "base",
+    }
+)
+"""Words that leave a project unnamed ("Phase II Project", "PPP Project", "Belt and Road
+Project"): a named project has a word beside them and ``entities``' generic words."""
 _SAME_NAME = 85.0
 """Least rapidfuzz token-set ratio at which a named project is one the chunk already has."""
 
@@ -282,8 +305,10 @@ def named_projects(sentences: Sequence[Sentence], known: Sequence[Project]) -> l
             words = {w.lower().strip("'’s") for w in re.findall(r"[\w'’]+", name)}
             if (
                 len(name.split()) < MIN_WORDS
+                or not name[0].isalpha()  # "In 2023 Project construction ..."
                 or not_a_project(name) is not None
                 or words & _PROGRAMME_WORDS
+                or not words - _UNNAMED_WORDS - GENERIC_WORDS
                 or name.count(")") != name.count("(")
             ):
                 continue

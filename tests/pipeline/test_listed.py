@@ -444,9 +444,12 @@ def test_a_named_project_the_chunk_has_under_a_like_name_is_not_added_again() ->
         "The Strategic Cooperation Project was discussed at the meeting.\n",
         "Anxi Industrial Park and the Hexi Science Park host 40 firms.\n",
         "The Anxi Resin Plants employ 900 people.\n",
+        # words that leave the project unnamed, and a year before the head word
+        "The Phase II Project and the PPP Project started in May.\n",
+        "In 2023 Project construction sped up.\n",
     ],
 )
-def test_a_programme_a_park_or_a_plural_is_no_named_project(text: str) -> None:
+def test_a_programme_a_park_a_plural_or_no_name_is_no_named_project(text: str) -> None:
     assert _named(text) == []
 
 

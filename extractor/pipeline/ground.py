@@ -497,7 +497,7 @@ class _Grounder:
                     as_region(self.written_place(record, wire.location)), self.text.document
                 ),
                 sector=wire.sector
-                or name_sector(name, enterprises, wire.location)
+                or name_sector(name, enterprises, wire.location, self.text.document)
                 or sentence_sector(s.text for s in record.sentences),
                 investment=investment,
                 output_value=output_value,

@@ -203,10 +203,12 @@ def _frame(text: str) -> str | None:
     return as_region(found.group("place")) if found else None
 
 
-def _plain_sector(name: str, owner: str | None) -> str | None:
+def _plain_sector(name: str, owner: str | None, sentences: Sequence[Sentence]) -> str | None:
     """The sector a listed name states in lower-case words ("big data industrial park": "big
-    data"); None when it states none, or only with a proper name in it."""
-    sector = name_sector(name, [owner] if owner else [], None)
+    data"), past the Chinese proper names it starts with; None when it states none, or only
+    with a proper name in it."""
+    text = " ".join(s.text for s in sentences)
+    sector = name_sector(name, [owner] if owner else [], None, text)
     return sector if sector is not None and sector.islower() else None
 
 
@@ -231,7 +233,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                 found.append(
                     Project(
                         name=name,
-                        sector=_plain_sector(name, owner),
+                        sector=_plain_sector(name, owner, sentences),
                         location=_place(item) or acting_place(sentence) or _frame(sentence.text),
                         capacity=named_capacity(name),
                         enterprises=[owner] if owner else [],
@@ -320,7 +322,7 @@ def named_projects(sentences: Sequence[Sentence], known: Sequence[Project]) -> l
             found.append(
                 Project(
                     name=name,
-                    sector=_plain_sector(name, owner),
+                    sector=_plain_sector(name, owner, sentences),
                     location=acting_place(sentence) or _frame(sentence.text),
                     capacity=named_capacity(name),
                     enterprises=[owner] if owner else [],

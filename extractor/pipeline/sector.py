@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 
 from extractor.pipeline.entities import LEGAL_FORM
+from extractor.pipeline.pinyin import proper_pinyin
 
 __all__ = ["listed_as_sector", "name_sector", "sentence_sector"]
 
@@ -55,8 +56,12 @@ _MONEY = frozenset({"yuan", "rmb", "cny", "dollars", "usd"})
 """A sum's currency names no sector ("800-million yuan carpet base")."""
 
 
-def name_sector(name: str, enterprises: Iterable[str], location: str | None) -> str | None:
-    """The product or industry ``name`` states, in its words, or None when it states none."""
+def name_sector(
+    name: str, enterprises: Iterable[str], location: str | None, document: str = ""
+) -> str | None:
+    """The product or industry ``name`` states, in its words, or None when it states none.
+    With ``document``, the Chinese proper names a name starts with go too
+    ("Changjiang Nuclear Power Plant": "Nuclear Power"; ``pinyin.proper_pinyin``)."""
     text = _LEADING_PHASE.sub("", name.strip())
     text = _POSSESSIVE.sub("", text)
     if LEGAL_FORM.search(text):  # a company's name states no sector
@@ -68,7 +73,9 @@ def name_sector(name: str, enterprises: Iterable[str], location: str | None) -> 
     owners = _owner_words([*enterprises, location])
     words = text.split()
     while words and (
-        (words[0][0].isupper() and words[0].casefold() in owners) or _LEAD.match(words[0] + " ")
+        (words[0][0].isupper() and words[0].casefold() in owners)
+        or _LEAD.match(words[0] + " ")
+        or bool(document and proper_pinyin(words[0], document))
     ):
         words.pop(0)  # the place and the enterprise a name starts with
     text = " ".join(words)

@@ -460,3 +460,13 @@ def test_grounding_adds_a_named_project_the_model_left_out() -> None:
     assert [(p.name, p.status) for p in projects] == [
         ("Qiaotou Gas Power Plant", Status.UNDER_CONSTRUCTION)
     ]
+
+
+def test_a_listed_projects_sector_starts_after_the_chinese_names_its_name_opens_with() -> None:
+    text = (
+        "The county signed 5 projects, including the Qiaotou Hexi stone processing project "
+        "and the Lanxi resin plant.\n"
+    )
+    (chunk,) = default_chunks(text)
+    sectors = {p.name: p.sector for p in listed_projects(chunk.sentences)}
+    assert sectors["Qiaotou Hexi stone processing project"] == "stone processing"

@@ -100,3 +100,12 @@ def test_grounding_fills_a_missing_sector_and_keeps_the_models() -> None:
         "graphite anode plant": "graphite anode",
         "Contoso anode plant": "battery anodes",
     }
+
+
+def test_the_chinese_proper_names_a_name_starts_with_are_no_part_of_its_sector() -> None:
+    text = "The Qiaotou Hexi Nuclear Power Plant started work; nuclear power is new here."
+    assert name_sector("Qiaotou Hexi Nuclear Power Plant", [], None, text) == "Nuclear Power"
+    # without the text, or where the text writes the word in lower case, it stays
+    assert name_sector("Qiaotou Hexi Nuclear Power Plant", [], None) == "Qiaotou Hexi Nuclear Power"
+    machine = "The Lanxi machine base makes machine tools."
+    assert name_sector("Machine Tool Base", [], None, machine) == "Machine Tool"

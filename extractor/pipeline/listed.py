@@ -52,6 +52,7 @@ from extractor.pipeline.entities import (
     not_a_project,
 )
 from extractor.pipeline.normalize import named_capacity
+from extractor.pipeline.pinyin import is_pinyin
 from extractor.pipeline.roles import LEADER_WORDS
 from extractor.pipeline.sector import name_sector
 from extractor.pipeline.status import stated_status
@@ -204,12 +205,20 @@ def _frame(text: str) -> str | None:
 
 
 def _plain_sector(name: str, owner: str | None, sentences: Sequence[Sentence]) -> str | None:
-    """The sector a listed name states in lower-case words ("big data industrial park": "big
-    data"), past the Chinese proper names it starts with; None when it states none, or only
-    with a proper name in it."""
+    """The sector a listed name states ("big data industrial park": "big data"), past the
+    Chinese proper names it starts with ("Changjiang Nuclear Power Plant": "nuclear power"),
+    in lower case; None when it states none, or when a proper name is left in it (pinyin, an
+    acronym) or it runs over three words in title case (EXPERIMENTS row PLS)."""
     text = " ".join(s.text for s in sentences)
     sector = name_sector(name, [owner] if owner else [], None, text)
-    return sector if sector is not None and sector.islower() else None
+    if sector is None:
+        return None
+    if sector.islower():
+        return sector
+    words = sector.split()
+    if any(is_pinyin(w) or (w.isupper() and len(w) > 1) for w in words) or len(words) > 3:
+        return None  # a proper name is left in it
+    return sector.lower()
 
 
 def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:

@@ -298,7 +298,8 @@ def test_a_listed_project_takes_the_sector_its_name_states_in_lower_case_words()
     assert [(p.name, p.sector) for p in listed_projects(chunk.sentences)] == [
         ("big data industrial park", "big data"),
         ("800-million yuan carpet base", "carpet"),
-        ("Hexi Wind Power Equipment", None),  # a proper name is no sector
+        # the Chinese name it opens with is no sector; the rest is (row PLS)
+        ("Hexi Wind Power Equipment", "wind power equipment"),
     ]
 
 
@@ -470,3 +471,17 @@ def test_a_listed_projects_sector_starts_after_the_chinese_names_its_name_opens_
     (chunk,) = default_chunks(text)
     sectors = {p.name: p.sector for p in listed_projects(chunk.sentences)}
     assert sectors["Qiaotou Hexi stone processing project"] == "stone processing"
+
+
+def test_a_named_projects_title_case_sector_is_lower_case_unless_a_name_is_left_in_it() -> None:
+    text = (
+        "Work on the Qiaotou Nuclear Power Plant, the Hexi BYD Battery Project and the "
+        "Lanxiang Zhongshan Base went on in May.\n"
+    )
+    (chunk,) = default_chunks(text)
+    sectors = {p.name: p.sector for p in named_projects(chunk.sentences, [])}
+    assert sectors == {
+        "Qiaotou Nuclear Power Plant": "nuclear power",
+        "Hexi BYD Battery Project": None,  # an acronym is a company's name
+        "Lanxiang Zhongshan Base": None,  # nothing but names
+    }

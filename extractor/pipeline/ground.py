@@ -95,6 +95,7 @@ from extractor.pipeline.status import built_status
 from extractor.pipeline.subjects import (
     acting_place,
     framing_place,
+    named_place,
     placed,
     spelled_out,
     without_province,
@@ -695,7 +696,11 @@ def ground_chunk(
     )
     out.indicators = event_days(shared_periods(out.indicators, chunk.sentences), chunk.sentences)
     # a record that only page furniture states (a Chinese footer, a credit line) is the page's
-    out.projects = [r for r in out.projects if not _on_furniture(r)]
+    out.projects = [
+        r if r.location else r.model_copy(update={"location": named_place(r.name, document)})
+        for r in out.projects
+        if not _on_furniture(r)
+    ]
     out.indicators = [r for r in out.indicators if not _on_furniture(r)]
     out.roles = [r for r in out.roles if not _on_furniture(r) and not _named_on_furniture(r)]
     return out

@@ -39,6 +39,7 @@ from extractor.pipeline.entities import (
     PROJECTS_WORD,
     acting_company,
 )
+from extractor.pipeline.pinyin import is_pinyin
 from extractor.records import Indicator
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "document_place",
     "figure_place",
     "framing_place",
+    "named_place",
     "narrower_place",
     "placed",
     "spelled_out",
@@ -282,6 +284,30 @@ def narrower_place(region: str, document: str) -> str | None:
     if longest is None or any(not longest.lower().endswith(p.lower()) for p in places):
         return None
     return longest
+
+
+_PLACE_NOUNS = r"(?:City|County|District|Port|Town|Township|New\s+Area|New\s+District)"
+
+
+def named_place(name: str, document: str) -> str | None:
+    """The place a project's name opens with ("Changchun Jinyi Trading Project": "Changchun",
+    "Feizhang District 718 New Materials Industrial Park": "Feizhang District"): a Chinese
+    proper name (``pinyin.is_pinyin``) that ``document`` also writes as a place ("in
+    Changchun", "Changchun City"), with the place noun the name gives it. None when the name
+    opens with no such word; a brand ("Mingyang Smart Energy Project") is written as no place.
+    Guide: a project's location is the most specific place stated (EXPERIMENTS row NPL2)."""
+    first = re.match(r"[A-Z][\w'’-]*", name.strip())
+    if first is None or not is_pinyin(first.group()):
+        return None
+    word = re.escape(first.group())
+    as_place = re.compile(
+        rf"\b(?:in|at)\s+(?:the\s+)?{word}\b(?!\s+(?:Group|Co\b|Company|Corporation))|"
+        rf"\b{word}(?:['’]s)?\s+{_PLACE_NOUNS}\b|\b{word}\s+(?:city|county|district|province|port)\b"
+    )
+    if as_place.search(document) is None:
+        return None
+    named = re.match(rf"{word}(?:\s+{_PLACE_NOUNS})?", name.strip())
+    return named.group() if named else None
 
 
 _THE_PLACE = re.compile(r"\b(?:the|this)\s+(?P<noun>city|county|district)\b", re.IGNORECASE)

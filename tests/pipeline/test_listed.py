@@ -485,3 +485,10 @@ def test_a_named_projects_title_case_sector_is_lower_case_unless_a_name_is_left_
         "Hexi BYD Battery Project": None,  # an acronym is a company's name
         "Lanxiang Zhongshan Base": None,  # nothing but names
     }
+
+
+def test_a_project_with_no_place_takes_the_one_its_name_opens_with() -> None:
+    text = "Work on the Qiaotou Gas Power Plant went on in May, the first in Qiaotou City.\n"
+    (chunk,) = default_chunks(text)
+    projects = ground_chunk(text, chunk, ChunkExtraction()).projects
+    assert [(p.name, p.location) for p in projects] == [("Qiaotou Gas Power Plant", "Qiaotou")]

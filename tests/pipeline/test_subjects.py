@@ -9,7 +9,7 @@ from fakes.articles import default_chunks
 
 from extractor.pipeline.chunk import Sentence
 from extractor.pipeline.counts import project_counts
-from extractor.pipeline.subjects import acting_place, framing_place, placed
+from extractor.pipeline.subjects import acting_place, framing_place, named_place, placed
 from extractor.records import Evidence, Indicator, Quantity
 
 
@@ -304,3 +304,23 @@ def test_another_countrys_figure_is_left_out_with_a_warning_chinas_are_kept() ->
     assert warnings == [
         f"indicator {foreign.name!r}: a figure of Britain, not of a place in China, dropped"
     ]
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("Qiaotou Resin Processing Project", "Qiaotou"),
+        ("Hexi District 718 New Materials Base", "Hexi District"),
+        ("Lanxiang Smart Energy Project", None),  # a brand: the text writes it as no place
+        ("Anxi Logistics Project", None),  # the text names no place Anxi
+        ("Solar Glass Project", None),
+    ],
+)
+def test_a_project_takes_the_place_its_name_opens_with_where_the_text_writes_it_as_one(
+    name: str, place: str | None
+) -> None:
+    document = (
+        "Qiaotou Resin Processing Project and Lanxiang Smart Energy Project started in "
+        "Qiaotou and in Hexi District, where Lanxiang Group invests."
+    )
+    assert named_place(name, document) == place

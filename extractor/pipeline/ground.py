@@ -29,7 +29,8 @@ operation or completed, whose sentences speak only of building, is under constru
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -76,7 +77,7 @@ from extractor.pipeline.normalize import (
     to_money,
     to_quantity,
 )
-from extractor.pipeline.outputs import stated_output
+from extractor.pipeline.outputs import stated_capacity, stated_output
 from extractor.pipeline.periods import (
     dates_expectation,
     event_days,
@@ -653,6 +654,25 @@ def _unique(names: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+def _filled(
+    projects: list[Project], indicators: Sequence[Indicator], document: str
+) -> list[Project]:
+    """``projects`` with the place a name opens with where they have none
+    (``subjects.named_place``) and the size their sentence states where they have none and
+    the sentence is about them alone (``outputs.stated_capacity``)."""
+    cited = Counter(e.start for p in projects for e in p.evidence)
+    written = {round(f.value, 3) for i in indicators for f in (i.value, i.change) if f is not None}
+    filled: list[Project] = []
+    for project in projects:
+        update: dict[str, object] = {}
+        if project.location is None:
+            update["location"] = named_place(project.name, document)
+        if not project.capacity and project.evidence and cited[project.evidence[0].start] == 1:
+            update["capacity"] = stated_capacity(project.evidence[0].text, written)
+        filled.append(project.model_copy(update=update) if update else project)
+    return filled
+
+
 def ground_chunk(
     document: str,
     chunk: Chunk,
@@ -696,11 +716,9 @@ def ground_chunk(
     )
     out.indicators = event_days(shared_periods(out.indicators, chunk.sentences), chunk.sentences)
     # a record that only page furniture states (a Chinese footer, a credit line) is the page's
-    out.projects = [
-        r if r.location else r.model_copy(update={"location": named_place(r.name, document)})
-        for r in out.projects
-        if not _on_furniture(r)
-    ]
+    out.projects = _filled(
+        [r for r in out.projects if not _on_furniture(r)], out.indicators, document
+    )
     out.indicators = [r for r in out.indicators if not _on_furniture(r)]
     out.roles = [r for r in out.roles if not _on_furniture(r) and not _named_on_furniture(r)]
     return out

@@ -18,6 +18,7 @@ from itertools import pairwise
 from extractor.records import Basis, Change, ChangeUnit, Money, Qualifier, Quantity
 
 __all__ = [
+    "CAPACITY_UNITS",
     "CHANGE_UNITS",
     "CURRENCY_CODES",
     "NAME_NUMBER",
@@ -511,9 +512,10 @@ def to_quantity(figure: Figure) -> Quantity:
     )
 
 
-_CAPACITY_UNITS = frozenset(
+CAPACITY_UNITS = frozenset(
     {"t", "t/yr", "kW", "MW", "GW", "kWh", "MWh", "GWh", "m2", "km", "km2", "mu", "hectares"}
 )
+"""Units of a project's size: tons, power, energy, area, length."""
 
 
 def named_capacity(name: str) -> list[Quantity]:
@@ -525,7 +527,7 @@ def named_capacity(name: str) -> list[Quantity]:
             figure = parse_figure(span.text, after=name[span.end :])
         except FigureError:
             continue
-        if figure.unit in _CAPACITY_UNITS:
+        if figure.unit in CAPACITY_UNITS:
             sizes.append(to_quantity(figure))
     return sizes
 

@@ -1,4 +1,5 @@
-"""A project's output value, where its sentences state one (the guide's ``output_value``).
+"""A project's output value and size, where its sentences state them (the guide's
+``output_value`` and ``capacity``).
 
 The model leaves ``output_value`` empty: on the 32-document tune half it wrote none, while the
 gold holds 11, each in a phrase that names it ("an annual output value of 8 billion yuan",
@@ -12,9 +13,24 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractor.pipeline.normalize import CURRENCY_CODES, FigureError, find_figures, parse_figure
+from extractor.pipeline.normalize import (
+    CAPACITY_UNITS,
+    CURRENCY_CODES,
+    FigureError,
+    find_figures,
+    parse_figure,
+    to_quantity,
+)
+from extractor.records import Quantity
 
-__all__ = ["stated_output"]
+__all__ = ["stated_capacity", "stated_output"]
+
+_SIZE_UNITS = CAPACITY_UNITS | {
+    "GW/yr", "GWh/yr", "MW/yr", "kWh/yr", "m2/yr", "vehicles", "vehicles/yr", "units", "units/yr",
+}  # fmt: skip
+"""What a project's size may be counted in: ``CAPACITY_UNITS`` and a yearly output's units."""
+MAX_SIZES = 2
+"""A sentence stating more sizes than this lists several things, not one project's size."""
 
 _BEFORE = re.compile(
     r"\b(?:output(?:\s+value)?|sales(?:\s+revenue)?|revenue)\s+"
@@ -48,3 +64,20 @@ def stated_output(sentences: Sequence[str], investment: str | None = None) -> st
             if figure.unit in CURRENCY_CODES:
                 return span.text
     return None
+
+
+def stated_capacity(sentence: str, written: set[float]) -> list[Quantity]:
+    """The sizes ``sentence`` (about one project alone) states: its figures in a unit of size
+    whose number no indicator writes (``written``); none where it states more than
+    ``MAX_SIZES``."""
+    sizes: list[Quantity] = []
+    for span in find_figures(sentence):
+        try:
+            figure = parse_figure(
+                span.text, before=sentence[: span.start], after=sentence[span.end :]
+            )
+        except FigureError:
+            continue
+        if figure.unit in _SIZE_UNITS and round(figure.value, 3) not in written:
+            sizes.append(to_quantity(figure))
+    return sizes if len(sizes) <= MAX_SIZES else []

@@ -8,7 +8,7 @@ import pytest
 from fakes.articles import default_chunks
 
 from extractor.pipeline.ground import ground_chunk
-from extractor.pipeline.outputs import stated_output
+from extractor.pipeline.outputs import stated_capacity, stated_output
 from extractor.pipeline.wire import ChunkExtraction
 
 
@@ -64,3 +64,49 @@ def test_grounding_fills_the_output_of_a_project_that_stands_and_rescues_none() 
     assert plant.output_value.amount == 4e9
     assert plant.investment is not None
     assert plant.investment.amount == 2.5e9
+
+
+@pytest.mark.parametrize(
+    ("sentence", "sizes"),
+    [
+        ("The Hexi base covers an area of 65,000 square meters.", [(65000.0, "m2")]),
+        ("The plant has an annual output of 150 thousand tons of rice.", [(150000.0, "t/yr")]),
+        ("The project will cost 2 billion yuan.", []),  # money is no size
+        # more sizes than one project states: a list of things
+        ("It makes 10,000 tons of resin, 20,000 tons of film and 5 MW of panels.", []),
+    ],
+)
+def test_the_sizes_a_projects_own_sentence_states_are_its_capacity(
+    sentence: str, sizes: list[tuple[float, str]]
+) -> None:
+    assert [(q.value, q.unit) for q in stated_capacity(sentence, set())] == sizes
+
+
+def test_a_size_an_indicator_writes_is_no_projects_capacity() -> None:
+    sentence = "The Hexi base covers an area of 65,000 square meters."
+    assert stated_capacity(sentence, {65000.0}) == []
+
+
+def test_grounding_gives_a_project_the_size_of_a_sentence_about_it_alone() -> None:
+    text = (
+        "The Qiaotou resin project covers an area of 65,000 square meters.\n"
+        "The Hexi film project and the Anxi glass project cover 40,000 square meters.\n"
+    )
+    (chunk,) = default_chunks(text)
+    answer = ChunkExtraction.model_validate(
+        {
+            "projects": [
+                {"sentences": [1], "name": "Qiaotou resin project"},
+                {"sentences": [2], "name": "Hexi film project"},
+                {"sentences": [2], "name": "Anxi glass project"},
+            ]
+        }
+    )
+    sizes = {
+        p.name: [q.value for q in p.capacity] for p in ground_chunk(text, chunk, answer).projects
+    }
+    assert sizes == {
+        "Qiaotou resin project": [65000.0],
+        "Hexi film project": [],  # the sentence is about two projects
+        "Anxi glass project": [],
+    }

@@ -301,7 +301,7 @@ def named_place(name: str, document: str) -> str | None:
         return None
     word = re.escape(first.group())
     as_place = re.compile(
-        rf"\b(?:in|at)\s+(?:the\s+)?{word}\b(?!\s+(?:Group|Co\b|Company|Corporation))|"
+        rf"\b(?i:in|at)\s+(?:the\s+)?{word}\b(?!\s+(?:Group|Co\b|Company|Corporation))|"
         rf"\b{word}(?:['’]s)?\s+{_PLACE_NOUNS}\b|\b{word}\s+(?:city|county|district|province|port)\b"
     )
     if as_place.search(document) is None:

@@ -324,3 +324,8 @@ def test_a_project_takes_the_place_its_name_opens_with_where_the_text_writes_it_
         "Qiaotou and in Hexi District, where Lanxiang Group invests."
     )
     assert named_place(name, document) == place
+
+
+def test_a_place_a_sentence_opens_with_counts_as_written_as_a_place() -> None:
+    document = "In Qiaotou, the Qiaotou Resin Processing Project started."
+    assert named_place("Qiaotou Resin Processing Project", document) == "Qiaotou"

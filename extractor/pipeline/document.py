@@ -29,6 +29,7 @@ from extractor.pipeline.ground import Grounded, ground_chunk
 from extractor.pipeline.load import Document
 from extractor.pipeline.merge import merge_records
 from extractor.pipeline.missed import with_missed
+from extractor.pipeline.owners import with_owners
 from extractor.pipeline.passes import extract_chunk_passes, figure_indicators
 from extractor.pipeline.prompt import AnyPrompt, PassPrompt, Prompt, TypedPrompt
 from extractor.pipeline.reask import GroundingCheck
@@ -194,6 +195,7 @@ async def _extract_document(
         finally:
             current_call.reset(token)
         warnings.extend(checked)
+    projects = with_owners(projects, merged.indicators, document.text)
     meta = RunMeta(
         model=model,
         backend=client.backend.value,

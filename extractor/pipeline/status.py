@@ -67,11 +67,19 @@ _STATUS_WORDS: dict[Status, re.Pattern[str]] = {
     Status.UNDER_CONSTRUCTION: re.compile(
         r"\b(?:broke ground|groundbreaking|(?:started|commenced|began|begun|starting) "
         r"construction|construction (?:started|commenced|began|begun)|under construction|"
-        r"commenced|kicked off)\b",
+        r"commenced|kicked off|(?:newly[- ])?started projects|started smoothly|"
+        r"resum(?:ed|ption of)|construction site)\b",
         re.I,
     ),
     Status.IN_OPERATION: re.compile(
-        r"\b(?:put|went|go|goes|gone) into (?:operation|production|use)|in operation\b", re.I
+        r"(?:\b|(?<=[a-z]))(?:put|went|go|goes|gone) into (?:operation|production|use)|"
+        r"\bin operation\b",
+        re.I,
+    ),
+    Status.COMPLETED: re.compile(
+        r"\b(?:completed construction|(?:was|were|been|be) completed(?! (?:an |the )?"
+        r"investment))\b",
+        re.I,
     ),
     Status.PLANNED: re.compile(r"\b(?:planned|plans? to|to be built|listed in)\b", re.I),
 }

@@ -90,6 +90,12 @@ _PHRASES = (
     rf"{_MONTH}{_DAY}\s*,?\s+{_YEAR}",
     # the day of an event: "held on Sept 24", "on March 2", "launched ... on Monday"
     rf"on\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
+    # "on 28 April", "on the morning of February 7", "March 19 morning"
+    rf"on\s+\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?![\w.])(?:\s*,?\s+{_YEAR})?",
+    rf"(?<=morning of )(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
+    rf"(?<=evening of )(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
+    rf"(?<=afternoon of )(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?=\s+(?:morning|afternoon|evening)\b)",
     rf"on\s+{_WEEKDAY}",
     rf"(?:in|during|for)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?{_YEAR}",
     rf"(?:^|(?<=[.;:,]\s))(?:in\s+)?{_YEAR}(?=\s*,)",
@@ -285,7 +291,9 @@ def shared_periods(
 
 
 _EVENT_DAY = re.compile(
-    rf"^{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:\s*,?\s+(?P<year>{_YEAR}))?$", re.IGNORECASE
+    rf"^(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH})"
+    rf"(?:\s*,?\s+(?P<year>{_YEAR}))?$",
+    re.IGNORECASE,
 )
 _YEAR_ONLY = re.compile(rf"^(?:in\s+)?{_YEAR}$", re.IGNORECASE)
 _PART_OF_YEAR = re.compile(r"\b(?:quarter|half|season)\b", re.IGNORECASE)

@@ -397,6 +397,21 @@ def test_the_day_of_an_event_is_a_period_without_on() -> None:
     assert [p[2] for p in time_phrases(text)] == ["Oct 12", "Thursday", "May 6th, 2021"]
 
 
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("A signing ceremony was held on 28 April in Linyi.", "28 April"),
+        ("On the morning of February 7, Linyi started 68 projects.", "February 7"),
+        ("On the afternoon of May 3, 2023, Anxi signed 9 projects.", "May 3, 2023"),
+        ("March 19 morning, Hexi started 17 projects.", "March 19"),
+    ],
+)
+def test_an_event_day_written_day_first_or_with_the_time_of_day_is_read(
+    text: str, day: str
+) -> None:
+    assert [p[2] for p in time_phrases(text)] == [day]
+
 PLACES = "These are the figures of Yulin and of Anxi.\n"
 """A closing line naming the places the answers give: a model's place must be the text's."""
 
@@ -601,6 +616,11 @@ def test_a_batch_at_a_dated_event_takes_the_events_day(period: str) -> None:
     periods = _ceremony_periods(CEREMONY, period)
     assert periods["40 industrial projects"] == "May 28, 2024"
     assert periods["90 billion yuan"] == "2024"  # no batch of projects: its own period
+
+
+def test_a_day_first_event_day_is_the_batchs_period_too() -> None:
+    text = CEREMONY.replace("May 28, 2024", "28 May 2024")
+    assert _ceremony_periods(text, "2024")["40 industrial projects"] == "28 May 2024"
 
 
 def test_an_event_day_is_not_given_when_the_chunk_writes_two() -> None:

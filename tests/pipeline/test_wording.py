@@ -397,7 +397,6 @@ def test_the_day_of_an_event_is_a_period_without_on() -> None:
     assert [p[2] for p in time_phrases(text)] == ["Oct 12", "Thursday", "May 6th, 2021"]
 
 
-
 @pytest.mark.parametrize(
     ("text", "day"),
     [
@@ -411,6 +410,7 @@ def test_an_event_day_written_day_first_or_with_the_time_of_day_is_read(
     text: str, day: str
 ) -> None:
     assert [p[2] for p in time_phrases(text)] == [day]
+
 
 PLACES = "These are the figures of Yulin and of Anxi.\n"
 """A closing line naming the places the answers give: a model's place must be the text's."""

@@ -61,14 +61,16 @@ _MONTH = (
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 _COUNT = r"(?:two|three|four|five|six|seven|eight|nine|ten|eleven|\d{1,2})"
 _YEAR = r"(?:19|20)\d{2}"
-_OF_YEAR = rf"(?:\s+(?:of\s+)?(?:this|last|the|the\s+same)\s+year|\s*,?\s+(?:of\s+)?{_YEAR})?"
+_OF_YEAR = (
+    rf"(?:\s+(?:of\s+)?(?:this|last|the|the\s+same)\s+year|\s*,?\s+(?:(?:of|in)\s+)?{_YEAR})?"
+)
 _DAY = r"(?:\s+\d{1,2}(?:st|nd|rd|th)?\b)?"
 _PHRASES = (
     # spans of days: "from May 26 to May 29 this year", "June 3-5, 2023"
     rf"(?:from\s+)?{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*(?:to|-|–|through)\s*"
     rf"(?:{_MONTH}\s+)?\d{{1,2}}(?:st|nd|rd|th)?\b{_OF_YEAR}",
     # spans of months: "January to July this year", "from January to August 2023"
-    rf"(?:(?:from|in|during)\s+)?{_MONTH}\s*(?:to|-|–|through|and)\s*{_MONTH}{_OF_YEAR}",
+    rf"(?:(?:from|in|during|between)\s+)?{_MONTH}\s*(?:to|-|–|through|and)\s*{_MONTH}{_OF_YEAR}",
     # "the first seven months of this year", "the first half", "the third quarter of 2023"
     rf"(?:the\s+)?first\s+{_COUNT}\s+months{_OF_YEAR}",
     rf"(?:the\s+)?(?:first|second|third|fourth|1st|2nd|3rd|4th)\s+(?:quarter|half|season)"

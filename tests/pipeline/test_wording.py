@@ -412,6 +412,13 @@ def test_an_event_day_written_day_first_or_with_the_time_of_day_is_read(
     assert [p[2] for p in time_phrases(text)] == [day]
 
 
+def test_a_span_of_months_in_a_year_or_between_two_months_is_one_phrase() -> None:
+    text = "From January to July in 2012, the park earned 6 billion yuan."
+    assert [p[2] for p in time_phrases(text)] == ["From January to July in 2012"]
+    text = "In 2023, between January and November, the county signed 61 projects."
+    assert [p[2] for p in time_phrases(text)] == ["2023", "between January and November"]
+
+
 PLACES = "These are the figures of Yulin and of Anxi.\n"
 """A closing line naming the places the answers give: a model's place must be the text's."""
 

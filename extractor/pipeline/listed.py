@@ -277,26 +277,14 @@ _PROGRAMME_WORDS = frozenset(
 )  # fmt: skip
 _UNNAMED_WORDS = frozenset(
     {
-        "phase",
-        "i",
-        "ii",
-        "iii",
-        "iv",
-        "v",
-        "ppp",
-        "epc",
-        "bot",
-        "belt",
-        "road",
-        "for",
-        "and",
-        "plant",
-        "factory",
-        "base",
+        "phase", "i", "ii", "iii", "iv", "v", "ppp", "epc", "bot", "belt", "road", "for", "and",
+        "plant", "factory", "base",
     }
-)
+)  # fmt: skip
 """Words that leave a project unnamed ("Phase II Project", "PPP Project", "Belt and Road
 Project"): a named project has a word beside them and ``entities``' generic words."""
+_POSSESSIVE_S = re.compile(r"['’]s?$")
+"""A word's possessive ending ("Government's"), which names nothing more."""
 _SAME_NAME = 85.0
 """Least rapidfuzz token-set ratio at which a named project is one the chunk already has."""
 
@@ -313,7 +301,7 @@ def named_projects(sentences: Sequence[Sentence], known: Sequence[Project]) -> l
         status = stated_status(sentence.text)
         for match in _NAMED.finditer(sentence.text):
             name = _SENTENCE_WORDS.sub("", match.group()).strip()
-            words = {w.lower().strip("'’s") for w in re.findall(r"[\w'’]+", name)}
+            words = {_POSSESSIVE_S.sub("", w.lower()) for w in re.findall(r"[\w'’]+", name)}
             if (
                 len(name.split()) < MIN_WORDS
                 or not name[0].isalpha()  # "In 2023 Project construction ..."

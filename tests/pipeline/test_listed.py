@@ -443,6 +443,7 @@ def test_a_named_project_the_chunk_has_under_a_like_name_is_not_added_again() ->
     [
         "The Provincial Government's Major Project list grew in May.\n",
         "The Strategic Cooperation Project was discussed at the meeting.\n",
+        "The Qiaotou Surge Project drew crowds.\n",  # a programme word the name ends near
         "Anxi Industrial Park and the Hexi Science Park host 40 firms.\n",
         "The Anxi Resin Plants employ 900 people.\n",
         # words that leave the project unnamed, and a year before the head word

@@ -34,6 +34,7 @@ __all__ = [
     "LEGAL_FORM",
     "PROJECTS_WORD",
     "PROJECT_NOUN",
+    "PROVINCES",
     "acting_company",
     "company_of",
     "is_enterprise_name",
@@ -60,7 +61,7 @@ LEGAL_FORM = re.compile(
     r"\b(co\.?|company|corp\.?|corporation|group|ltd\.?|limited|inc\.?|holdings?)(?![\w-])", re.I
 )
 """A company's legal form in its name ("Co., Ltd.", "Group")."""
-_PROVINCES = frozenset(
+PROVINCES = frozenset(
     [
         "anhui", "beijing", "chongqing", "fujian", "gansu", "guangdong", "guangxi", "guizhou",
         "hainan", "hebei", "heilongjiang", "henan", "hubei", "hunan", "inner", "mongolia",
@@ -169,7 +170,7 @@ def is_enterprise_name(name: str) -> bool:
         return False  # a legal form alone ("Co., Ltd." on a line of its own) names no one
     if not any(c.isupper() for c in name) and not LEGAL_FORM.search(name):
         return False  # a company's name is a proper name: "polylactic acid" is a product
-    if set(words) <= _PROVINCES | {"province", "the", "of"} or _titled_person(words):
+    if set(words) <= PROVINCES | {"province", "the", "of"} or _titled_person(words):
         return False
     if _courtesy(name):
         return False

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 
+from extractor.pipeline.entities import PROVINCES
 from extractor.pipeline.pinyin import is_pinyin
 from extractor.pipeline.sector import name_sector
 from extractor.pipeline.subjects import named_place
@@ -25,14 +26,6 @@ from extractor.records import Indicator, Project
 __all__ = ["name_owner", "with_owners"]
 
 _LEAD = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
-_PROVINCES = frozenset(
-    {
-        "anhui", "beijing", "chongqing", "fujian", "gansu", "guangdong", "guangxi", "guizhou",
-        "hainan", "hebei", "heilongjiang", "henan", "hubei", "hunan", "jiangsu", "jiangxi",
-        "jilin", "liaoning", "ningxia", "qinghai", "shaanxi", "shandong", "shanghai", "shanxi",
-        "sichuan", "tianjin", "tibet", "xinjiang", "yunnan", "zhejiang", "china",
-    }
-)  # fmt: skip
 _JOINING = frozenset({"&", "and", "of"})
 
 
@@ -50,7 +43,7 @@ def name_owner(name: str, document: str, places: Collection[str]) -> str | None:
         return None
     place = named_place(" ".join(words), document)
     rest = words[len(place.split()) :] if place else words
-    while rest and (rest[0].lower() in _PROVINCES or rest[0].lower() in places):
+    while rest and (rest[0].lower() in PROVINCES or rest[0].lower() in places):
         rest = rest[1:]
     if not rest or not any(is_pinyin(w) for w in rest):
         return None

@@ -94,9 +94,8 @@ _PHRASES = (
     rf"on\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
     # "on 28 April", "on the morning of February 7", "March 19 morning"
     rf"on\s+\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}(?![\w.])(?:\s*,?\s+{_YEAR})?",
-    rf"(?<=morning of )(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
-    rf"(?<=evening of )(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
-    rf"(?<=afternoon of )(?:{_MONTH})\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
+    rf"(?:(?<=morning of )|(?<=evening of )|(?<=afternoon of ))"
+    rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?:\s*,?\s+{_YEAR})?",
     rf"{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?=\s+(?:morning|afternoon|evening)\b)",
     rf"on\s+{_WEEKDAY}",
     rf"(?:in|during|for)\s+(?:the\s+(?:whole\s+|full\s+)?year\s+(?:of\s+)?)?{_YEAR}",

@@ -204,12 +204,12 @@ def _frame(text: str) -> str | None:
     return as_region(found.group("place")) if found else None
 
 
-def _plain_sector(name: str, owner: str | None, sentences: Sequence[Sentence]) -> str | None:
+def _plain_sector(name: str, owner: str | None, text: str) -> str | None:
     """The sector a listed name states ("big data industrial park": "big data"), past the
     Chinese proper names it starts with ("Changjiang Nuclear Power Plant": "nuclear power"),
     in lower case; None when it states none, or when a proper name is left in it (pinyin, an
-    acronym) or it runs over three words in title case (EXPERIMENTS row PLS)."""
-    text = " ".join(s.text for s in sentences)
+    acronym) or it runs over three words in title case (EXPERIMENTS row PLS). ``text`` is the
+    chunk's, where a proper name is never written in lower case."""
     sector = name_sector(name, [owner] if owner else [], None, text)
     if sector is None:
         return None
@@ -224,6 +224,7 @@ def _plain_sector(name: str, owner: str | None, sentences: Sequence[Sentence]) -
 def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
     """The projects the lists of ``sentences`` (a chunk's) name, each with its sentence as
     evidence, in text order."""
+    text = " ".join(s.text for s in sentences)
     found: list[Project] = []
     for sentence in sentences:
         status = stated_status(sentence.text)
@@ -242,7 +243,7 @@ def listed_projects(sentences: Sequence[Sentence]) -> list[Project]:
                 found.append(
                     Project(
                         name=name,
-                        sector=_plain_sector(name, owner, sentences),
+                        sector=_plain_sector(name, owner, text),
                         location=_place(item) or acting_place(sentence) or _frame(sentence.text),
                         capacity=named_capacity(name),
                         enterprises=[owner] if owner else [],
@@ -296,6 +297,7 @@ def named_projects(sentences: Sequence[Sentence], known: Sequence[Project]) -> l
     leaves many of these out when a sentence names several things; each found one gets its
     sentence as evidence and the facts its name and sentence state, as a list's item does."""
     names = [normalize_name(p.name) for p in known]
+    text = " ".join(s.text for s in sentences)
     found: list[Project] = []
     for sentence in sentences:
         status = stated_status(sentence.text)
@@ -319,7 +321,7 @@ def named_projects(sentences: Sequence[Sentence], known: Sequence[Project]) -> l
             found.append(
                 Project(
                     name=name,
-                    sector=_plain_sector(name, owner, sentences),
+                    sector=_plain_sector(name, owner, text),
                     location=acting_place(sentence) or _frame(sentence.text),
                     capacity=named_capacity(name),
                     enterprises=[owner] if owner else [],
